@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Install everything the local test cloud needs (idempotent, pinned, cached).
+#
+#   - Debian packages memcached (Swift token cache) and qemu-utils (qemu-img,
+#     used by Glance's task import), only when missing;
+#   - three virtualenvs (glance, keystone, swift) under
+#     ${PYRAX_IMAGE_CLOUD_HOME:-$HOME/.cache/pyrax_image_cloud}/venvs/,
+#     each installed with `-c localcloud/pins/<svc>.txt`.
+#
+# A venv is skipped when its stamp file holds the hash of its pins file (plus
+# the list of top-level packages below), so a second run takes about a second.
+# pip's own download/wheel cache (~/.cache/pip) makes a re-install after a
+# pins change fast too.
+#
+# Usage: install.sh [glance] [keystone] [swift]   (default: all three)
+#
+# Environment:
+#   PYRAX_IMAGE_CLOUD_HOME   where venvs live (default ~/.cache/pyrax_image_cloud)
+#   PYRAX_IMAGE_CLOUD_PYTHON interpreter for the venvs (default python3, >= 3.11)
+#   PYRAX_IMAGE_CLOUD_SKIP_APT=1  do not try apt-get (e.g. not root)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CLOUD_HOME="${PYRAX_IMAGE_CLOUD_HOME:-$HOME/.cache/pyrax_image_cloud}"
+PYTHON="${PYRAX_IMAGE_CLOUD_PYTHON:-python3}"
+VENVS="$CLOUD_HOME/venvs"
+
+log() { printf '[install] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- apt ------
+install_apt() {
+    local missing=()
+    command -v memcached >/dev/null 2>&1 || [ -x /usr/bin/memcached ] || missing+=(memcached)
+    command -v qemu-img >/dev/null 2>&1 || missing+=(qemu-utils)
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "${PYRAX_IMAGE_CLOUD_SKIP_APT:-0}" = 1 ]; then
+        log "missing Debian packages ${missing[*]} (apt skipped by request)"
+        return 0
+    fi
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo -n)
+    log "apt-get install ${missing[*]}"
+    # Debian's policy-rc.d in containers keeps the packaged memcached service
+    # from starting; start.sh runs its own memcached on 127.0.0.1:11211.
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# -------------------------------------------------------------- venvs ------
+# Top-level packages per service; everything else comes from the pins.
+declare -A PKGS=(
+    [glance]="glance pyuwsgi"
+    [keystone]="keystone gunicorn"
+    [swift]="swift keystonemiddleware"
+)
+
+install_venv() {
+    local svc="$1" pins="$HERE/pins/$1.txt" venv="$VENVS/$1"
+    local stamp="$venv/.pyrax_image_cloud_stamp" want
+    [ -f "$pins" ] || { log "missing pins file $pins"; return 1; }
+    want="$( { cat "$pins"; echo "${PKGS[$svc]}"; } | sha256sum | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/python" ]; then
+        log "$svc venv up to date"
+        return 0
+    fi
+    log "$svc venv: installing ${PKGS[$svc]} (constraints $pins)"
+    local t0=$SECONDS
+    rm -rf "$venv"
+    "$PYTHON" -m venv "$venv"
+    # shellcheck disable=SC2086  # word splitting of the package list is wanted
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+        --progress-bar off -c "$pins" ${PKGS[$svc]} \
+        > "$venv/.install.log" 2>&1 || {
+            log "$svc install failed; last lines of $venv/.install.log:"
+            tail -n 30 "$venv/.install.log" >&2
+            return 1
+        }
+    echo "$want" > "$stamp"
+    log "$svc venv ready in $((SECONDS - t0)) s"
+}
+
+main() {
+    mkdir -p "$VENVS"
+    install_apt
+    "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+        log "$PYTHON is older than 3.11 (Glance 33 needs >= 3.11)"; exit 1; }
+    # The three installs are mostly network- and unpack-bound: run them in
+    # parallel and fail if any failed.
+    local pids=() svc rc=0 wanted=("$@")
+    [ "${#wanted[@]}" -gt 0 ] || wanted=(glance keystone swift)
+    for svc in "${wanted[@]}"; do
+        [ -n "${PKGS[$svc]:-}" ] || { log "unknown service $svc"; exit 2; }
+        install_venv "$svc" & pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+    [ "$rc" -eq 0 ] || { log "install failed"; exit 1; }
+}
+
+main "$@"

@@ -1,0 +1,254 @@
+"""BaseClient: the façade every service client builds on, as in pyrax.
+
+It owns the identity, the endpoint and one :class:`~pyrax_image.http.Transport`
+(hence one ``requests.Session``, reachable as ``client.session``) that all its
+managers share. ``method_get``/``method_post``/... return ``(response, body)``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, List, Optional, Tuple, Union
+from urllib.parse import urlsplit
+
+import requests
+
+from pyrax_image import exceptions as exc
+from pyrax_image import http_log
+from pyrax_image.http import DEFAULT_TIMEOUT, Transport
+from pyrax_image.identity.base import BaseIdentity
+
+_VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?$")
+
+
+class BaseClient:
+    """A client of one service, reached through ``identity``.
+
+    ``management_url`` overrides the catalog endpoint; it may be unversioned
+    (``http://host:9292``) or versioned (``https://host/v2``). ``verify_ssl``
+    is True, False or a CA bundle path; ``cert`` a client certificate (path or
+    ``(cert, key)``); ``timeout`` applies to every request (default 60 s).
+    """
+
+    name = "Base"
+    service_type: str = ""
+    api_version = "v2"
+    _manager: Any
+
+    def __init__(
+        self,
+        identity: BaseIdentity,
+        region_name: Optional[str] = None,
+        endpoint_type: Optional[str] = None,
+        management_url: Optional[str] = None,
+        service_name: Optional[str] = None,
+        timings: bool = False,
+        verify_ssl: Union[bool, str] = True,
+        http_log_debug: bool = False,
+        timeout: Optional[float] = None,
+        *,
+        cert: Union[str, Tuple[str, str], None] = None,
+        user_agent: Optional[str] = None,
+        retries: int = 3,
+        session: Optional[requests.Session] = None,
+    ):
+        self.identity = identity
+        self.region_name = region_name
+        self.endpoint_type = endpoint_type
+        self.service_name = service_name
+        self.verify_ssl = verify_ssl
+        self.timings = timings
+        self.http_log_debug = http_log_debug
+        self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        self._management_url = management_url.rstrip("/") if management_url else None
+        self._catalog_url: Optional[str] = None
+        self.transport = Transport(
+            session=session,
+            verify=verify_ssl,
+            cert=cert,
+            timeout=self.timeout,
+            user_agent=user_agent,
+            retries=retries,
+            timings=timings,
+        )
+        if http_log_debug:
+            http_log.enable_debug_output(True)
+        self._configure_manager()
+
+    def _configure_manager(self) -> None:
+        """Create the managers; each service client defines its own."""
+        raise NotImplementedError
+
+    # -- session, endpoint, identity -------------------------------------------
+    @property
+    def session(self) -> requests.Session:
+        """The one ``requests.Session`` all of this client's requests use."""
+        return self.transport.session
+
+    @property
+    def management_url(self) -> str:
+        """The service endpoint: the one given, or the catalog's."""
+        if self._management_url:
+            return self._management_url
+        if self._catalog_url is None:
+            if not self.identity.authenticated:
+                self.identity.authenticate()
+            public = (self.endpoint_type or "public").lower() in ("public", "publicurl")
+            url = self.identity.get_endpoint(
+                self.service_type, self.region_name, public=public, service_name=self.service_name
+            )
+            self._catalog_url = url.rstrip("/")
+        return self._catalog_url
+
+    @management_url.setter
+    def management_url(self, url: Optional[str]) -> None:
+        self._management_url = url.rstrip("/") if url else None
+
+    @property
+    def projectid(self) -> Optional[str]:
+        """The project (tenant) id of the identity."""
+        return self.identity.tenant_id
+
+    def authenticate(self) -> None:
+        """Authenticate the identity now rather than on the first request."""
+        self.identity.authenticate()
+        self._catalog_url = None
+
+    def unauthenticate(self) -> None:
+        """Forget the token and the endpoint found in the catalog."""
+        self.identity.unauthenticate()
+        self._catalog_url = None
+
+    # -- URLs -------------------------------------------------------------------
+    def _roots(self) -> Tuple[str, str]:
+        """``(service_root, versioned_root)`` of the endpoint."""
+        url = self.management_url
+        if _VERSION_SUFFIX.search(url):
+            return _VERSION_SUFFIX.sub("", url), url
+        return url, "%s/%s" % (url, self.api_version)
+
+    def url_for(self, uri: str) -> str:
+        """The absolute URL of ``uri`` (a path below the versioned endpoint)."""
+        if urlsplit(uri).scheme:
+            return uri
+        return self._roots()[1] + ("" if uri.startswith("/") else "/") + uri
+
+    def resolve_link(self, link: str) -> str:
+        """The absolute URL of a link the server returned (e.g. ``next``).
+
+        Glance's links are root-relative and include the version
+        (``/v2/images?marker=...``); they are joined to the endpoint's service
+        root so path prefixes survive, and are never re-quoted.
+        """
+        if urlsplit(link).scheme:
+            return link
+        service_root, versioned_root = self._roots()
+        if re.match(r"^/v\d+(\.\d+)?/", link):
+            return service_root + link
+        if link.startswith("/"):
+            parts = urlsplit(service_root)
+            return "%s://%s%s" % (parts.scheme, parts.netloc, link)
+        return "%s/%s" % (versioned_root, link)
+
+    # -- requests ----------------------------------------------------------------
+    def request(self, uri: str, method: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """Send a request to ``uri`` and return ``(response, parsed JSON or None)``.
+
+        ``body`` is sent as JSON, ``data`` as is (bytes, a file or an iterator);
+        ``headers``, ``params``, ``stream`` and ``timeout`` pass through.
+        """
+        body = kwargs.pop("body", None)
+        if body is not None:
+            kwargs["json"] = body
+        response = self.transport.request(
+            method,
+            self.url_for(uri),
+            auth_headers=self.identity.auth_headers,
+            on_unauthorized=self._on_unauthorized,
+            **kwargs,
+        )
+        if kwargs.get("stream"):
+            return response, None
+        return response, _json_body(response)
+
+    def _on_unauthorized(self) -> bool:
+        renewed = self.identity.reauthenticate()
+        if renewed:
+            self._catalog_url = None
+        return renewed
+
+    def method_head(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """HEAD ``uri``."""
+        return self.request(uri, "HEAD", **kwargs)
+
+    def method_get(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """GET ``uri``."""
+        return self.request(uri, "GET", **kwargs)
+
+    def method_post(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """POST to ``uri``."""
+        return self.request(uri, "POST", **kwargs)
+
+    def method_put(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """PUT to ``uri``."""
+        return self.request(uri, "PUT", **kwargs)
+
+    def method_delete(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """DELETE ``uri``."""
+        return self.request(uri, "DELETE", **kwargs)
+
+    def method_patch(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]:
+        """PATCH ``uri``."""
+        return self.request(uri, "PATCH", **kwargs)
+
+    # -- pyrax's generic verbs ------------------------------------------------------
+    def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> Any:
+        """One page of resources."""
+        return self._manager.list(limit=limit, marker=marker)
+
+    def get(self, item: Any) -> Any:
+        """The resource with this id."""
+        return self._manager.get(item)
+
+    def delete(self, item: Any) -> None:
+        """Delete the resource."""
+        return self._manager.delete(item)
+
+    def find(self, **kw: Any) -> Any:
+        """The one resource matching ``kw`` (NotFound / NoUniqueMatch otherwise)."""
+        return self._manager.find(**kw)
+
+    def findall(self, **kw: Any) -> Any:
+        """Every resource matching ``kw``, over all pages."""
+        return self._manager.findall(**kw)
+
+    # -- timings ----------------------------------------------------------------
+    def get_timings(self) -> List[Tuple[str, float, float]]:
+        """``(request, start, end)`` of each request since the last reset."""
+        return list(self.transport.timings)
+
+    def reset_timings(self) -> None:
+        """Forget the recorded timings."""
+        self.transport.timings = []
+
+    def __repr__(self) -> str:
+        url = self._management_url or self._catalog_url or "<from catalog>"
+        return "<%s %s region=%s>" % (type(self).__name__, url, self.region_name)
+
+
+def _json_body(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    content_type = response.headers.get("Content-Type", "")
+    if "json" not in content_type:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        raise exc.ClientException(
+            response.status_code,
+            "The server sent malformed JSON",
+            request_id=exc.request_id_of(response),
+            method=response.request.method if response.request is not None else None,
+            url=response.url,
+        ) from None

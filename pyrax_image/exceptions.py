@@ -1,0 +1,423 @@
+"""The exception hierarchy of pyrax_image, rooted at :class:`PyraxImageException`.
+
+The HTTP status classes keep pyrax's names and constructor
+(``ClientException(code, message=None, details=None, request_id=None)``);
+:func:`from_response` turns any error response Glance, Swift, Keystone or a
+proxy in front of them sends into the matching class.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Dict, Optional, Type
+
+import requests
+
+__all__ = [
+    "PyraxImageException",
+    "ClientException",
+    "BadRequest",
+    "Unauthorized",
+    "Forbidden",
+    "NotFound",
+    "MethodNotAllowed",
+    "Conflict",
+    "OverLimit",
+    "UnsupportedMediaType",
+    "RangeNotSatisfiable",
+    "TooManyRequests",
+    "InternalServerError",
+    "HTTPNotImplemented",
+    "BadGateway",
+    "ServiceUnavailable",
+    "GatewayTimeout",
+    "NoUniqueMatch",
+    "InvalidImageMember",
+    "InvalidImageMemberStatus",
+    "UnsharableImage",
+    "NoSuchContainer",
+    "NoSuchObject",
+    "ServiceNotAvailable",
+    "NotAuthenticated",
+    "AuthenticationFailed",
+    "MissingName",
+    "NoEndpointForRegion",
+    "NoEndpointForService",
+    "InvalidArgument",
+    "ReadOnlyAttribute",
+    "ConnectionFailed",
+    "RequestTimeout",
+    "BodyNotRewindable",
+    "ChecksumMismatch",
+    "WaitTimeout",
+    "ImageStatusError",
+    "TaskFailed",
+    "from_response",
+]
+
+
+class PyraxImageException(Exception):
+    """Base class of every exception this package raises."""
+
+
+class InvalidArgument(PyraxImageException, ValueError):
+    """An argument was rejected locally, before any request was sent."""
+
+
+class ReadOnlyAttribute(InvalidArgument):
+    """An update named an attribute the server does not let clients change."""
+
+
+class MissingName(InvalidArgument):
+    """A name was required and none (or an empty one) was given."""
+
+
+class InvalidImageMember(PyraxImageException):
+    """The member operation is not allowed for this project (e.g. the owner)."""
+
+
+class InvalidImageMemberStatus(InvalidArgument):
+    """A member status other than pending, accepted or rejected was given."""
+
+
+class NoSuchContainer(PyraxImageException):
+    """The object-storage container does not exist."""
+
+
+class NoSuchObject(PyraxImageException):
+    """The object-storage object does not exist."""
+
+
+class ServiceNotAvailable(PyraxImageException):
+    """The requested service is not in the identity's service catalog."""
+
+
+class NotAuthenticated(PyraxImageException):
+    """An operation needed a token and the identity has none."""
+
+
+class AuthenticationFailed(PyraxImageException):
+    """The identity service refused the credentials."""
+
+
+class NoEndpointForRegion(PyraxImageException):
+    """The service has no endpoint in the requested region."""
+
+
+class NoEndpointForService(PyraxImageException):
+    """The service catalog has no endpoint for the requested service."""
+
+
+class BodyNotRewindable(PyraxImageException):
+    """A request needed resending but its streamed body was already consumed."""
+
+
+class ChecksumMismatch(PyraxImageException):
+    """Image data did not match the checksum or hash the server reported."""
+
+    def __init__(self, algorithm: str, expected: str, actual: str, image_id: Optional[str] = None):
+        self.algorithm = algorithm
+        self.expected = expected
+        self.actual = actual
+        self.image_id = image_id
+        target = " for image %s" % image_id if image_id else ""
+        super().__init__("%s mismatch%s: expected %s, got %s" % (algorithm, target, expected, actual))
+
+
+class WaitTimeout(PyraxImageException):
+    """A waiter gave up before the resource reached the desired state."""
+
+
+class ImageStatusError(PyraxImageException):
+    """An image reached a status it cannot leave for the one waited for."""
+
+    def __init__(self, message: str, image: Any = None):
+        self.image = image
+        super().__init__(message)
+
+
+class TaskFailed(PyraxImageException):
+    """A task ended in ``failure``; ``message`` is the server's reason."""
+
+    def __init__(self, message: str, task: Any = None):
+        self.task = task
+        self.message = message
+        super().__init__(message)
+
+
+class ConnectionFailed(PyraxImageException):
+    """The server could not be reached or dropped the connection."""
+
+
+class RequestTimeout(ConnectionFailed):
+    """The server did not answer within the client's timeout."""
+
+
+class ClientException(PyraxImageException):
+    """An error response from the server (pyrax's name for the HTTP error base).
+
+    Carries ``code``/``http_status``, ``message``, ``details``, ``request_id``,
+    ``method``, ``url`` and, where the server sent one, ``retry_after``.
+    """
+
+    http_status: Optional[int] = None
+    message = "Unknown error"
+
+    def __init__(
+        self,
+        code: Optional[int] = None,
+        message: Optional[str] = None,
+        details: Any = None,
+        request_id: Optional[str] = None,
+        method: Optional[str] = None,
+        url: Optional[str] = None,
+        retry_after: Optional[float] = None,
+    ):
+        self.code = code if code is not None else self.http_status
+        self.http_status = self.code
+        self.message = message or self.__class__.message
+        self.details = details
+        self.request_id = request_id
+        self.method = method
+        self.url = url
+        self.retry_after = retry_after
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        if self.code is None:
+            return self.message
+        text = "%s (HTTP %s)" % (self.message, self.code)
+        if self.method and self.url:
+            text += " %s %s" % (self.method, self.url)
+        if self.request_id:
+            text += " (Request-ID: %s)" % self.request_id
+        return text
+
+
+class BadRequest(ClientException):
+    """HTTP 400."""
+
+    http_status = 400
+    message = "Bad request"
+
+
+class Unauthorized(ClientException):
+    """HTTP 401: the token is missing, invalid or expired."""
+
+    http_status = 401
+    message = "Unauthorized"
+
+
+class Forbidden(ClientException):
+    """HTTP 403."""
+
+    http_status = 403
+    message = "Forbidden"
+
+
+class UnsharableImage(Forbidden):
+    """The image cannot be shared (HTTP 403 when adding a member)."""
+
+
+class NotFound(ClientException):
+    """HTTP 404."""
+
+    http_status = 404
+    message = "Not found"
+
+
+class MethodNotAllowed(ClientException):
+    """HTTP 405."""
+
+    http_status = 405
+    message = "Method not allowed"
+
+
+class Conflict(ClientException):
+    """HTTP 409."""
+
+    http_status = 409
+    message = "Conflict"
+
+
+class OverLimit(ClientException):
+    """HTTP 413: a size, property or quota limit was exceeded."""
+
+    http_status = 413
+    message = "Over limit"
+
+
+class UnsupportedMediaType(ClientException):
+    """HTTP 415."""
+
+    http_status = 415
+    message = "Unsupported media type"
+
+
+class RangeNotSatisfiable(ClientException):
+    """HTTP 416."""
+
+    http_status = 416
+    message = "Requested range not satisfiable"
+
+
+class TooManyRequests(ClientException):
+    """HTTP 429; ``retry_after`` says how long the server asked to wait."""
+
+    http_status = 429
+    message = "Too many requests"
+
+
+class InternalServerError(ClientException):
+    """HTTP 500 (and any other 5xx without a class of its own)."""
+
+    http_status = 500
+    message = "Internal server error"
+
+
+class HTTPNotImplemented(ClientException):
+    """HTTP 501."""
+
+    http_status = 501
+    message = "Not implemented"
+
+
+class BadGateway(InternalServerError):
+    """HTTP 502."""
+
+    http_status = 502
+    message = "Bad gateway"
+
+
+class ServiceUnavailable(InternalServerError):
+    """HTTP 503."""
+
+    http_status = 503
+    message = "Service unavailable"
+
+
+class GatewayTimeout(InternalServerError):
+    """HTTP 504."""
+
+    http_status = 504
+    message = "Gateway timeout"
+
+
+class NoUniqueMatch(ClientException):
+    """``find`` matched more than one resource."""
+
+    message = "No unique match"
+
+
+_CLASS_BY_STATUS: Dict[int, Type[ClientException]] = {
+    cls.http_status: cls
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        OverLimit,
+        UnsupportedMediaType,
+        RangeNotSatisfiable,
+        TooManyRequests,
+        InternalServerError,
+        HTTPNotImplemented,
+        BadGateway,
+        ServiceUnavailable,
+        GatewayTimeout,
+    )
+}
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    """Strip HTML tags, entities and runs of white space from a message."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+
+
+def _message_from_html(text: str) -> str:
+    """Drop the ``<title>``/``<h1>`` status line Glance repeats, keep the rest."""
+    text = re.sub(r"(?is)<(title|h1)>.*?</\1>", " ", text)
+    return _clean(text)
+
+
+def _parse_body(response: requests.Response) -> tuple[Optional[str], Any]:
+    """Return ``(message, details)`` from any error body format we know."""
+    text = response.text if response.content else ""
+    if not text:
+        return None, None
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        # Flat webob JSON: {"message": ..., "code": "404 Not Found", "title": ...}
+        if "message" in body or "title" in body:
+            message = body.get("message") or body.get("title")
+            return _clean(str(message)), body.get("details") or body.get("title")
+        # Nested faults: {"itemNotFound": {"message": ..., "code": 404}} or
+        # Keystone's {"error": {"message": ..., "code": 401, "title": ...}}.
+        for value in body.values():
+            if isinstance(value, dict) and ("message" in value or "title" in value):
+                message = value.get("message") or value.get("title")
+                return _clean(str(message)), value.get("details")
+        return None, body
+    if "<" in text and ">" in text:
+        return _message_from_html(text) or None, None
+    return _clean(text) or None, None
+
+
+def _retry_after(response: requests.Response) -> Optional[float]:
+    """Seconds from a ``Retry-After`` header (seconds or HTTP date), if any."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def request_id_of(response: requests.Response) -> Optional[str]:
+    """The request id a server put on a response, if any."""
+    headers = response.headers
+    return (
+        headers.get("x-openstack-request-id")
+        or headers.get("x-compute-request-id")
+        or headers.get("x-trans-id")
+    )
+
+
+def from_response(
+    response: requests.Response, method: Optional[str] = None, url: Optional[str] = None
+) -> ClientException:
+    """Build the exception matching an error ``response`` (not raised here)."""
+    status = response.status_code
+    cls = _CLASS_BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else ClientException
+    message, details = _parse_body(response)
+    return cls(
+        code=status,
+        message=message or (response.reason or None),
+        details=details,
+        request_id=request_id_of(response),
+        method=method or (response.request.method if response.request is not None else None),
+        url=url or response.url or None,
+        retry_after=_retry_after(response),
+    )

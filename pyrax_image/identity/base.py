@@ -1,0 +1,67 @@
+"""The seam between clients and identities.
+
+A client asks its identity for three things only: the headers that
+authenticate a request (:meth:`BaseIdentity.auth_headers`), the endpoint of a
+service (:meth:`BaseIdentity.get_endpoint`) and, after a 401, a fresh token
+(:meth:`BaseIdentity.reauthenticate`). Every identity implements them.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional
+
+from pyrax_image import exceptions as exc
+
+
+class BaseIdentity:
+    """What every identity offers; subclasses authenticate for real."""
+
+    token: Optional[str] = None
+    tenant_id: Optional[str] = None
+    tenant_name: Optional[str] = None
+    region: Optional[str] = None
+    timeout: Optional[float] = None
+    verify_ssl: object = True
+
+    @property
+    def authenticated(self) -> bool:
+        """True while the identity holds a token."""
+        return self.token is not None
+
+    def authenticate(self) -> None:
+        """Obtain a token; identities without credentials have nothing to do."""
+
+    def unauthenticate(self) -> None:
+        """Forget the token."""
+        self.token = None
+
+    def reauthenticate(self) -> bool:
+        """Replace a rejected token; False when the identity cannot."""
+        return False
+
+    def auth_headers(self) -> Dict[str, str]:
+        """Headers that authenticate one request (renewing the token if due)."""
+        if self.token is None:
+            self.authenticate()
+        if self.token is None:
+            raise exc.NotAuthenticated("The identity has no token; call authenticate() first.")
+        return {"X-Auth-Token": self.token}
+
+    def get_endpoint(
+        self,
+        service_type: str,
+        region: Optional[str] = None,
+        public: bool = True,
+        service_name: Optional[str] = None,
+    ) -> str:
+        """The URL of a service from the catalog."""
+        raise exc.NoEndpointForService(
+            "%s has no service catalog: pass management_url to the client" % type(self).__name__
+        )
+
+    def __repr__(self) -> str:
+        return "<%s tenant_id=%s authenticated=%s>" % (
+            type(self).__name__,
+            self.tenant_id,
+            self.authenticated,
+        )

@@ -1,0 +1,308 @@
+"""ImageClient: pyrax's Cloud Images client, working against Images v2."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Dict, Iterator, List, Optional, TypeVar
+
+from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress, UploadStream, verify_image
+from pyrax_image.image.manager import ImageManager
+from pyrax_image.image.resources import Image, ImageMember, ImageTask
+from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
+from pyrax_image.utils import get_id, quote_segment
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def assure_image(fnc: F) -> F:
+    """Let a method take an image id where it needs an ``Image`` (no request)."""
+
+    @functools.wraps(fnc)
+    def _wrapped(self: ImageClient, img: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(img, Image):
+            img = Image(self._manager, {"id": get_id(img)})
+        return fnc(self, img, *args, **kwargs)
+
+    return _wrapped  # type: ignore[return-value]
+
+
+class ImageClient(BaseClient):
+    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was."""
+
+    name = "Images"
+    service_type = "image"
+
+    def _configure_manager(self) -> None:
+        """Create the managers for images, tasks and schemas."""
+        self._manager = ImageManager(
+            self, resource_class=Image, response_key="", plural_response_key="images", uri_base="images"
+        )
+        self._tasks_manager = ImageTasksManager(
+            self, resource_class=ImageTask, response_key="", plural_response_key="tasks", uri_base="tasks"
+        )
+        self._schema_manager = JSONSchemaManager(
+            self, resource_class=None, response_key="", plural_response_key="", uri_base="schemas"
+        )
+
+    # -- listing ------------------------------------------------------------------
+    def list(
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Any = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Optional[str] = None,
+        sort_dir: Optional[str] = None,
+        **filters: Any,
+    ) -> List[Image]:
+        """One page of images. Page with ``limit`` and ``marker``; filter with
+        the other parameters or any filter Glance accepts (``os_hidden=True``,
+        ``created_at="gte:2026-01-01T00:00:00Z"``, ``os_distro="ubuntu"``)."""
+        return self._manager.list(
+            limit=limit,
+            marker=marker,
+            name=name,
+            visibility=visibility,
+            member_status=member_status,
+            owner=owner,
+            tag=tag,
+            status=status,
+            size_min=size_min,
+            size_max=size_max,
+            sort_key=sort_key,
+            sort_dir=sort_dir,
+            **filters,
+        )
+
+    def list_all(
+        self,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Any = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Optional[str] = None,
+        sort_dir: Optional[str] = None,
+        **filters: Any,
+    ) -> List[Image]:
+        """Every image matching the filters, over all pages, in one list."""
+        return list(
+            self.iter_all(
+                name=name,
+                visibility=visibility,
+                member_status=member_status,
+                owner=owner,
+                tag=tag,
+                status=status,
+                size_min=size_min,
+                size_max=size_max,
+                sort_key=sort_key,
+                sort_dir=sort_dir,
+                **filters,
+            )
+        )
+
+    def iter_all(self, **filters: Any) -> Iterator[Image]:
+        """Every image matching the filters, fetched lazily page by page.
+
+        Takes the filters of :meth:`list` plus ``page_size``.
+        """
+        return self._manager.iter_all(**filters)
+
+    # -- images -------------------------------------------------------------------
+    def update(self, img: Any, value_dict: Dict[str, Any]) -> Image:
+        """Change image attributes; a value of None removes a property.
+        Returns the updated image (an ``Image`` passed in is refreshed)."""
+        return self._manager.update(img, value_dict)
+
+    def create(
+        self,
+        name: str,
+        img_format: Optional[str] = None,
+        data: Any = None,
+        container: Any = None,
+        obj: Any = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        img_container_format: Optional[str] = None,
+        **upload_args: Any,
+    ) -> Image:
+        """Create an image, upload its data if given, and return it reloaded.
+
+        ``data`` is bytes, a file object, a path or an iterator of bytes;
+        ``container``/``obj`` name an object-storage object (or ``obj`` is a
+        ``StorageObject``) streamed through the client. ``metadata`` keys
+        become image properties. ``disk_format`` defaults to vhd, as in pyrax.
+        """
+        return self._manager.create(
+            name,
+            img_format,
+            img_container_format,
+            data=data,
+            container=container,
+            obj=obj,
+            metadata=metadata,
+            **upload_args,
+        )
+
+    def change_image_name(self, img: Any, newname: str) -> Image:
+        """Rename an image."""
+        return self.update(img, {"name": newname})
+
+    def deactivate(self, img: Any) -> None:
+        """Deactivate an image so its data cannot be downloaded (admins excepted)."""
+        self._manager.deactivate(img)
+
+    def reactivate(self, img: Any) -> None:
+        """Reactivate a deactivated image."""
+        self._manager.reactivate(img)
+
+    # -- image data -----------------------------------------------------------------
+    def upload(
+        self,
+        img: Any,
+        data: Any,
+        size: Optional[int] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+    ) -> Image:
+        """Stream ``data`` into a queued image and return it reloaded.
+
+        With ``verify`` the MD5 and ``os_hash_value`` computed while sending
+        are compared with the server's once the image is active
+        (:class:`~pyrax_image.exceptions.ChecksumMismatch` otherwise).
+        """
+        stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress)
+        try:
+            headers = {"Content-Type": "application/octet-stream"}
+            if stream.len is not None:
+                headers["x-openstack-image-size"] = str(stream.len)
+            self.method_put("/images/%s/file" % quote_segment(get_id(img)), data=stream, headers=headers)
+        finally:
+            stream.close()
+        image = self._manager.get(img)
+        if verify and image.to_dict().get("status") == "active":
+            verify_image(image, stream.hexdigests(), stream.bytes_sent)
+        if isinstance(img, Image):
+            img._replace_details(image.to_dict())
+            return img
+        return image
+
+    def _upload_new_image(
+        self, image: Image, source: Any, keep_on_failure: bool = False, **upload_args: Any
+    ) -> Image:
+        """Upload into a just-created image; unless ``keep_on_failure``, delete
+        the image if the upload fails (then re-raise), so nothing stays queued."""
+        try:
+            return self.upload(image, source, **upload_args)
+        except BaseException:
+            if not keep_on_failure:
+                try:
+                    self._manager.delete(image)
+                except exc.PyraxImageException:
+                    pass
+            raise
+
+    def _object_source(self, container: Any, obj: Any) -> Any:
+        """The data of an object-storage object, as a stream of bytes."""
+        raise exc.ServiceNotAvailable("Creating an image from object storage needs an object-storage service")
+
+    def _check_container(self, cont: Any) -> None:
+        """Make sure the container exists in this client's object storage."""
+
+    # -- members ------------------------------------------------------------------
+    @assure_image
+    def list_image_members(self, img: Any) -> List[ImageMember]:
+        """The projects an image is shared with."""
+        return img.list_members()
+
+    @assure_image
+    def get_image_member(self, img: Any, member: Any) -> ImageMember:
+        """One member of an image."""
+        return img.get_member(member)
+
+    @assure_image
+    def add_image_member(self, img: Any, project_id: Any) -> ImageMember:
+        """Share an image with a project (raises UnsharableImage on 403)."""
+        return img.add_member(project_id)
+
+    @assure_image
+    def delete_image_member(self, img: Any, project_id: Any) -> None:
+        """Stop sharing an image with a project."""
+        return img.delete_member(project_id)
+
+    def update_image_member(self, img_id: Any, status: str) -> ImageMember:
+        """Set your project's membership of a shared image: pending, accepted
+        or rejected (InvalidImageMemberStatus otherwise; InvalidImageMember
+        when the owner calls it)."""
+        return self._manager.update_image_member(img_id, status)
+
+    # -- tags -----------------------------------------------------------------------
+    @assure_image
+    def add_image_tag(self, img: Any, tag: str) -> None:
+        """Add a tag to an image."""
+        return img.add_tag(tag)
+
+    @assure_image
+    def delete_image_tag(self, img: Any, tag: str) -> None:
+        """Remove a tag from an image."""
+        return img.delete_tag(tag)
+
+    # -- tasks --------------------------------------------------------------------------
+    def list_tasks(self) -> List[ImageTask]:
+        """Every task, over all pages."""
+        return self._tasks_manager.list()
+
+    def get_task(self, task: Any) -> ImageTask:
+        """A task by id."""
+        return self._tasks_manager.get(task)
+
+    def export_task(self, img: Any, cont: Any) -> ImageTask:
+        """Start exporting an image to an object-storage container
+        (NoSuchContainer if it does not exist)."""
+        return self._tasks_manager.create("export", img=img, cont=cont)
+
+    def import_task(
+        self, img: Any, cont: Any, img_format: Optional[str] = None, img_name: Optional[str] = None
+    ) -> ImageTask:
+        """Start importing object ``img`` of container ``cont`` as an image
+        named ``img_name`` (default: the object's name), format vhd by default."""
+        return self._tasks_manager.create(
+            "import", img=img, cont=cont, img_format=img_format, img_name=img_name
+        )
+
+    # -- schemas ------------------------------------------------------------------------
+    def get_images_schema(self) -> Dict[str, Any]:
+        """JSON schema of a list of images."""
+        return self._schema_manager.images()
+
+    def get_image_schema(self) -> Dict[str, Any]:
+        """JSON schema of one image."""
+        return self._schema_manager.image()
+
+    def get_image_members_schema(self) -> Dict[str, Any]:
+        """JSON schema of a list of image members."""
+        return self._schema_manager.image_members()
+
+    def get_image_member_schema(self) -> Dict[str, Any]:
+        """JSON schema of one image member."""
+        return self._schema_manager.image_member()
+
+    def get_image_tasks_schema(self) -> Dict[str, Any]:
+        """JSON schema of a list of tasks."""
+        return self._schema_manager.image_tasks()
+
+    def get_image_task_schema(self) -> Dict[str, Any]:
+        """JSON schema of one task."""
+        return self._schema_manager.image_task()

@@ -1,0 +1,176 @@
+"""ImageManager: images — listing, create, update, sharing status, actions."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image import filters
+from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
+from pyrax_image.image.resources import Image, ImageMember
+from pyrax_image.manager import BaseManager, _page_params
+from pyrax_image.utils import get_id, quote_segment
+
+MEMBER_STATUSES = ("pending", "accepted", "rejected")
+# Attributes that findall can hand to the server as filters (exact match).
+SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")
+
+
+class ImageManager(BaseManager):
+    """Images: listing with filters and paging, create, update and actions."""
+
+    def list(  # type: ignore[override]
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Any = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Optional[str] = None,
+        sort_dir: Optional[str] = None,
+        return_raw: bool = False,
+        **extra: Any,
+    ) -> List[Image]:
+        """One page of images matching the filters."""
+        params = filters.image_query(
+            name,
+            visibility,
+            member_status,
+            owner,
+            tag,
+            status,
+            size_min,
+            size_max,
+            sort_key,
+            sort_dir,
+            **extra,
+        )
+        params.update(_page_params(limit, marker))
+        return self._list(self._collection_uri(), params=params, return_raw=return_raw)
+
+    def iter_all(self, page_size: Optional[int] = None, **filter_args: Any) -> Iterator[Image]:
+        """Every image matching the filters, lazily, page after page."""
+        params = filters.image_query(**filter_args)
+        params.update(_page_params(page_size, None))
+        for page in self._iter_pages(self._collection_uri(), params):
+            for item in page:
+                yield self._make(item)
+
+    def list_all(self, **filter_args: Any) -> List[Image]:
+        """Every image matching the filters, all pages, as one list."""
+        return list(self.iter_all(**filter_args))
+
+    def _iter_candidates(self, criteria: Dict[str, Any]) -> Iterator[Image]:
+        server: Dict[str, Any] = {
+            key: value
+            for key, value in criteria.items()
+            if key in SERVER_SIDE_FILTERS and isinstance(value, str) and value
+        }
+        if "id" in criteria and isinstance(criteria["id"], str) and "," not in criteria["id"]:
+            server["id"] = "in:%s" % criteria["id"]
+        return self.iter_all(**server)
+
+    def create(
+        self,
+        name: str,
+        img_format: Optional[str] = None,
+        img_container_format: Optional[str] = None,
+        data: Any = None,
+        container: Any = None,
+        obj: Any = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        **upload_args: Any,
+    ) -> Image:
+        """Create an image record and, if data is given, upload it.
+
+        If the upload fails the new image is deleted, so nothing is left queued.
+        """
+        if data is not None and (container is not None or obj is not None):
+            raise exc.InvalidArgument("Give either data or container/obj, not both")
+        body = self._create_body(name, img_format, img_container_format, metadata)
+        source = data
+        if container is not None or obj is not None:
+            source = self.api._object_source(container, obj)
+        _, info = self.api.method_post(self._collection_uri(), body=body)
+        image = self._make(info, loaded=True)
+        if source is None:
+            return image
+        return self.api._upload_new_image(image, source, **upload_args)
+
+    def _create_body(
+        self,
+        name: str,
+        img_format: Optional[str] = None,
+        img_container_format: Optional[str] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+    ) -> Dict[str, Any]:
+        if not isinstance(name, str) or not name.strip():
+            raise exc.MissingName("An image needs a non-empty name")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise exc.InvalidArgument("metadata must be a dict of image properties")
+        body: Dict[str, Any] = dict(metadata or {})
+        body.update(
+            name=name,
+            disk_format=img_format or body.get("disk_format") or "vhd",
+            container_format=img_container_format or body.get("container_format") or "bare",
+        )
+        return body
+
+    def update(self, img: Any, value_dict: Dict[str, Any]) -> Image:
+        """Apply ``value_dict`` and return the updated image.
+
+        The current image is fetched to choose ``add`` or ``replace`` for each
+        key; a value of None removes the property. An ``Image`` passed in is
+        refreshed in place.
+        """
+        current = self.get(img)
+        operations = build_patch(current.to_dict(), value_dict)
+        if not operations:
+            updated = current
+        else:
+            _, info = self.api.method_patch(
+                self._item_uri(img),
+                body=operations,
+                headers={"Content-Type": PATCH_CONTENT_TYPE},
+            )
+            updated = self._make(info, loaded=True)
+        if isinstance(img, Image) and img is not updated:
+            img._replace_details(updated.to_dict())
+            img.loaded = True
+            return img
+        return updated
+
+    def update_image_member(self, img_id: Any, status: str) -> ImageMember:
+        """Accept, reject or reset (pending) a share of ``img_id`` with your project."""
+        if status not in MEMBER_STATUSES:
+            raise exc.InvalidImageMemberStatus(
+                "The status must be one of %s, not %r" % (", ".join(MEMBER_STATUSES), status)
+            )
+        project_id = self.api.projectid
+        if not project_id:
+            raise exc.NotAuthenticated("Your project id is unknown, so there is no membership to update")
+        uri = "%s/members/%s" % (self._item_uri(img_id), quote_segment(project_id))
+        try:
+            _, info = self.api.method_put(uri, body={"status": status})
+        except exc.Forbidden as error:
+            raise exc.InvalidImageMember(
+                "Only the project the image is shared with can change its membership "
+                "status; the owner cannot (%s)" % error.message
+            ) from error
+        from pyrax_image.image.members import ImageMemberManager
+
+        image = img_id if isinstance(img_id, Image) else self._make({"id": get_id(img_id)})
+        return ImageMember(ImageMemberManager(self.api, image), info, loaded=True)
+
+    def deactivate(self, img: Any) -> None:
+        """Deactivate an active image (its data can no longer be downloaded)."""
+        self.action(img, "deactivate")
+
+    def reactivate(self, img: Any) -> None:
+        """Make a deactivated image active again."""
+        self.action(img, "reactivate")

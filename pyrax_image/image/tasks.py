@@ -1,0 +1,102 @@
+"""Tasks (Rackspace-style import/export) and the API's JSON schemas."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.resources import ImageTask
+from pyrax_image.manager import BaseManager
+from pyrax_image.utils import get_id, get_name
+
+DEFAULT_IMPORT_FORMAT = "vhd"
+
+
+class ImageTasksManager(BaseManager):
+    """Import and export tasks, in the Rackspace Cloud Images formats."""
+
+    resource_class = ImageTask
+
+    def list(self, *args: Any, **kwargs: Any) -> List[ImageTask]:
+        """Every task, following the server's ``next`` links."""
+        return list(self.iter_all(**kwargs))
+
+    def create(
+        self,
+        name: str,
+        img: Any = None,
+        cont: Any = None,
+        img_format: Optional[str] = None,
+        img_name: Optional[str] = None,
+        **kwargs: Any,
+    ) -> ImageTask:
+        """Create an ``export`` or ``import`` task after checking the container.
+
+        ``cont`` is a container name or object; it must exist in the object
+        storage of the client's own identity and region.
+        """
+        if name not in ("export", "import"):
+            raise exc.InvalidArgument("The task type must be 'export' or 'import', not %r" % (name,))
+        if cont is None:
+            raise exc.InvalidArgument("A container is required for an %s task" % name)
+        self.api._check_container(cont)
+        return super().create(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
+
+    def _create_body(
+        self,
+        name: str,
+        img: Any = None,
+        cont: Any = None,
+        img_format: Optional[str] = None,
+        img_name: Optional[str] = None,
+        **kwargs: Any,
+    ) -> Dict[str, Any]:
+        container = get_name(cont)
+        if name == "export":
+            return {
+                "type": "export",
+                "input": {"image_uuid": get_id(img), "receiving_swift_container": container},
+            }
+        object_name = get_name(img)
+        properties = {"name": img_name or object_name}
+        properties.update(kwargs.pop("image_properties", None) or {})
+        return {
+            "type": "import",
+            "input": {
+                "image_properties": properties,
+                "import_from": "%s/%s" % (container, object_name),
+                "import_from_format": img_format or DEFAULT_IMPORT_FORMAT,
+            },
+        }
+
+
+class JSONSchemaManager(BaseManager):
+    """The JSON schemas under ``/schemas`` (returned as plain dicts)."""
+
+    def _schema(self, name: str) -> Dict[str, Any]:
+        _, body = self.api.method_get("/%s/%s" % (self.uri_base, name))
+        return body
+
+    def images(self) -> Dict[str, Any]:
+        """Schema of a list of images."""
+        return self._schema("images")
+
+    def image(self) -> Dict[str, Any]:
+        """Schema of one image."""
+        return self._schema("image")
+
+    def image_members(self) -> Dict[str, Any]:
+        """Schema of a list of image members."""
+        return self._schema("members")
+
+    def image_member(self) -> Dict[str, Any]:
+        """Schema of one image member."""
+        return self._schema("member")
+
+    def image_tasks(self) -> Dict[str, Any]:
+        """Schema of a list of tasks."""
+        return self._schema("tasks")
+
+    def image_task(self) -> Dict[str, Any]:
+        """Schema of one task."""
+        return self._schema("task")

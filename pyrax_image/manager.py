@@ -1,0 +1,183 @@
+"""BaseManager: turns API calls into resources, and pages through lists."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional, Type
+
+from pyrax_image import exceptions as exc
+from pyrax_image.resource import BaseResource
+from pyrax_image.utils import get_id, quote_segment
+
+
+class BaseManager:
+    """CRUD for one kind of resource under ``/<uri_base>``.
+
+    ``response_key`` names the member holding a single object (``""`` when
+    the body *is* the object, as in Images v2) and ``plural_response_key``
+    the member holding a list.
+    """
+
+    resource_class: Optional[Type[BaseResource]] = None
+
+    def __init__(
+        self,
+        api: Any,
+        resource_class: Optional[Type[BaseResource]] = None,
+        response_key: Optional[str] = None,
+        plural_response_key: Optional[str] = None,
+        uri_base: Optional[str] = None,
+    ):
+        self.api = api
+        self.resource_class = resource_class or self.resource_class
+        self.response_key = response_key
+        self.plural_response_key = plural_response_key or ("%ss" % response_key if response_key else None)
+        self.uri_base = uri_base
+
+    # -- URIs ---------------------------------------------------------------
+    def _collection_uri(self) -> str:
+        return "/%s" % self.uri_base
+
+    def _item_uri(self, item: Any) -> str:
+        return "%s/%s" % (self._collection_uri(), quote_segment(get_id(item)))
+
+    # -- public API -----------------------------------------------------------
+    def list(
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        return_raw: bool = False,
+        other_keys: Optional[List[str]] = None,
+    ) -> Any:
+        """One page of resources (the server's default page unless ``limit``)."""
+        params = _page_params(limit, marker)
+        return self._list(self._collection_uri(), params=params, return_raw=return_raw, other_keys=other_keys)
+
+    def iter_all(self, **params: Any) -> Iterator[Any]:
+        """Every resource, lazily, following the server's ``next`` links."""
+        for page in self._iter_pages(self._collection_uri(), params):
+            for item in page:
+                yield self._make(item)
+
+    def get(self, item: Any) -> Any:
+        """The resource with this id (or the fresh state of this resource)."""
+        return self._get(self._item_uri(item))
+
+    def head(self, item: Any) -> Dict[str, str]:
+        """The response headers of a HEAD on the resource."""
+        resp, _ = self.api.method_head(self._item_uri(item))
+        return dict(resp.headers)
+
+    def create(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Create a resource from the body that ``_create_body`` builds."""
+        body = self._create_body(name, *args, **kwargs)
+        return self._create(self._collection_uri(), body)
+
+    def delete(self, item: Any) -> None:
+        """Delete the resource."""
+        self.api.method_delete(self._item_uri(item))
+
+    def find(self, **kwargs: Any) -> Any:
+        """The single resource whose attributes equal ``kwargs``.
+
+        Raises ``NotFound`` if none matches and ``NoUniqueMatch`` if several do.
+        """
+        found = self.findall(**kwargs)
+        if not found:
+            raise exc.NotFound(404, "No %s matching %s." % (self._kind(), kwargs))
+        if len(found) > 1:
+            raise exc.NoUniqueMatch(message="More than one %s matches %s." % (self._kind(), kwargs))
+        return found[0]
+
+    def findall(self, **kwargs: Any) -> List[Any]:
+        """Every resource, over all pages, whose attributes equal ``kwargs``."""
+        return [obj for obj in self._iter_candidates(kwargs) if _matches(obj, kwargs)]
+
+    # -- hooks and helpers ------------------------------------------------------
+    def _iter_candidates(self, criteria: Dict[str, Any]) -> Iterator[Any]:
+        """Resources ``findall`` checks; managers narrow this with server filters."""
+        return self.iter_all()
+
+    def _create_body(self, name: str, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        """The JSON body of a create request; subclasses define it."""
+        raise NotImplementedError("%s cannot create resources" % type(self).__name__)
+
+    def _kind(self) -> str:
+        return self.resource_class.__name__ if self.resource_class else "resource"
+
+    def _make(self, info: Dict[str, Any], loaded: bool = False) -> Any:
+        if self.resource_class is None:
+            return info
+        return self.resource_class(self, info, loaded=loaded)
+
+    def _unwrap(self, body: Any, plural: bool = False) -> Any:
+        key = self.plural_response_key if plural else self.response_key
+        if key and isinstance(body, dict):
+            return body.get(key, [] if plural else body)
+        return body
+
+    def _list(
+        self,
+        uri: str,
+        params: Optional[Dict[str, Any]] = None,
+        return_raw: bool = False,
+        other_keys: Optional[List[str]] = None,
+    ) -> Any:
+        _, body = self.api.method_get(uri, params=params)
+        items = self._unwrap(body, plural=True)
+        if return_raw:
+            return items
+        objects = [self._make(item) for item in items]
+        if other_keys:
+            return [objects] + [body.get(key) for key in other_keys]
+        return objects
+
+    def _iter_pages(self, uri: str, params: Optional[Dict[str, Any]]) -> Iterator[List[Dict[str, Any]]]:
+        """Yield each page's items; the filters ride along in the ``next`` links."""
+        seen = set()
+        _, body = self.api.method_get(uri, params=params or None)
+        while True:
+            yield self._unwrap(body, plural=True)
+            link = body.get("next") if isinstance(body, dict) else None
+            if not link or link in seen:
+                return
+            seen.add(link)
+            _, body = self.api.method_get(self.api.resolve_link(link))
+
+    def _get(self, uri: str) -> Any:
+        _, body = self.api.method_get(uri)
+        return self._make(self._unwrap(body), loaded=True)
+
+    def _create(self, uri: str, body: Any, return_none: bool = False, return_raw: bool = False) -> Any:
+        _, resp_body = self.api.method_post(uri, body=body)
+        if return_none:
+            return None
+        result = self._unwrap(resp_body)
+        return result if return_raw else self._make(result, loaded=True)
+
+    def _update(self, uri: str, body: Any, **kwargs: Any) -> Any:
+        _, resp_body = self.api.method_put(uri, body=body, **kwargs)
+        return resp_body
+
+    def _delete(self, uri: str) -> None:
+        self.api.method_delete(uri)
+
+    def action(self, item: Any, action_type: str, body: Optional[Dict[str, Any]] = None) -> Any:
+        """POST to ``/<uri_base>/<id>/actions/<action_type>``."""
+        uri = "%s/actions/%s" % (self._item_uri(item), quote_segment(action_type))
+        return self.api.method_post(uri, body=body)
+
+
+def _page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
+    params: Dict[str, Any] = {}
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise exc.InvalidArgument("limit must be a non-negative integer, not %r" % (limit,))
+        params["limit"] = limit
+    if marker is not None:
+        params["marker"] = get_id(marker)
+    return params
+
+
+def _matches(obj: BaseResource, criteria: Dict[str, Any]) -> bool:
+    info = obj.to_dict()
+    return all(key in info and info[key] == value for key, value in criteria.items())

@@ -1,0 +1,118 @@
+"""BaseResource: an attribute bag over one API object, as in pyrax."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, Dict, Iterable, Optional
+
+
+class BaseResource:
+    """One API object; its JSON members become attributes.
+
+    A member whose name collides with a method (say a custom property called
+    ``update``) stays reachable as ``resource["update"]``. Reading a missing
+    public attribute of a resource that is not ``loaded`` fetches it once.
+    """
+
+    HUMAN_ID: ClassVar[bool] = False
+    NAME_ATTR: ClassVar[str] = "name"
+    get_details: ClassVar[bool] = True
+    _non_display: ClassVar[Iterable[str]] = ()
+
+    def __init__(self, manager: Any, info: Dict[str, Any], key: Optional[str] = None, loaded: bool = False):
+        self._loaded = loaded
+        self.manager = manager
+        if key:
+            info = info[key]
+        self._info: Dict[str, Any] = {}
+        self._add_details(info)
+
+    def _add_details(self, info: Dict[str, Any]) -> None:
+        """Merge an API body into this resource's attributes."""
+        self._info.update(info)
+        for key, value in info.items():
+            if isinstance(key, str) and key.isidentifier() and not hasattr(type(self), key):
+                self.__dict__[key] = value
+
+    def _replace_details(self, info: Dict[str, Any]) -> None:
+        """Make this resource reflect ``info`` exactly (dropping removed members)."""
+        for key in list(self._info):
+            if key not in info:
+                self.__dict__.pop(key, None)
+        self._info = {}
+        self._add_details(info)
+
+    def __getattr__(self, key: str) -> Any:
+        # Only called for attributes not found normally. Never fetch for
+        # private or dunder names (copy, pickle and IPython probe those).
+        if key.startswith("_") or key == "manager":
+            raise AttributeError(key)
+        if not self._loaded and self.get_details and self._id() is not None:
+            self.get()
+            if key in self.__dict__:
+                return self.__dict__[key]
+        raise AttributeError("%s has no attribute %r" % (type(self).__name__, key))
+
+    def _id(self) -> Optional[str]:
+        """The value that identifies this object to the API."""
+        return self._info.get("id")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._info[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._info
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A copy of the API body this resource was built from."""
+        return dict(self._info)
+
+    @property
+    def human_id(self) -> Optional[str]:
+        """A slug of the name, for resources that set ``HUMAN_ID``."""
+        if not self.HUMAN_ID:
+            return None
+        name = self._info.get(self.NAME_ATTR)
+        if name is None:
+            return None
+        slug = re.sub(r"[^\w\s-]", "", str(name)).strip().lower()
+        return re.sub(r"[-\s]+", "-", slug)
+
+    @property
+    def loaded(self) -> bool:
+        """True once the full object has been fetched from the server."""
+        return self._loaded
+
+    @loaded.setter
+    def loaded(self, value: bool) -> None:
+        self._loaded = value
+
+    def get(self) -> BaseResource:
+        """Fetch this object again and refresh its attributes."""
+        self._loaded = True
+        fresh = self.manager.get(self)
+        if fresh is not None:
+            self._replace_details(fresh._info)
+        return self
+
+    reload = get
+
+    def delete(self) -> None:
+        """Delete this object on the server."""
+        self.manager.delete(self)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        if self._id() is not None and other._id() is not None:
+            return self._id() == other._id()
+        return self._info == other._info
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._id()))
+
+    def __repr__(self) -> str:
+        hidden = set(self._non_display)
+        keys = sorted(k for k in self._info if not str(k).startswith("_") and k not in hidden)
+        shown = ", ".join("%s=%s" % (k, self._info[k]) for k in keys)
+        return "<%s %s>" % (type(self).__name__, shown)

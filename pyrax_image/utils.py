@@ -1,0 +1,111 @@
+"""Small helpers shared by the managers, kept under pyrax's names."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable, Iterable, Optional, Union
+from urllib.parse import quote
+
+from pyrax_image import exceptions as exc
+
+# States after which an image or task never changes status on its own.
+FAILURE_STATES = frozenset(("error", "killed", "deleted", "failure", "pending_delete"))
+TERMINAL_STATES = FAILURE_STATES | frozenset(("active", "success", "deactivated"))
+
+
+def get_id(id_or_obj: Any) -> str:
+    """The id of a resource, or the value itself when it already is one."""
+    if isinstance(id_or_obj, (str, int)):
+        value = str(id_or_obj)
+    else:
+        found = getattr(id_or_obj, "id", None)
+        if found is None:
+            raise exc.InvalidArgument("%r has no id" % (id_or_obj,))
+        value = str(found)
+    if not value:
+        raise exc.InvalidArgument("An empty string is not a valid id")
+    return value
+
+
+def get_name(name_or_obj: Any) -> str:
+    """The name of a resource, or the value itself when it already is one."""
+    if isinstance(name_or_obj, str):
+        return name_or_obj
+    name = getattr(name_or_obj, "name", None)
+    if name is None:
+        raise exc.MissingName("%r has no name" % (name_or_obj,))
+    return str(name)
+
+
+def quote_segment(value: Any) -> str:
+    """Percent-encode one URL path segment; ``/``, ``?`` and ``#`` included."""
+    text = str(value)
+    if not text:
+        raise exc.InvalidArgument("An empty value cannot be used in a URL path")
+    return quote(text, safe="")
+
+
+def wait_until(
+    obj: Any,
+    att: str,
+    desired: Union[str, Iterable[str]],
+    callback: Optional[Callable[[Any], None]] = None,
+    interval: float = 5,
+    attempts: int = 0,
+    verbose: bool = False,
+    verbose_atts: Optional[Iterable[str]] = None,
+) -> Any:
+    """Reload ``obj`` until ``att`` is one of ``desired`` or a terminal state.
+
+    ``attempts=0`` polls without limit. With a ``callback`` the wait runs in a
+    thread, the call returns that thread, and ``callback(obj)`` is called at
+    the end; otherwise the reloaded object is returned.
+    """
+    wanted = {desired} if isinstance(desired, str) else set(desired)
+    if callback is not None:
+        thread = threading.Thread(
+            target=lambda: callback(_wait(obj, att, wanted, interval, attempts, verbose, verbose_atts)),
+            daemon=True,
+        )
+        thread.start()
+        return thread
+    return _wait(obj, att, wanted, interval, attempts, verbose, verbose_atts)
+
+
+def _wait(
+    obj: Any,
+    att: str,
+    wanted: set[str],
+    interval: float,
+    attempts: int,
+    verbose: bool,
+    verbose_atts: Optional[Iterable[str]],
+) -> Any:
+    count = 0
+    while True:
+        obj.reload()
+        value = getattr(obj, att, None)
+        if verbose:
+            shown = [att] + list(verbose_atts or [])
+            print(", ".join("%s=%s" % (name, getattr(obj, name, None)) for name in shown))
+        if value in wanted or (att == "status" and value in TERMINAL_STATES):
+            return obj
+        count += 1
+        if attempts and count >= attempts:
+            return obj
+        time.sleep(interval)
+
+
+def wait_for_build(
+    obj: Any,
+    att: str = "status",
+    desired: Union[str, Iterable[str]] = ("active", "success", "error", "killed", "failure"),
+    callback: Optional[Callable[[Any], None]] = None,
+    interval: float = 5,
+    attempts: int = 0,
+    verbose: bool = False,
+    verbose_atts: Optional[Iterable[str]] = None,
+) -> Any:
+    """pyrax's shortcut: wait until an image or task finishes building."""
+    return wait_until(obj, att, desired, callback, interval, attempts, verbose, verbose_atts)

@@ -1,0 +1,41 @@
+"""Packaging for pyrax_image."""
+
+import os
+
+from setuptools import find_packages, setup
+
+HERE = os.path.abspath(os.path.dirname(__file__))
+about = {}
+with open(os.path.join(HERE, "pyrax_image", "version.py")) as handle:
+    exec(handle.read(), about)
+with open(os.path.join(HERE, "README.md"), encoding="utf-8") as handle:
+    long_description = handle.read()
+
+setup(
+    name="pyrax_image",
+    version=about["__version__"],
+    description="A Python SDK for OpenStack / Rackspace Cloud Images (Glance v2), "
+    "re-creating pyrax's image module",
+    long_description=long_description,
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    packages=find_packages(include=["pyrax_image", "pyrax_image.*"]),
+    package_data={"pyrax_image": ["py.typed"]},
+    include_package_data=True,
+    python_requires=">=3.9",
+    install_requires=["requests", "python-dateutil", "six"],
+    extras_require={
+        "yaml": ["PyYAML"],
+        "test": ["pytest", "responses", "PyYAML"],
+    },
+    classifiers=[
+        "License :: OSI Approved :: Apache Software License",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3.9",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+        "Typing :: Typed",
+    ],
+)
