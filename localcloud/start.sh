@@ -201,6 +201,7 @@ start_memcached() {
 KS_DIR="$STATE/keystone"
 prepare_keystone() {
     mkdir -p "$KS_DIR/fernet-keys" "$KS_DIR/credential-keys" "$KS_DIR/receipt-keys"
+    chmod 700 "$KS_DIR/fernet-keys" "$KS_DIR/credential-keys" "$KS_DIR/receipt-keys"
     cat > "$KS_DIR/keystone.conf" <<EOF
 [DEFAULT]
 debug = false
@@ -408,8 +409,8 @@ start_swift() {
 # that copy-image works), staging and tasks stores.
 glance_dir() { echo "$STATE/$1"; }
 
-write_glance_conf() {  # write_glance_conf NAME PORT FLAVOR REGION
-    local name="$1" port="$2" flavor="$3" region="$4" dir
+write_glance_conf() {  # write_glance_conf NAME PORT FLAVOR
+    local name="$1" port="$2" flavor="$3" dir
     dir="$(glance_dir "$name")"
     mkdir -p "$dir/etc" "$dir/fast" "$dir/cheap" "$dir/staging" "$dir/tasks"
     cat > "$dir/etc/glance-api.conf" <<EOF
@@ -455,7 +456,8 @@ user_domain_name = Default
 project_name = service
 username = glance
 password = glancepass
-region_name = $region
+# the identity endpoints live in RegionOne (whatever region this Glance is)
+region_name = RegionOne
 # validate every token (revocation visible at once)
 token_cache_time = -1
 EOF
@@ -656,7 +658,7 @@ EOF
 # --------------------------------------------------------------------- main --
 if [ "$MODE" = noauth ]; then
     log "starting Glance noauth only (state: $STATE)"
-    write_glance_conf glance-noauth "$PORT_GLANCE_NOAUTH" noauth RegionOne
+    write_glance_conf glance-noauth "$PORT_GLANCE_NOAUTH" noauth
     prepare_glance glance-noauth
     start_glance glance-noauth
     wait_http glance-noauth "http://127.0.0.1:$PORT_GLANCE_NOAUTH/versions" 90
@@ -667,11 +669,13 @@ else
     start_memcached
     prepare_swift
     start_swift
-    write_glance_conf glance-noauth "$PORT_GLANCE_NOAUTH" noauth RegionOne
-    write_glance_conf glance-r1 "$PORT_GLANCE_R1" keystone RegionOne
-    write_glance_conf glance-r2 "$PORT_GLANCE_R2" keystone RegionTwo
+    write_glance_conf glance-noauth "$PORT_GLANCE_NOAUTH" noauth
+    write_glance_conf glance-r1 "$PORT_GLANCE_R1" keystone
+    write_glance_conf glance-r2 "$PORT_GLANCE_R2" keystone
     prepare_glance glance-noauth glance-r1 glance-r2
+    log "swift and glance prepared (+$((SECONDS - T0)) s); waiting for keystone-manage"
     wait "$KS_PREP" || fail_with_log keystone-manage "Keystone preparation failed"
+    log "keystone-manage done (+$((SECONDS - T0)) s)"
     start_keystone
     start_glance glance-noauth
     start_glance glance-r1
@@ -681,9 +685,11 @@ else
     wait_port swift-object "$PORT_SWIFT_OBJECT" 30
     wait_http swift-proxy "http://127.0.0.1:$PORT_SWIFT/healthcheck" 30
     wait_http keystone "$KS_URL/v3" 90
+    log "keystone answers (+$((SECONDS - T0)) s)"
     "$VENVS/keystone/bin/python" "$LOCALCLOUD_DIR/lib/keystone_bootstrap.py" \
         "$KS_URL" adminpass "$KS_DIR/ids.json" >> "$LOGS/keystone-manage.log" 2>&1 \
         || fail_with_log keystone-manage "creating projects/users/catalog failed"
+    log "keystone populated (+$((SECONDS - T0)) s)"
     wait_http glance-noauth "http://127.0.0.1:$PORT_GLANCE_NOAUTH/versions" 90
     wait_http glance-r1 "http://127.0.0.1:$PORT_GLANCE_R1/versions" 90
     wait_http glance-r2 "http://127.0.0.1:$PORT_GLANCE_R2/versions" 90
