@@ -21,11 +21,10 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-CLOUD_HOME="${PYRAX_IMAGE_CLOUD_HOME:-$HOME/.cache/pyrax_image_cloud}"
+LOG_TAG=install
+# shellcheck source=lib/common.sh
+source "$HERE/lib/common.sh"   # CLOUD_HOME, VENVS, log, die, take_lock
 PYTHON="${PYRAX_IMAGE_CLOUD_PYTHON:-python3}"
-VENVS="$CLOUD_HOME/venvs"
-
-log() { printf '[install] %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- apt ------
 install_apt() {
@@ -81,6 +80,7 @@ install_venv() {
 }
 
 main() {
+    take_lock
     mkdir -p "$VENVS"
     install_apt
     "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {

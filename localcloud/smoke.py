@@ -10,7 +10,8 @@ $PYRAX_IMAGE_CLOUD_JSON, or the default state dir). Checks:
   Keystone: v3 password login as alice; bad password -> 401.
   Glance RegionOne/RegionTwo (:9293/:9294): list images with alice's token;
     no token -> 401; a task import as alice (member) reaches success.
-  Swift: PUT container and object with alice's token, temp URL GET.
+  Swift: PUT container and object with alice's token, temp URL GET, a
+    static large object, tempauth login.
   noauth Glance: web-download import of that temp URL reaches active.
 
 With --noauth-only (or a cloud.json of mode noauth) only the noauth checks
@@ -182,6 +183,10 @@ def noauth_checks(cloud, payload):
           set(stores.split(",")) == {"fast", "cheap"}, stores)
     st, _, data = g.req("DELETE", "/v2/images/" + image_id)
     expect("noauth: delete imported image", st, 204, data)
+    st, _, data = g.req("GET", "/v2/tasks")
+    expect("noauth: tasks are admin-only (member -> 403)", st, 403, data)
+    st, _, data = ga.req("GET", "/v2/tasks")
+    expect("noauth: admin lists tasks", st, 200, data)
     g.close()
     ga.close()
     return member
@@ -258,6 +263,33 @@ def full_checks(cloud, payload, member_headers):
     check("swift: temp URL GET (sha256)", st == 200 and data == payload,
           (st, len(data)))
     anon.close()
+
+    # static large object: two segments + manifest, read back whole
+    seg1, seg2 = payload[:1 << 20], payload[1 << 20:]
+    s.req("PUT", "/%s/seg/1" % container, seg1)
+    s.req("PUT", "/%s/seg/2" % container, seg2)
+    manifest = [
+        {"path": "/%s/seg/1" % container, "etag": hashlib.md5(seg1).hexdigest(),
+         "size_bytes": len(seg1)},
+        {"path": "/%s/seg/2" % container, "etag": hashlib.md5(seg2).hexdigest(),
+         "size_bytes": len(seg2)}]
+    st, _, data = s.req("PUT", "/%s/slo.raw?multipart-manifest=put" % container,
+                        json.dumps(manifest).encode())
+    expect("swift: PUT SLO manifest", st, 201, data)
+    st, _, data = s.req("GET", "/%s/slo.raw" % container)
+    check("swift: GET SLO returns both segments",
+          st == 200 and data == payload, (st, len(data)))
+    st, _, data = s.req("DELETE", "/%s/slo.raw?multipart-manifest=delete" % container)
+    expect("swift: DELETE SLO with segments", st, 200, data)
+
+    # tempauth still answers on its own reseller prefix
+    t = Conn(cloud["swift_url"])
+    st, hdrs, data = t.req("GET", "/auth/v1.0", headers={
+        "X-Storage-User": cloud["swift_tempauth"]["user"],
+        "X-Storage-Pass": cloud["swift_tempauth"]["key"]})
+    check("swift: tempauth login", st == 200 and hdrs.get("X-Auth-Token"),
+          (st, data[:200]))
+    t.close()
 
     # web-download of the temp URL into noauth Glance
     g = Conn(cloud["glance_noauth_url"], member_headers)

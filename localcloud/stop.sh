@@ -20,18 +20,19 @@ LOG_TAG=stop
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/common.sh"
 
 MARK="PYRAX_IMAGE_CLOUD_MARK=$STATE"
+take_lock
 
 # is_ours PID -> 0 if the process was started by start.sh for this $STATE
 is_ours() {
     local pid="$1"
     [ -r "/proc/$pid/environ" ] || return 1
-    if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -Fxq -- "$MARK"; then
+    if tr '\0' '\n' 2>/dev/null < "/proc/$pid/environ" | grep -Fxq -- "$MARK"; then
         return 0
     fi
     # Process titles/environments can be rewritten: also accept our venvs
     # running on our state dir.
     local cmd
-    cmd="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null || true)"
+    cmd="$(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" || true)"
     [[ "$cmd" == *"$VENVS/"* && "$cmd" == *"$STATE/"* ]]
 }
 
@@ -61,9 +62,26 @@ marked_pids() {
     for p in /proc/[0-9]*; do
         p="${p#/proc/}"
         [ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] && continue
-        if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -Fxq -- "$MARK"; then
+        if tr '\0' '\n' 2>/dev/null < "/proc/$p/environ" | grep -Fxq -- "$MARK"; then
             echo "$p"
         fi
+    done
+}
+
+# wait_gone PID... : wait up to 10 s for these process groups to exit, then
+# SIGKILL what is left.
+wait_gone() {
+    local deadline=$((SECONDS + 10)) left pid
+    while :; do
+        left=()
+        for pid in "$@"; do group_alive "$pid" && left+=("$pid"); done
+        [ "${#left[@]}" -eq 0 ] && return 0
+        [ "$SECONDS" -ge "$deadline" ] && break
+        sleep 0.2
+    done
+    for pid in "${left[@]}"; do
+        log "pid $pid still alive after 10 s: SIGKILL"
+        signal_tree KILL "$pid"
     done
 }
 
@@ -86,34 +104,19 @@ if [ -d "$PIDS" ]; then
         fi
         rm -f "$PIDS/$svc.pid"
     done
+    [ "${#stopped[@]}" -eq 0 ] || wait_gone "${stopped[@]}"
 fi
 
-# --- 2. stragglers carrying our mark
+# --- 2. stragglers still carrying our mark (pid file lost, re-parented...)
+leftovers=()
 for pid in $(marked_pids); do
-    if ! printf '%s\n' "${stopped[@]:-}" | grep -qx "$pid"; then
-        log "stopping leftover process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80))"
-        signal_tree TERM "$pid"
-        stopped+=("$pid")
-    fi
+    log "stopping leftover process $pid ($(tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" | cut -c1-100))"
+    signal_tree TERM "$pid"
+    leftovers+=("$pid")
 done
-
-# Wait up to 10 s for graceful exit, then SIGKILL what is left.
-if [ "${#stopped[@]}" -gt 0 ]; then
-    left=()
-    deadline=$((SECONDS + 10))
-    while :; do
-        left=()
-        for pid in "${stopped[@]}"; do group_alive "$pid" && left+=("$pid"); done
-        [ "${#left[@]}" -eq 0 ] && break
-        [ "$SECONDS" -ge "$deadline" ] && break
-        sleep 0.2
-    done
-    for pid in "${left[@]:-}"; do
-        [ -n "$pid" ] || continue
-        log "pid $pid still alive after 10 s: SIGKILL"
-        signal_tree KILL "$pid"
-    done
-    for pid in $(marked_pids); do kill -KILL "$pid" 2>/dev/null || true; done
+if [ "${#leftovers[@]}" -gt 0 ]; then
+    wait_gone "${leftovers[@]}"
+    stopped+=("${leftovers[@]}")
 fi
 
 # --- 3. wait (bounded) for our ports to be free

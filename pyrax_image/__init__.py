@@ -2,16 +2,42 @@
 
 A standalone re-creation of pyrax's ``pyrax.image`` module::
 
-    from pyrax_image import ImageClient, TokenIdentity
+    from pyrax_image import ImageClient, KeystoneIdentity
 
-    images = ImageClient(TokenIdentity(token, tenant_id), management_url="http://host:9292")
+    identity = KeystoneIdentity("alice", "secret", tenant_name="alpha",
+                                auth_endpoint="https://keystone.example.com:5000/v3")
+    images = ImageClient(identity, region_name="RegionOne")
     for image in images.iter_all(status="active"):
         print(image.name)
+
+or, as with pyrax, ``import pyrax_image as pyrax`` and ``pyrax.set_credentials(...)``,
+``pyrax.images.list()``. ``pyrax_image.identity``, ``images``, ``default_region``,
+``regions`` and ``services`` are the live module-wide state (see connect.py).
 """
+
+import sys as _sys
+from typing import Any as _Any
 
 from pyrax_image import exceptions
 from pyrax_image.client import BaseClient
-from pyrax_image.identity import BaseIdentity, TokenIdentity
+from pyrax_image.connect import (
+    _create_identity,
+    auth_with_token,
+    authenticate,
+    clear_credentials,
+    connect_to_images,
+    connect_to_services,
+    create_context,
+    get_http_debug,
+    set_cloud,
+    set_credential_file,
+    set_credentials,
+    set_credentials_from_env,
+    set_default_region,
+    set_environment,
+    set_http_debug,
+)
+from pyrax_image.identity import BaseIdentity, KeystoneIdentity, RaxIdentity, TokenIdentity
 from pyrax_image.image import (
     Image,
     ImageClient,
@@ -21,7 +47,22 @@ from pyrax_image.image import (
 )
 from pyrax_image.manager import BaseManager
 from pyrax_image.resource import BaseResource
+from pyrax_image.settings import get_encoding, get_environment, get_setting, list_environments, set_setting
 from pyrax_image.version import __version__
+
+# ``pyrax_image.identity`` is pyrax's identity object once one exists (else the
+# subpackage), so the attribute the import system set is replaced by __getattr__.
+globals().pop("identity", None)
+
+
+def __getattr__(name: str) -> _Any:
+    """The live module-wide state: ``identity``, ``images``, ``default_region``..."""
+    from pyrax_image import connect
+
+    if name == "identity":
+        return connect.module_attribute(name) or _sys.modules["pyrax_image.identity"]
+    return connect.module_attribute(name)
+
 
 __all__ = [
     "BaseClient",
@@ -33,7 +74,29 @@ __all__ = [
     "ImageMember",
     "ImageTag",
     "ImageTask",
+    "KeystoneIdentity",
+    "RaxIdentity",
     "TokenIdentity",
     "__version__",
+    "_create_identity",
+    "auth_with_token",
+    "authenticate",
+    "clear_credentials",
+    "connect_to_images",
+    "connect_to_services",
+    "create_context",
     "exceptions",
+    "get_encoding",
+    "get_environment",
+    "get_http_debug",
+    "get_setting",
+    "list_environments",
+    "set_cloud",
+    "set_credential_file",
+    "set_credentials",
+    "set_credentials_from_env",
+    "set_default_region",
+    "set_environment",
+    "set_http_debug",
+    "set_setting",
 ]

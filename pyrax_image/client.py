@@ -58,7 +58,6 @@ class BaseClient:
         self.service_name = service_name
         self.verify_ssl = verify_ssl
         self.timings = timings
-        self.http_log_debug = http_log_debug
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._management_url = management_url.rstrip("/") if management_url else None
         self._catalog_url: Optional[str] = None
@@ -71,8 +70,7 @@ class BaseClient:
             retries=retries,
             timings=timings,
         )
-        if http_log_debug:
-            http_log.enable_debug_output(True)
+        self.http_log_debug = http_log_debug
         self._configure_manager()
 
     def _configure_manager(self) -> None:
@@ -80,6 +78,18 @@ class BaseClient:
         raise NotImplementedError
 
     # -- session, endpoint, identity -------------------------------------------
+    @property
+    def http_log_debug(self) -> bool:
+        """Log this client's requests curl-style on stderr, whatever the level
+        of the ``pyrax_image.http`` logger (which, at DEBUG, logs every client)."""
+        return self.transport.log_debug
+
+    @http_log_debug.setter
+    def http_log_debug(self, value: bool) -> None:
+        self.transport.log_debug = bool(value)
+        if value:
+            http_log.enable_client_output()
+
     @property
     def session(self) -> requests.Session:
         """The one ``requests.Session`` all of this client's requests use."""
@@ -106,7 +116,9 @@ class BaseClient:
 
     @property
     def projectid(self) -> Optional[str]:
-        """The project (tenant) id of the identity."""
+        """The project (tenant) id of the identity (logging in first if it is not known yet)."""
+        if self.identity.tenant_id is None and not self.identity.authenticated:
+            self.identity.authenticate()
         return self.identity.tenant_id
 
     def authenticate(self) -> None:
@@ -123,8 +135,13 @@ class BaseClient:
     def _roots(self) -> Tuple[str, str]:
         """``(service_root, versioned_root)`` of the endpoint."""
         url = self.management_url
-        if _VERSION_SUFFIX.search(url):
-            return _VERSION_SUFFIX.sub("", url), url
+        match = _VERSION_SUFFIX.search(url)
+        if match:
+            root = url[: match.start()]
+            if match.group(0)[1:].split(".")[0] == self.api_version.split(".")[0]:
+                return root, url
+            # An old catalog entry such as .../v1: same service, our API version.
+            return root, "%s/%s" % (root, self.api_version)
         return url, "%s/%s" % (url, self.api_version)
 
     def url_for(self, uri: str) -> str:
@@ -138,16 +155,21 @@ class BaseClient:
 
         Glance's links are root-relative and include the version
         (``/v2/images?marker=...``); they are joined to the endpoint's service
-        root so path prefixes survive, and are never re-quoted.
+        root so path prefixes survive, and are never re-quoted. An absolute
+        link to another origin (say a proxy's internal host) keeps only its
+        path and query: the token is never sent anywhere but the endpoint.
         """
-        if urlsplit(link).scheme:
-            return link
         service_root, versioned_root = self._roots()
+        root = urlsplit(service_root)
+        link_parts = urlsplit(link)
+        if link_parts.scheme:
+            if (link_parts.scheme, link_parts.netloc) == (root.scheme, root.netloc):
+                return link
+            link = link_parts.path + ("?" + link_parts.query if link_parts.query else "")
         if re.match(r"^/v\d+(\.\d+)?/", link):
             return service_root + link
         if link.startswith("/"):
-            parts = urlsplit(service_root)
-            return "%s://%s%s" % (parts.scheme, parts.netloc, link)
+            return "%s://%s%s" % (root.scheme, root.netloc, link)
         return "%s/%s" % (versioned_root, link)
 
     # -- requests ----------------------------------------------------------------

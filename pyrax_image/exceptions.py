@@ -41,6 +41,7 @@ __all__ = [
     "UnsharableImage",
     "NoSuchContainer",
     "NoSuchObject",
+    "MissingTemporaryURLKey",
     "ServiceNotAvailable",
     "NotAuthenticated",
     "AuthenticationFailed",
@@ -90,6 +91,10 @@ class NoSuchContainer(PyraxImageException):
 
 class NoSuchObject(PyraxImageException):
     """The object-storage object does not exist."""
+
+
+class MissingTemporaryURLKey(PyraxImageException):
+    """A temporary URL was asked for but the account has no temp-URL key."""
 
 
 class ServiceNotAvailable(PyraxImageException):
@@ -192,10 +197,13 @@ class ClientException(PyraxImageException):
             return self.message
         text = "%s (HTTP %s)" % (self.message, self.code)
         if self.method and self.url:
-            text += " %s %s" % (self.method, self.url)
+            text += " %s %s" % (self.method, _SIGNATURE.sub(r"\1***", self.url))
         if self.request_id:
             text += " (Request-ID: %s)" % self.request_id
         return text
+
+
+_SIGNATURE = re.compile(r"(temp_url_sig=)[^&\s]+", re.IGNORECASE)
 
 
 class BadRequest(ClientException):
@@ -344,9 +352,13 @@ def _clean(text: str) -> str:
 
 
 def _message_from_html(text: str) -> str:
-    """Drop the ``<title>``/``<h1>`` status line Glance repeats, keep the rest."""
-    text = re.sub(r"(?is)<(title|h1)>.*?</\1>", " ", text)
-    return _clean(text)
+    """Drop the ``<title>``/``<h1>`` status line Glance repeats, keep the rest;
+    a proxy page (nginx, Apache) that says nothing more keeps its heading."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+    text = re.sub(r"(?is)<hr\b.*", " ", text)  # the server signature below the rule
+    heading = re.search(r"(?is)<(h1|title)>(.*?)</\1>", text)
+    rest = _clean(re.sub(r"(?is)<(title|h1)>.*?</\1>", " ", text))
+    return rest or (_clean(heading.group(2)) if heading else "")
 
 
 def _parse_body(response: requests.Response) -> tuple[Optional[str], Any]:

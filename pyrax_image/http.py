@@ -9,6 +9,7 @@ body it cannot rewind. Error responses become :mod:`pyrax_image.exceptions`.
 from __future__ import annotations
 
 import json as jsonlib
+import logging
 import random
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
@@ -94,7 +95,9 @@ class Transport:
         max_backoff: float = 30.0,
         max_retry_after: float = 120.0,
         timings: bool = False,
+        log_debug: bool = False,
     ):
+        self.log_debug = log_debug  # log this transport's traffic whatever the logger level
         self.session = session if session is not None else requests.Session()
         self.session.verify = verify
         if cert is not None:
@@ -186,7 +189,10 @@ class Transport:
     ) -> Optional[requests.Response]:
         """One attempt; None means a retriable connection failure happened."""
         payload = body.payload()
-        http_log.log_request(method, _with_params(url, params), {**self.session.headers, **headers}, payload)
+        debug = self.log_debug or http_log.logger.isEnabledFor(logging.DEBUG)
+        if debug:  # skip the work when not logging
+            merged = {**self.session.headers, **headers}
+            http_log.log_request(method, _with_params(url, params), merged, payload, force=self.log_debug)
         started = time.time()
         try:
             response = self.session.request(
@@ -197,6 +203,8 @@ class Transport:
                 data=payload,
                 stream=stream,
                 timeout=timeout if timeout is not None else self.timeout,
+                # Explicit, or REQUESTS_CA_BUNDLE would override a CA path or False.
+                verify=self.session.verify,
             )
         except requests.exceptions.ConnectTimeout as error:
             if retry and attempt < self.retries and body.rewindable:
@@ -208,6 +216,11 @@ class Transport:
                 "No answer from %s within the timeout (%s %s)"
                 % (_origin(url), method, http_log.redact_text(url))
             ) from error
+        except requests.exceptions.SSLError as error:
+            # A certificate problem does not go away by retrying.
+            raise exc.ConnectionFailed(
+                "TLS error talking to %s: %s" % (_origin(url), _short_reason(error))
+            ) from error
         except requests.exceptions.ConnectionError as error:
             # Typically a stale keep-alive connection the server closed: safe to
             # resend only for idempotent methods with a body we can rewind.
@@ -218,9 +231,21 @@ class Transport:
                 "Connection to %s failed during %s %s: %s"
                 % (_origin(url), method, http_log.redact_text(url), _short_reason(error))
             ) from error
+        except (
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+            requests.exceptions.InvalidURL,
+        ) as error:
+            raise exc.InvalidArgument("Cannot send to %r: %s" % (http_log.redact_text(url), error)) from error
+        except requests.exceptions.RequestException as error:
+            # E.g. a body cut short (ChunkedEncodingError): still ours to report.
+            raise exc.ConnectionFailed(
+                "%s %s failed: %s" % (method, http_log.redact_text(url), _short_reason(error))
+            ) from error
         if self.record_timings:
             self.timings.append(("%s %s" % (method, http_log.redact_text(url)), started, time.time()))
-        http_log.log_response(response, streamed=stream and response.ok)
+        if debug:
+            http_log.log_response(response, streamed=stream and response.ok, force=self.log_debug)
         return response
 
     def _should_retry_status(self, method: str, status: int, body: RequestBody, attempt: int) -> bool:

@@ -65,6 +65,39 @@ def debug_output_enabled() -> bool:
     return _debug_handler is not None
 
 
+class _ClientLinesOnly(logging.Filter):
+    """Pass only the lines logged for a client created with ``http_log_debug``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return bool(getattr(record, "pyrax_client_debug", False))
+
+
+_client_handler: Optional[logging.Handler] = None
+
+
+def enable_client_output() -> None:
+    """Show on stderr the lines of clients with ``http_log_debug`` (and only
+    theirs: the logger's level, hence every other client, is left alone)."""
+    global _client_handler
+    if _client_handler is None:
+        _client_handler = logging.StreamHandler()
+        _client_handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        _client_handler.addFilter(_ClientLinesOnly())
+        logger.addHandler(_client_handler)
+
+
+def _emit(force: bool, msg: str, *args: Any) -> None:
+    """Log at DEBUG; ``force`` (a client's ``http_log_debug``) logs even when
+    the logger is not at DEBUG."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(msg, *args)
+    elif force and not logger.disabled:
+        extra = {"pyrax_client_debug": True}
+        logger.handle(
+            logger.makeRecord(logger.name, logging.DEBUG, __file__, 0, msg, args, None, extra=extra)
+        )
+
+
 def digest(secret: str) -> str:
     """A short, non-reversible stand-in for a secret value."""
     return "{SHA256}" + hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()[:16]
@@ -109,7 +142,8 @@ def describe_body(body: Any, content_type: Optional[str] = None) -> Optional[str
     if body is None or body == b"" or body == "":
         return None
     if isinstance(body, (bytes, str)):
-        is_text = content_type is None or any(t in content_type for t in _TEXT_TYPES)
+        # Bytes of unknown type may be image data: only declared text is shown.
+        is_text = any(t in content_type for t in _TEXT_TYPES) if content_type else isinstance(body, str)
         if isinstance(body, bytes):
             if not is_text:
                 return "<binary data: %d bytes>" % len(body)
@@ -129,9 +163,9 @@ def describe_body(body: Any, content_type: Optional[str] = None) -> Optional[str
     return "<streamed body>"
 
 
-def log_request(method: str, url: str, headers: Mapping[str, Any], body: Any) -> None:
+def log_request(method: str, url: str, headers: Mapping[str, Any], body: Any, force: bool = False) -> None:
     """Log one request as a curl command line."""
-    if not logger.isEnabledFor(logging.DEBUG):
+    if not (force or logger.isEnabledFor(logging.DEBUG)):
         return
     parts = ["curl", "-g", "-i", "-X", method, shlex.quote(redact_text(url))]
     for name, value in redact_headers(headers).items():
@@ -139,19 +173,19 @@ def log_request(method: str, url: str, headers: Mapping[str, Any], body: Any) ->
     rendered = describe_body(body, _header(headers, "Content-Type"))
     if rendered is not None:
         parts += ["-d", shlex.quote(rendered)]
-    logger.debug("REQ: %s", " ".join(parts))
+    _emit(force, "REQ: %s", " ".join(parts))
 
 
-def log_response(response: Any, streamed: bool) -> None:
+def log_response(response: Any, streamed: bool, force: bool = False) -> None:
     """Log a response's status, headers and (textual, unstreamed) body."""
-    if not logger.isEnabledFor(logging.DEBUG):
+    if not (force or logger.isEnabledFor(logging.DEBUG)):
         return
     headers = redact_headers(response.headers)
     if streamed:
         rendered: Optional[str] = "<streamed body>"
     else:
         rendered = describe_body(response.content, response.headers.get("Content-Type"))
-    logger.debug("RESP: [%s] %s %s", response.status_code, headers, rendered if rendered else "")
+    _emit(force, "RESP: [%s] %s %s", response.status_code, headers, rendered if rendered else "")
 
 
 def _header(headers: Mapping[str, Any], name: str) -> Optional[str]:

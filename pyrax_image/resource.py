@@ -31,13 +31,24 @@ class BaseResource:
         """Merge an API body into this resource's attributes."""
         self._info.update(info)
         for key, value in info.items():
-            if isinstance(key, str) and key.isidentifier() and not hasattr(type(self), key):
+            if self._is_attribute(key):
                 self.__dict__[key] = value
+
+    def _is_attribute(self, key: Any) -> bool:
+        """True if API member ``key`` may become an attribute: never one that
+        would shadow a method, the manager or the private state."""
+        return (
+            isinstance(key, str)
+            and key.isidentifier()
+            and not key.startswith("_")
+            and key != "manager"
+            and not hasattr(type(self), key)
+        )
 
     def _replace_details(self, info: Dict[str, Any]) -> None:
         """Make this resource reflect ``info`` exactly (dropping removed members)."""
         for key in list(self._info):
-            if key not in info:
+            if key not in info and self._is_attribute(key):
                 self.__dict__.pop(key, None)
         self._info = {}
         self._add_details(info)

@@ -43,13 +43,17 @@ def quote_segment(value: Any) -> str:
     text = str(value)
     if not text:
         raise exc.InvalidArgument("An empty value cannot be used in a URL path")
+    if text in (".", ".."):
+        # Dot segments are removed by URL normalisation (requests, proxies),
+        # so /images/.. would address /v2/ instead: refuse rather than misroute.
+        raise exc.InvalidArgument("%r cannot be used as a URL path segment" % text)
     return quote(text, safe="")
 
 
 def wait_until(
     obj: Any,
     att: str,
-    desired: Union[str, Iterable[str]],
+    desired: Any,
     callback: Optional[Callable[[Any], None]] = None,
     interval: float = 5,
     attempts: int = 0,
@@ -62,7 +66,9 @@ def wait_until(
     thread, the call returns that thread, and ``callback(obj)`` is called at
     the end; otherwise the reloaded object is returned.
     """
-    wanted = {desired} if isinstance(desired, str) else set(desired)
+    # As in pyrax, one value (of any type, e.g. progress 100) or a list of them.
+    single = isinstance(desired, (str, bytes)) or not hasattr(desired, "__iter__")
+    wanted = {desired} if single else set(desired)
     if callback is not None:
         thread = threading.Thread(
             target=lambda: callback(_wait(obj, att, wanted, interval, attempts, verbose, verbose_atts)),
@@ -76,7 +82,7 @@ def wait_until(
 def _wait(
     obj: Any,
     att: str,
-    wanted: set[str],
+    wanted: set[Any],
     interval: float,
     attempts: int,
     verbose: bool,

@@ -40,3 +40,16 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 http_code() {
     curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" 2>/dev/null || true
 }
+
+# take_lock: serialise install/start/stop for one $CLOUD_HOME (flock on fd 9,
+# released when the script exits). Scripts called by a lock holder inherit
+# PYRAX_IMAGE_CLOUD_LOCK_HELD and skip it; launched services get fd 9 closed.
+take_lock() {
+    [ "${PYRAX_IMAGE_CLOUD_LOCK_HELD:-}" = "$CLOUD_HOME" ] && return 0
+    mkdir -p "$CLOUD_HOME"
+    exec 9>"$CLOUD_HOME/.lock"
+    if ! flock -w 600 9; then
+        die "waited 600 s for $CLOUD_HOME/.lock (another install/start/stop?)"
+    fi
+    export PYRAX_IMAGE_CLOUD_LOCK_HELD="$CLOUD_HOME"
+}

@@ -2,15 +2,19 @@
 
 An :class:`UploadStream` turns bytes, a file object, a path or an iterator of
 bytes into the chunks ``requests`` sends, computing MD5 and the server's
-``os_hash_algo`` digest as it goes, so the image can be verified once active
-without reading the data twice.
+``os_hash_algo`` digest as it goes (in background threads, so hashing overlaps
+with the socket), and the image can be verified once active without reading
+the data twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
-from typing import Any, Callable, Iterable, Iterator, Optional
+import queue
+import threading
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
 
@@ -18,28 +22,101 @@ DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"
 Progress = Callable[[int, Optional[int]], None]
 
+logger = logging.getLogger("pyrax_image.data")
 
-def new_hashers(hash_algo: Optional[str] = DEFAULT_HASH_ALGO) -> dict[str, Any]:
+# Chunks waiting per hashing thread; bounds the memory hashing can hold.
+_HASH_QUEUE_DEPTH = 4
+_STOP = object()
+
+
+def new_hashers(hash_algo: Optional[str] = DEFAULT_HASH_ALGO) -> Dict[str, Any]:
     """MD5 (when the platform allows it, FIPS hosts may not) and ``hash_algo``."""
-    hashers: dict[str, Any] = {}
+    hashers: Dict[str, Any] = {}
     try:
         hashers["md5"] = hashlib.md5(usedforsecurity=False)
     except (TypeError, ValueError):  # pragma: no cover - FIPS or old Python
         pass
-    if hash_algo:
+    if hash_algo and hash_algo != "md5":
         try:
             hashers[hash_algo] = hashlib.new(hash_algo)
         except ValueError:
-            pass
+            logger.warning("Hash algorithm %s is not available here; it will not be verified", hash_algo)
     return hashers
+
+
+class _HashThread(threading.Thread):
+    """Feeds chunks, in order, to one hasher (hashlib releases the GIL)."""
+
+    def __init__(self, hasher: Any):
+        super().__init__(name="pyrax_image-hash-%s" % hasher.name, daemon=True)
+        self.hasher = hasher
+        self.chunks: queue.Queue[Any] = queue.Queue(_HASH_QUEUE_DEPTH)
+
+    def run(self) -> None:
+        while True:
+            chunk = self.chunks.get()
+            if chunk is _STOP:
+                return
+            self.hasher.update(chunk)
+
+
+class HashSet:
+    """Several digests of one stream of bytes.
+
+    With ``threaded`` each algorithm runs in its own thread fed through a
+    small bounded queue, so MD5 and SHA-512 use other cores while this thread
+    moves bytes; memory held is at most a few chunks.
+    """
+
+    def __init__(self, hash_algo: Optional[str] = DEFAULT_HASH_ALGO, threaded: bool = True):
+        self.hash_algo = hash_algo
+        self.hashers = new_hashers(hash_algo)
+        self.threaded = threaded
+        self._threads: List[_HashThread] = []
+        self._digests: Optional[Dict[str, str]] = None
+
+    def update(self, chunk: bytes) -> None:
+        """Add ``chunk`` (immutable bytes) to every digest."""
+        if self._digests is not None:
+            raise RuntimeError("The digests were already computed")
+        if not self.threaded:
+            for hasher in self.hashers.values():
+                hasher.update(chunk)
+            return
+        if not self._threads:
+            self._threads = [_HashThread(hasher) for hasher in self.hashers.values()]
+            for thread in self._threads:
+                thread.start()
+        for thread in self._threads:
+            thread.chunks.put(chunk)
+
+    def hexdigests(self) -> Dict[str, str]:
+        """The digests of everything added, by algorithm name (ends the stream)."""
+        if self._digests is None:
+            self._join()
+            self._digests = {name: hasher.hexdigest() for name, hasher in self.hashers.items()}
+        return dict(self._digests)
+
+    def _join(self) -> None:
+        for thread in self._threads:
+            thread.chunks.put(_STOP)
+        for thread in self._threads:
+            thread.join()
+        self._threads = []
+
+    def close(self) -> None:
+        """Stop the hashing threads (the digests stay as they were)."""
+        self._join()
 
 
 class UploadStream:
     """An iterable request body over image data, hashing what it yields.
 
     ``len`` is the byte count when known (requests then sends Content-Length;
-    otherwise the body goes chunked). Seekable sources can be rewound, so a
-    retry resends the data from the start and hashes it afresh.
+    otherwise the body goes chunked). Bytes and seekable sources can be
+    rewound, so a retry resends the data from the start and hashes it afresh;
+    a one-shot iterator cannot once started. ``progress(bytes_done, total)`` is
+    called after each chunk; an exception it raises aborts the transfer.
     """
 
     def __init__(
@@ -49,20 +126,25 @@ class UploadStream:
         size: Optional[int] = None,
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
         progress: Optional[Progress] = None,
+        threaded_hashing: bool = True,
     ):
-        if chunk_size <= 0:
-            raise exc.InvalidArgument("chunk_size must be positive")
+        check_chunk_size(chunk_size)
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+            raise exc.InvalidArgument("size must be a non-negative integer, not %r" % (size,))
+        if progress is not None and not callable(progress):
+            raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
         self.chunk_size = chunk_size
         self.hash_algo = hash_algo
         self.progress = progress
+        self.threaded_hashing = threaded_hashing
         self._owned_file = None
         if isinstance(data, (str, os.PathLike)):
             path = os.fspath(data)
             if not os.path.isfile(path):
                 raise exc.InvalidArgument("No such file: %s" % path)
             data = self._owned_file = open(path, "rb")
-        elif isinstance(data, bytearray):
-            data = bytes(data)
+        elif isinstance(data, (bytearray, memoryview)):
+            data = memoryview(data).cast("B")
         elif not (isinstance(data, bytes) or hasattr(data, "read") or hasattr(data, "__iter__")):
             raise exc.InvalidArgument(
                 "Image data must be bytes, a file object, a path or an iterator of bytes, not %s"
@@ -72,24 +154,29 @@ class UploadStream:
         self._start = self._position(data)
         self.len = size if size is not None else _known_size(data, self._start)
         self.bytes_sent = 0
-        self.hashers = new_hashers(hash_algo)
+        self.hashes = HashSet(hash_algo, threaded_hashing)
         self._started = False
 
     @staticmethod
     def _position(data: Any) -> Optional[int]:
-        if isinstance(data, bytes) or not hasattr(data, "seek"):
+        if _is_buffer(data) or not hasattr(data, "seek"):
             return None
         try:
             if callable(getattr(data, "seekable", None)) and not data.seekable():
                 return None
             return int(data.tell())
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             return None
+
+    @property
+    def hashers(self) -> Dict[str, Any]:
+        """The hash objects being fed (by algorithm name)."""
+        return self.hashes.hashers
 
     @property
     def rewindable(self) -> bool:
         """True when the data can be sent again from its start."""
-        return isinstance(self.source, bytes) or self._start is not None or not self._started
+        return _is_buffer(self.source) or self._start is not None or not self._started
 
     def rewind(self) -> None:
         """Go back to the start of the data (and of the hashes)."""
@@ -97,45 +184,65 @@ class UploadStream:
             raise exc.BodyNotRewindable("The image data is a one-shot stream and was already sent")
         if self._start is not None:
             self.source.seek(self._start)
+        self.hashes.close()
         self.bytes_sent = 0
-        self.hashers = new_hashers(self.hash_algo)
+        self.hashes = HashSet(self.hash_algo, self.threaded_hashing)
 
     def __iter__(self) -> Iterator[bytes]:
         self._started = True
+        hashes = self.hashes
         for chunk in self._chunks():
             if not chunk:
                 continue
             if isinstance(chunk, str):
                 raise exc.InvalidArgument("Image data must be bytes, not text")
-            for hasher in self.hashers.values():
-                hasher.update(chunk)
+            if not isinstance(chunk, bytes):
+                chunk = bytes(chunk)
             self.bytes_sent += len(chunk)
+            if self.len is not None and self.bytes_sent > self.len:
+                raise exc.InvalidArgument("The data is longer than its given size of %d bytes" % self.len)
+            hashes.update(chunk)
             if self.progress is not None:
-                self.progress(self.bytes_sent, self.len or None)
+                self.progress(self.bytes_sent, self.len)
             yield chunk
+        if self.len is not None and self.bytes_sent != self.len:
+            raise exc.InvalidArgument(
+                "The data gave %d bytes but its size was given as %d" % (self.bytes_sent, self.len)
+            )
 
-    def _chunks(self) -> Iterable[bytes]:
+    def _chunks(self) -> Iterable[Any]:
         data = self.source
-        if isinstance(data, bytes):
-            view = memoryview(data)
-            return (bytes(view[i : i + self.chunk_size]) for i in range(0, len(data), self.chunk_size))
+        size = self.chunk_size
+        if _is_buffer(data):
+            return (bytes(data[i : i + size]) for i in range(0, len(data), size))
         if hasattr(data, "read"):
-            return iter(lambda: data.read(self.chunk_size), b"")
+            return iter(lambda: data.read(size), b"")
         return data
 
-    def hexdigests(self) -> dict[str, str]:
-        """The digests of everything sent so far, by algorithm name."""
-        return {name: hasher.hexdigest() for name, hasher in self.hashers.items()}
+    def hexdigests(self) -> Dict[str, str]:
+        """The digests of everything sent, by algorithm name."""
+        return self.hashes.hexdigests()
 
     def close(self) -> None:
-        """Close the file this stream opened from a path."""
+        """Stop hashing and close the file this stream opened from a path."""
+        self.hashes.close()
         if self._owned_file is not None:
             self._owned_file.close()
 
 
+def check_chunk_size(chunk_size: Any) -> None:
+    """Refuse a chunk size that is not a positive integer."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size <= 0:
+        raise exc.InvalidArgument("chunk_size must be a positive integer, not %r" % (chunk_size,))
+
+
+def _is_buffer(data: Any) -> bool:
+    return isinstance(data, (bytes, memoryview))
+
+
 def _known_size(data: Any, start: Optional[int]) -> Optional[int]:
     """The number of bytes left in ``data``, when that can be known up front."""
-    if isinstance(data, bytes):
+    if _is_buffer(data):
         return len(data)
     if start is not None:
         try:
@@ -152,16 +259,46 @@ def _known_size(data: Any, start: Optional[int]) -> Optional[int]:
     return None
 
 
-def verify_image(image: Any, digests: dict[str, str], size: int) -> None:
-    """Compare what was sent with what an active image reports; raise on mismatch."""
+def verify_image(image: Any, digests: Dict[str, str], size: int, required: bool = False) -> Optional[str]:
+    """Compare what was sent with what an active image reports; raise on mismatch.
+
+    The server's multihash is checked first, then MD5, then the size. Returns
+    the algorithm that matched (None when the image reports nothing this side
+    could compare, which raises ``ChecksumMismatch`` if ``required``).
+    """
     info = image.to_dict()
     image_id = info.get("id")
-    if info.get("size") is not None and info["size"] != size:
-        raise exc.ChecksumMismatch("size", str(info["size"]), str(size), image_id)
+    return verify_digests(info, digests, size, image_id, required)
+
+
+def verify_digests(
+    info: Dict[str, Any],
+    digests: Dict[str, str],
+    size: Optional[int],
+    image_id: Optional[str] = None,
+    required: bool = False,
+) -> Optional[str]:
+    """Check ``digests`` against ``os_hash_algo``/``os_hash_value``, then
+    ``checksum`` (MD5), then ``size`` of an image body ``info``."""
+    matched: Optional[str] = None
     algo = info.get("os_hash_algo")
     expected = info.get("os_hash_value")
-    if algo and expected and algo in digests and digests[algo] != expected:
-        raise exc.ChecksumMismatch(algo, expected, digests[algo], image_id)
+    if algo and expected and algo in digests:
+        if digests[algo] != expected:
+            raise exc.ChecksumMismatch(algo, expected, digests[algo], image_id)
+        matched = algo
     checksum = info.get("checksum")
-    if checksum and "md5" in digests and digests["md5"] != checksum:
-        raise exc.ChecksumMismatch("md5", checksum, digests["md5"], image_id)
+    if checksum and "md5" in digests:
+        if digests["md5"] != checksum:
+            raise exc.ChecksumMismatch("md5", checksum, digests["md5"], image_id)
+        matched = matched or "md5"
+    expected_size = info.get("size")
+    if expected_size is not None and size is not None and expected_size != size:
+        raise exc.ChecksumMismatch("size", str(expected_size), str(size), image_id)
+    if matched is None:
+        if required:
+            raise exc.ChecksumMismatch(
+                "checksum", "a checksum or hash the client can compute", "none to compare", image_id
+            )
+        logger.warning("Image %s reports no checksum this client can verify", image_id)
+    return matched

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
-from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
+from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch, check_changes
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
 from pyrax_image.utils import get_id, quote_segment
@@ -14,6 +15,8 @@ from pyrax_image.utils import get_id, quote_segment
 MEMBER_STATUSES = ("pending", "accepted", "rejected")
 # Attributes that findall can hand to the server as filters (exact match).
 SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")
+# Values Glance would read as an operator ("in:a,b", "gte:..."): matched client-side.
+_OPERATOR = re.compile(r"^(in|nin|eq|neq|gt|gte|lt|lte):")
 
 
 class ImageManager(BaseManager):
@@ -69,7 +72,7 @@ class ImageManager(BaseManager):
         server: Dict[str, Any] = {
             key: value
             for key, value in criteria.items()
-            if key in SERVER_SIDE_FILTERS and isinstance(value, str) and value
+            if key in SERVER_SIDE_FILTERS and isinstance(value, str) and value and not _OPERATOR.match(value)
         }
         if "id" in criteria and isinstance(criteria["id"], str) and "," not in criteria["id"]:
             server["id"] = "in:%s" % criteria["id"]
@@ -128,6 +131,7 @@ class ImageManager(BaseManager):
         key; a value of None removes the property. An ``Image`` passed in is
         refreshed in place.
         """
+        check_changes(value_dict)
         current = self.get(img)
         operations = build_patch(current.to_dict(), value_dict)
         if not operations:

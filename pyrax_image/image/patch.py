@@ -38,11 +38,8 @@ def escape_pointer(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def build_patch(current: Mapping[str, Any], changes: Mapping[str, Any]) -> List[Dict[str, Any]]:
-    """The operations that turn ``current`` into ``current`` updated by ``changes``.
-
-    A value of None removes the property (and is skipped if it is absent).
-    """
+def check_changes(changes: Mapping[str, Any]) -> None:
+    """Refuse, before any request, an update no server would accept."""
     if not isinstance(changes, Mapping):
         raise exc.InvalidArgument("value_dict must be a mapping of attribute names to values")
     read_only = sorted(key for key in changes if key in READ_ONLY_ATTRIBUTES)
@@ -50,12 +47,21 @@ def build_patch(current: Mapping[str, Any], changes: Mapping[str, Any]) -> List[
         raise exc.ReadOnlyAttribute(
             "These image attributes are read-only and cannot be updated: %s" % ", ".join(read_only)
         )
-    operations: List[Dict[str, Any]] = []
     for key, value in changes.items():
         if not isinstance(key, str) or not key:
             raise exc.InvalidArgument("Attribute names must be non-empty strings, not %r" % (key,))
         if key == "name" and not value:
             raise exc.MissingName("An image name cannot be empty")
+
+
+def build_patch(current: Mapping[str, Any], changes: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The operations that turn ``current`` into ``current`` updated by ``changes``.
+
+    A value of None removes the property (and is skipped if it is absent).
+    """
+    check_changes(changes)
+    operations: List[Dict[str, Any]] = []
+    for key, value in changes.items():
         path = "/" + escape_pointer(key)
         if value is None:
             if key in current:

@@ -52,10 +52,9 @@ class Image(BaseResource):
     def add_tag(self, tag: str) -> None:
         """Add a tag (adding an existing tag is a no-op)."""
         self._tag_manager.add(tag)
-        tags = self._info.setdefault("tags", [])
-        if tag not in tags:
+        tags = self._info.get("tags")  # unknown (not loaded): leave to lazy load
+        if isinstance(tags, list) and tag not in tags:
             tags.append(tag)
-            self.__dict__["tags"] = tags
 
     def delete_tag(self, tag: str) -> None:
         """Remove a tag."""

@@ -1,0 +1,1 @@
+"""Benchmarks: pyrax_image measured side by side with baselines in the same run."""

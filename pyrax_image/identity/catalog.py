@@ -1,0 +1,394 @@
+"""The service catalog: services, the regions they run in and their endpoints.
+
+Parses the catalog of a Keystone v3 token (``token.catalog``) or of a v2.0 /
+Rackspace access (``access.serviceCatalog``) into :class:`Service` objects
+holding one :class:`Endpoint` per region, each with a public and an internal
+(ServiceNet) URL. Lookups ignore case in region names and accept pyrax's
+service names (``object_store``, ``cloudfiles``, ``images``, ``glance``...).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable, Dict, Iterable, List, Optional
+
+from pyrax_image import exceptions as exc
+
+ALL_REGIONS = "ALL"
+
+# pyrax's friendly names for catalog service types.
+SERVICE_ALIASES: Dict[str, str] = {
+    "cloudservers": "compute",
+    "nova": "compute",
+    "cloudfiles": "object_store",
+    "swift": "object_store",
+    "cloud_loadbalancers": "load_balancer",
+    "cloud_databases": "database",
+    "trove": "database",
+    "cloud_blockstorage": "volume",
+    "cinder": "volume",
+    "cloud_dns": "dns",
+    "designate": "dns",
+    "cloud_networks": "raxnetwork",
+    "neutron": "network",
+    "cloud_monitoring": "monitor",
+    "images": "image",
+    "glance": "image",
+    "cloudimages": "image",
+    "marconi": "queues",
+}
+
+# Client classes by normalised service type, as "module:Class" until first use.
+_CLIENT_CLASSES: Dict[str, Any] = {
+    "image": "pyrax_image.image.client:ImageClient",
+    "object_store": "pyrax_image.object_storage.client:ObjectStorageClient",
+}
+
+
+def normalize_service_type(name: str) -> str:
+    """``object-store``/``rax:object-store``/``cloudfiles`` -> ``object_store``."""
+    key = name.strip().lower().replace("-", "_")
+    if ":" in key:
+        key = key.split(":", 1)[1]
+    return SERVICE_ALIASES.get(key, key)
+
+
+def register_client_class(service_type: str, client_class: Any) -> None:
+    """Make ``identity.get_client(service_type, ...)`` build ``client_class``."""
+    _CLIENT_CLASSES[normalize_service_type(service_type)] = client_class
+
+
+def client_class_for(service_type: str) -> Any:
+    """The client class registered for a service type."""
+    found = _CLIENT_CLASSES.get(normalize_service_type(service_type))
+    if found is None:
+        raise exc.ServiceNotAvailable("pyrax_image has no client for the '%s' service" % service_type)
+    if isinstance(found, str):
+        module_name, _, class_name = found.partition(":")
+        try:
+            found = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            raise exc.ServiceNotAvailable(
+                "The client for the '%s' service is not installed" % service_type
+            ) from None
+        _CLIENT_CLASSES[normalize_service_type(service_type)] = found
+    return found
+
+
+class AttrDict(Dict[str, Any]):
+    """A dict whose keys are also attributes (``d.RegionOne`` is ``d["RegionOne"]``).
+
+    Lookups ignore case and pass through ``normalize`` (e.g. service aliases).
+    """
+
+    def __init__(self, items: Iterable[Any] = (), normalize: Optional[Callable[[str], str]] = None):
+        super().__init__(items)
+        self._normalize = normalize
+
+    def _actual_key(self, key: Any) -> Any:
+        if not isinstance(key, str) or dict.__contains__(self, key):
+            return key
+        wanted = self._normalize(key) if self._normalize else key
+        for existing in self.keys():
+            if existing.lower() == wanted.lower():
+                return existing
+        return key
+
+    def __getitem__(self, key: Any) -> Any:
+        return dict.__getitem__(self, self._actual_key(key))
+
+    def __contains__(self, key: Any) -> bool:
+        return dict.__contains__(self, self._actual_key(key))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """``self[key]``, or ``default`` when absent."""
+        return dict.get(self, self._actual_key(key), default)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError("No '%s' here; there are: %s" % (name, ", ".join(sorted(self)))) from None
+
+
+class Endpoint:
+    """One service in one region: its URLs and, on demand, a client for it.
+
+    ``public_url`` and ``internal_url`` (pyrax's ``private_url``, Rackspace's
+    ServiceNet) come from the catalog. ``endpoint.client`` is a client on the
+    public URL, ``endpoint.client_private`` one on the internal URL; other
+    public attributes are looked up on ``client`` (``identity.DFW.image.list()``).
+    """
+
+    def __init__(
+        self,
+        identity: Any,
+        service: Service,
+        region: str,
+        public_url: Optional[str] = None,
+        internal_url: Optional[str] = None,
+        admin_url: Optional[str] = None,
+        tenant_id: Optional[str] = None,
+        extra: Optional[Dict[str, Any]] = None,
+    ):
+        self.identity = identity
+        self.service = service
+        self.region = region
+        self.public_url = public_url
+        self.internal_url = internal_url
+        self.admin_url = admin_url
+        self.tenant_id = tenant_id
+        self.extra = extra or {}
+        self._clients: Dict[bool, Any] = {}
+
+    @property
+    def private_url(self) -> Optional[str]:
+        """pyrax's name for the internal (ServiceNet) URL."""
+        return self.internal_url
+
+    def url(self, public: bool = True) -> str:
+        """The public or internal URL; NoEndpointForService if the catalog has none."""
+        found = self.public_url if public else self.internal_url
+        if not found:
+            raise exc.NoEndpointForService(
+                "The '%s' service has no %s URL in region '%s'"
+                % (self.service.catalog_type, "public" if public else "internal", self.region)
+            )
+        return found
+
+    def get(self, url_type: str) -> Optional[str]:
+        """``"public"``, ``"private"``/``"internal"`` or ``"admin"`` URL (pyrax)."""
+        kind = url_type.lower().replace("url", "")
+        if kind == "public":
+            return self.public_url
+        if kind in ("private", "internal"):
+            return self.internal_url
+        if kind == "admin":
+            return self.admin_url
+        raise exc.InvalidArgument("url_type must be 'public' or 'private', not %r" % url_type)
+
+    def get_new_client(self, public: bool = True) -> Any:
+        """A new client for this endpoint (not cached)."""
+        return self._get_client(public=public, cached=False)
+
+    def _get_client(self, public: bool = True, cached: bool = True) -> Any:
+        if cached and public in self._clients:
+            return self._clients[public]
+        self.url(public)  # fail now if there is no such URL
+        cls = client_class_for(self.service.type)
+        identity = self.identity
+        client = cls(
+            identity,
+            region_name=None if self.region == ALL_REGIONS else self.region,
+            endpoint_type="public" if public else "internal",
+            service_name=self.service.name,
+            verify_ssl=getattr(identity, "verify_ssl", True),
+            http_log_debug=bool(getattr(identity, "http_log_debug", False)),
+            timeout=getattr(identity, "timeout", None),
+            user_agent=getattr(identity, "user_agent", None),
+        )
+        if cached:
+            self._clients[public] = client
+        return client
+
+    @property
+    def client(self) -> Any:
+        """The (cached) client on the public URL."""
+        return self._get_client(public=True)
+
+    @property
+    def client_private(self) -> Any:
+        """The (cached) client on the internal (ServiceNet) URL."""
+        return self._get_client(public=False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return getattr(self.client, name)
+        except AttributeError:
+            raise AttributeError(
+                "Endpoint for service '%s' in region '%s' has no attribute '%s'"
+                % (self.service.type, self.region, name)
+            ) from None
+
+    def __repr__(self) -> str:
+        return "<Endpoint %s %s public=%s internal=%s>" % (
+            self.service.type,
+            self.region,
+            self.public_url,
+            self.internal_url,
+        )
+
+
+class Service:
+    """A service of the catalog and its endpoints keyed by region."""
+
+    def __init__(self, catalog_type: str, name: Optional[str] = None):
+        self.catalog_type = catalog_type
+        self.name = name
+        self.prefix = catalog_type.split(":", 1)[0] if ":" in catalog_type else ""
+        self.type = normalize_service_type(catalog_type)
+        self.service_type = self.type
+        self.endpoints: AttrDict = AttrDict()
+
+    @property
+    def regions(self) -> List[str]:
+        """The regions this service has endpoints in (``ALL`` for global ones)."""
+        return list(self.endpoints.keys())
+
+    def endpoint_for(self, region: str) -> Optional[Endpoint]:
+        """The endpoint in ``region`` (any case), else a global one, else None."""
+        found = self.endpoints.get(region)
+        if found is None:
+            found = self.endpoints.get(ALL_REGIONS)
+        return found
+
+    def get_client(self, region: str, public: bool = True) -> Any:
+        """The client of this service in ``region`` (pyrax)."""
+        endpoint = self.endpoint_for(region)
+        if endpoint is None:
+            raise no_endpoint_for_region(self, region)
+        return endpoint._get_client(public=public)
+
+    def __repr__(self) -> str:
+        return "<Service %s (%s) regions=%s>" % (self.type, self.name, ",".join(self.regions))
+
+
+def no_endpoint_for_region(service: Service, region: str) -> exc.NoEndpointForRegion:
+    """The error for a region the service is not in, naming those it is in."""
+    return exc.NoEndpointForRegion(
+        "The '%s' service has no endpoint in region '%s'; its regions are: %s"
+        % (service.catalog_type, region, ", ".join(service.regions) or "(none)")
+    )
+
+
+class ServiceCatalog:
+    """Every service of a token's catalog; see :meth:`url_for`."""
+
+    def __init__(self, services: List[Service]):
+        self.all_services = services
+        self.services = AttrDict(normalize=normalize_service_type)
+        for service in services:
+            self.services.setdefault(service.type, service)
+
+    @classmethod
+    def from_v3(cls, catalog: Optional[List[Dict[str, Any]]], identity: Any = None) -> ServiceCatalog:
+        """Parse ``token.catalog`` of a Keystone v3 token."""
+        services = []
+        for entry in catalog or []:
+            service = Service(entry.get("type") or "", entry.get("name"))
+            for raw in entry.get("endpoints") or []:
+                region = raw.get("region_id") or raw.get("region") or ALL_REGIONS
+                endpoint = service.endpoints.get(region)
+                if endpoint is None:
+                    endpoint = Endpoint(identity, service, region)
+                    service.endpoints[region] = endpoint
+                interface = (raw.get("interface") or "").lower()
+                attribute = {"public": "public_url", "internal": "internal_url", "admin": "admin_url"}
+                if interface in attribute and not getattr(endpoint, attribute[interface]):
+                    setattr(endpoint, attribute[interface], raw.get("url"))
+            services.append(service)
+        return cls(services)
+
+    @classmethod
+    def from_v2(cls, catalog: Optional[List[Dict[str, Any]]], identity: Any = None) -> ServiceCatalog:
+        """Parse ``access.serviceCatalog`` of a v2.0 (Rackspace) access."""
+        known = {"region", "publicURL", "internalURL", "privateURL", "adminURL", "tenantId"}
+        services = []
+        for entry in catalog or []:
+            service = Service(entry.get("type") or "", entry.get("name"))
+            for raw in entry.get("endpoints") or []:
+                region = raw.get("region") or ALL_REGIONS
+                if region in service.endpoints:
+                    continue
+                service.endpoints[region] = Endpoint(
+                    identity,
+                    service,
+                    region,
+                    public_url=raw.get("publicURL"),
+                    internal_url=raw.get("internalURL") or raw.get("privateURL"),
+                    admin_url=raw.get("adminURL"),
+                    tenant_id=raw.get("tenantId"),
+                    extra={k: v for k, v in raw.items() if k not in known},
+                )
+            services.append(service)
+        return cls(services)
+
+    @property
+    def regions(self) -> List[str]:
+        """Every named region of the catalog, in order of appearance."""
+        seen: List[str] = []
+        for service in self.all_services:
+            for region in service.endpoints:
+                if region != ALL_REGIONS and region not in seen:
+                    seen.append(region)
+        return seen
+
+    def region_view(self, region: str) -> AttrDict:
+        """The endpoints in ``region`` keyed by service type (``identity.DFW``)."""
+        view = AttrDict(normalize=normalize_service_type)
+        for service in self.all_services:
+            if region.lower() == ALL_REGIONS.lower():
+                endpoint = service.endpoints.get(ALL_REGIONS)
+            else:
+                endpoint = service.endpoint_for(region)
+            if endpoint is not None:
+                view.setdefault(service.type, endpoint)
+        return view
+
+    def find_services(self, service_type: str, service_name: Optional[str] = None) -> List[Service]:
+        """The services of a type (and name); NoEndpointForService if none."""
+        wanted = normalize_service_type(service_type)
+        found = [s for s in self.all_services if s.type == wanted]
+        if service_name:
+            found = [s for s in found if (s.name or "").lower() == service_name.lower()]
+        if not found:
+            available = sorted({s.catalog_type for s in self.all_services})
+            raise exc.NoEndpointForService(
+                "The service catalog has no '%s' service%s; it has: %s"
+                % (service_type, " named '%s'" % service_name if service_name else "", ", ".join(available))
+            )
+        return found
+
+    def endpoint_for(
+        self,
+        service_type: str,
+        region: Optional[str] = None,
+        service_name: Optional[str] = None,
+        preferred_region: Optional[str] = None,
+    ) -> Endpoint:
+        """The endpoint of a service in ``region`` (strict).
+
+        Without ``region``: the one in ``preferred_region`` if there is one,
+        else the service's only region, else its first endpoint.
+        """
+        services = self.find_services(service_type, service_name)
+        if region:
+            for service in services:
+                endpoint = service.endpoint_for(region)
+                if endpoint is not None:
+                    return endpoint
+            raise no_endpoint_for_region(services[0], region)
+        if preferred_region:
+            for service in services:
+                endpoint = service.endpoint_for(preferred_region)
+                if endpoint is not None:
+                    return endpoint
+        for service in services:
+            for endpoint in service.endpoints.values():
+                return endpoint
+        raise exc.NoEndpointForService("The '%s' service has no endpoints in the catalog" % service_type)
+
+    def url_for(
+        self,
+        service_type: str,
+        region: Optional[str] = None,
+        public: bool = True,
+        service_name: Optional[str] = None,
+        preferred_region: Optional[str] = None,
+    ) -> str:
+        """The public or internal URL of a service (see :meth:`endpoint_for`)."""
+        return self.endpoint_for(service_type, region, service_name, preferred_region).url(public)

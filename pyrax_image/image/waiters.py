@@ -1,0 +1,187 @@
+"""Waiters: poll an image or a task until it settles, with typed failures.
+
+``wait_for_status`` returns the image once it has the wanted status and
+raises ``ImageStatusError`` when it can no longer get there (killed, deleted,
+deactivated, or an import that failed), ``WaitTimeout`` when time runs out.
+``wait_for_task`` returns a ``success`` task and raises ``TaskFailed`` (with
+the server's message) for ``failure``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.resources import Image, ImageTask
+from pyrax_image.utils import get_id, quote_segment
+
+DEFAULT_WAIT_TIMEOUT = 900.0
+DEFAULT_WAIT_INTERVAL = 2.0
+# Image statuses that never turn into another status on their own.
+IMAGE_DEAD_ENDS = frozenset(("killed", "deleted", "pending_delete", "deactivated"))
+Callback = Callable[[Any], None]
+FailureCheck = Callable[[Image], Optional[str]]
+
+
+def _check_timing(timeout: Optional[float], interval: float) -> None:
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
+    ):
+        raise exc.InvalidArgument(
+            "timeout must be a non-negative number of seconds or None, not %r" % (timeout,)
+        )
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
+        raise exc.InvalidArgument("interval must be a positive number of seconds, not %r" % (interval,))
+
+
+class _Clock:
+    """Deadline bookkeeping (monotonic; ``sleep`` replaceable in tests)."""
+
+    sleep = staticmethod(time.sleep)
+    now = staticmethod(time.monotonic)
+
+    def __init__(self, timeout: Optional[float]):
+        self.deadline = None if timeout is None else self.now() + timeout
+
+    def expired(self) -> bool:
+        return self.deadline is not None and self.now() >= self.deadline
+
+    def pause(self, interval: float) -> None:
+        if self.deadline is not None:
+            interval = max(0.0, min(interval, self.deadline - self.now()))
+        self.sleep(interval)
+
+
+def wait_for_status(
+    client: Any,
+    img: Any,
+    status: Union[str, Iterable[str]] = "active",
+    timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
+    interval: float = DEFAULT_WAIT_INTERVAL,
+    callback: Optional[Callback] = None,
+    failure_check: Optional[FailureCheck] = None,
+) -> Image:
+    """Poll ``img`` every ``interval`` seconds until its status is ``status``
+    (one or several); ``callback(image)`` is called after each poll."""
+    _check_timing(timeout, interval)
+    wanted = {status} if isinstance(status, str) else set(status)
+    if not wanted:
+        raise exc.InvalidArgument("status must name at least one image status")
+    clock = _Clock(timeout)
+    image_id = get_id(img)
+    while True:
+        try:
+            image = client._manager.get(image_id)
+        except exc.NotFound:
+            if "deleted" in wanted:
+                return Image(client._manager, {"id": image_id, "status": "deleted"})
+            raise exc.ImageStatusError(
+                "Image %s was deleted while waiting for %s" % (image_id, _names(wanted))
+            )
+        current = image.to_dict().get("status")
+        if callback is not None:
+            callback(image)
+        if isinstance(img, Image):
+            img._replace_details(image.to_dict())
+            img.loaded = True
+            image = img
+        if current in wanted:
+            return image
+        if current in IMAGE_DEAD_ENDS:
+            raise exc.ImageStatusError(
+                "Image %s is %s and will not become %s" % (image_id, current, _names(wanted)), image
+            )
+        problem = (failure_check or failed_import)(image)
+        if problem:
+            raise exc.ImageStatusError("Image %s: %s" % (image_id, problem), image)
+        if clock.expired():
+            raise exc.WaitTimeout(
+                "Image %s is still %s after %ss (waiting for %s)"
+                % (image_id, current, timeout, _names(wanted))
+            )
+        clock.pause(interval)
+
+
+def wait_for_task(
+    client: Any,
+    task: Any,
+    timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
+    interval: float = DEFAULT_WAIT_INTERVAL,
+    callback: Optional[Callback] = None,
+) -> ImageTask:
+    """Poll a task until it succeeds (returned) or fails (``TaskFailed``)."""
+    _check_timing(timeout, interval)
+    clock = _Clock(timeout)
+    task_id = get_id(task)
+    while True:
+        current = client._tasks_manager.get(task_id)
+        info = current.to_dict()
+        if callback is not None:
+            callback(current)
+        if isinstance(task, ImageTask):
+            task._replace_details(info)
+            current = task
+        status = info.get("status")
+        if status == "success":
+            return current
+        if status == "failure":
+            raise exc.TaskFailed(info.get("message") or "Task %s failed" % task_id, current)
+        if clock.expired():
+            raise exc.WaitTimeout("Task %s is still %s after %ss" % (task_id, status, timeout))
+        clock.pause(interval)
+
+
+def failed_import(image: Image) -> Optional[str]:
+    """Why an import into ``image`` failed, when its properties say so.
+
+    Glance puts the stores that failed in ``os_glance_failed_import`` and sets
+    the image back to ``queued``; the reason comes from the image's tasks.
+    """
+    info = image.to_dict()
+    if info.get("status") != "queued":
+        return None
+    failed = info.get("os_glance_failed_import")
+    if not failed or info.get("os_glance_importing_to_stores"):
+        return None
+    reason = latest_task_message(image.manager.api, info["id"])
+    return "the import failed for store(s) %s%s" % (failed, ": %s" % reason if reason else "")
+
+
+def image_tasks(client: Any, img: Any) -> List[Dict[str, Any]]:
+    """The tasks that worked on an image (Images API 2.12+), newest first."""
+    try:
+        _, body = client.method_get("/images/%s/tasks" % quote_segment(get_id(img)))
+    except (exc.NotFound, exc.Forbidden):
+        return []
+    tasks = list((body or {}).get("tasks") or [])
+    tasks.sort(key=lambda task: (task.get("created_at") or "", task.get("updated_at") or ""), reverse=True)
+    return tasks
+
+
+def latest_task_message(client: Any, img: Any) -> Optional[str]:
+    """The message of the newest failed task of an image, if any."""
+    for task in image_tasks(client, img):
+        if task.get("status") == "failure":
+            return task.get("message") or "task %s failed" % task.get("id")
+    return None
+
+
+def new_task_failure(client: Any, img: Any, known: Iterable[str]) -> Callable[[Image], Optional[str]]:
+    """A failure check for an import started after the tasks ``known`` existed:
+    reports a new task of the image that failed while it is back to queued."""
+    known_ids = set(known)
+
+    def check(image: Image) -> Optional[str]:
+        if image.to_dict().get("status") != "queued":
+            return None
+        for task in image_tasks(client, img):
+            if task.get("id") not in known_ids and task.get("status") == "failure":
+                return "the import failed: %s" % (task.get("message") or "task %s failed" % task.get("id"))
+        return failed_import(image)
+
+    return check
+
+
+def _names(wanted: Iterable[str]) -> str:
+    return " or ".join(sorted(wanted))

@@ -1,0 +1,265 @@
+"""ObjectStorageClient: the small Swift / Cloud Files client image transfers need.
+
+Built from the same identity (and so the same token) as the image client,
+with the endpoint of the identity's ``object-store`` service in the region
+asked for (public or internal URL), or an explicit ``management_url``
+(``https://host/v1/AUTH_<project>``). Given an existing ``transport`` it
+shares that client's HTTP session, retries and logging.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import quote
+
+from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
+from pyrax_image.http import Transport
+from pyrax_image.identity.base import BaseIdentity
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.object_storage.resources import Container, StorageObject
+from pyrax_image.object_storage.tempurl import make_temp_url
+from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
+from pyrax_image.utils import get_name, quote_segment
+
+TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
+
+
+class ObjectStorageClient(BaseClient):
+    """Containers, objects, streamed (segmented) uploads and temp URLs.
+
+    ``segment_threshold`` (default 5 GiB) is the size past which uploads
+    become static large objects of ``segment_size``-byte segments.
+    """
+
+    name = "Object Storage"
+    service_type = "object-store"
+
+    def __init__(
+        self,
+        identity: BaseIdentity,
+        region_name: Optional[str] = None,
+        endpoint_type: Optional[str] = None,
+        management_url: Optional[str] = None,
+        *args: Any,
+        transport: Optional[Transport] = None,
+        segment_threshold: int = DEFAULT_SEGMENT_THRESHOLD,
+        segment_size: Optional[int] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        **kwargs: Any,
+    ):
+        super().__init__(identity, region_name, endpoint_type, management_url, *args, **kwargs)
+        if transport is not None:
+            self.transport = transport
+        self.segment_threshold = segment_threshold
+        self.segment_size = segment_size
+        self.chunk_size = chunk_size
+        self._temp_url_key: Optional[str] = None
+
+    def _configure_manager(self) -> None:
+        """Object storage has no managers; containers and objects are built here."""
+
+    def _roots(self) -> Tuple[str, str]:
+        url = self.management_url
+        return url, url
+
+    def _container_uri(self, container: Any) -> str:
+        return "/" + quote_segment(get_name(container))
+
+    def _object_uri(self, container: Any, obj: Any) -> str:
+        name = get_name(obj)
+        if not name:
+            raise exc.InvalidArgument("An object name cannot be empty")
+        return "%s/%s" % (self._container_uri(container), quote(name, safe="/"))
+
+    # -- containers -----------------------------------------------------------------
+    def get_container(self, container: Any) -> Container:
+        """The container (HEAD); ``NoSuchContainer`` if it does not exist."""
+        name = get_name(container)
+        try:
+            response, _ = self.method_head(self._container_uri(name))
+        except exc.NotFound:
+            raise exc.NoSuchContainer("Container %r does not exist" % name) from None
+        return Container(self, name, dict(response.headers))
+
+    def create_container(self, name: Any) -> Container:
+        """Create the container if needed and return it."""
+        self.method_put(self._container_uri(name))
+        return self.get_container(name)
+
+    def delete_container(self, container: Any, del_objects: bool = False) -> None:
+        """Delete a container; with ``del_objects``, its objects first."""
+        if del_objects:
+            for obj in self.list_container_objects(container):
+                self.delete_object(container, obj.name)
+        try:
+            self.method_delete(self._container_uri(container))
+        except exc.NotFound:
+            raise exc.NoSuchContainer("Container %r does not exist" % get_name(container)) from None
+
+    def list_container_objects(
+        self,
+        container: Any,
+        prefix: Optional[str] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+    ) -> List[StorageObject]:
+        """The objects of a container (all pages unless ``limit``)."""
+        name = get_name(container)
+        found: List[StorageObject] = []
+        while True:
+            params: Dict[str, Any] = {"format": "json"}
+            if prefix:
+                params["prefix"] = prefix
+            if marker:
+                params["marker"] = marker
+            if limit is not None:
+                params["limit"] = limit - len(found)
+            try:
+                _, body = self.method_get(self._container_uri(name), params=params)
+            except exc.NotFound:
+                raise exc.NoSuchContainer("Container %r does not exist" % name) from None
+            for item in body or []:
+                headers = {
+                    "Content-Length": str(item.get("bytes")),
+                    "Etag": item.get("hash") or "",
+                    "Content-Type": item.get("content_type") or "",
+                    "Last-Modified": item.get("last_modified") or "",
+                }
+                found.append(StorageObject(self, name, item["name"], headers))
+            if not body or (limit is not None and len(found) >= limit):
+                return found
+            marker = body[-1]["name"]
+
+    # -- objects ----------------------------------------------------------------------
+    def get_object(self, container: Any, obj: Any) -> StorageObject:
+        """The object (HEAD); ``NoSuchObject`` if it does not exist."""
+        cname, oname = get_name(container), get_name(obj)
+        try:
+            response, _ = self.method_head(self._object_uri(cname, oname))
+        except exc.NotFound:
+            raise exc.NoSuchObject("Object %r does not exist in container %r" % (oname, cname)) from None
+        return StorageObject(self, cname, oname, dict(response.headers))
+
+    def store_object(
+        self,
+        container: Any,
+        obj_name: str,
+        data: Any,
+        content_type: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+        size: Optional[int] = None,
+        chunk_size: Optional[int] = None,
+        progress: Optional[Progress] = None,
+        segment_threshold: Optional[int] = None,
+        segment_size: Optional[int] = None,
+    ) -> StorageObject:
+        """Upload ``data`` (bytes, path, file object or iterator of bytes),
+        streamed and checked against Swift's ETag; past ``segment_threshold``
+        bytes it becomes a static large object. Returns the stored object."""
+        cname = get_name(container)
+        send_headers = dict(headers or {})
+        if content_type:
+            send_headers["Content-Type"] = content_type
+        uploader = ObjectUploader(
+            self,
+            cname,
+            obj_name,
+            chunk_size=chunk_size or self.chunk_size,
+            threshold=segment_threshold or self.segment_threshold,
+            segment_size=segment_size or self.segment_size,
+            headers=send_headers,
+            progress=progress,
+        )
+        try:
+            uploader.upload(data, size=size)
+        except exc.NotFound:
+            raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
+        return self.get_object(cname, obj_name)
+
+    def upload_file(
+        self, container: Any, file_or_path: Any, obj_name: Optional[str] = None, **kwargs: Any
+    ) -> StorageObject:
+        """Upload a file given by path or as a file object (named after the
+        file unless ``obj_name``)."""
+        if obj_name is None:
+            path = file_or_path if isinstance(file_or_path, str) else getattr(file_or_path, "name", None)
+            if not isinstance(path, str):
+                raise exc.InvalidArgument("obj_name is required for a file object without a name")
+            obj_name = path.replace("\\", "/").rsplit("/", 1)[-1]
+        return self.store_object(container, obj_name, file_or_path, **kwargs)
+
+    def copy_object(self, container: Any, obj: Any, new_container: Any, new_obj_name: str) -> Dict[str, str]:
+        """Copy an object server-side; returns the response headers."""
+        source = "/%s/%s" % (quote_segment(get_name(container)), quote(get_name(obj), safe="/"))
+        response, _ = self.method_put(
+            self._object_uri(new_container, new_obj_name),
+            data=b"",
+            headers={"X-Copy-From": source, "Content-Length": "0"},
+        )
+        return dict(response.headers)
+
+    def fetch_object(
+        self,
+        container: Any,
+        obj: Any,
+        include_meta: bool = False,
+        chunk_size: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> Any:
+        """The object's data (see ``StorageObject.fetch``)."""
+        return self.get_object(container, obj).fetch(
+            include_meta=include_meta, chunk_size=chunk_size, size=size
+        )
+
+    def delete_object(self, container: Any, obj: Any, delete_segments: bool = True) -> None:
+        """Delete an object; a static large object with its segments."""
+        params = None
+        if delete_segments:
+            target = obj if isinstance(obj, StorageObject) else self.get_object(container, obj)
+            if target.is_static_large_object:
+                params = {"multipart-manifest": "delete"}
+        try:
+            self.method_delete(self._object_uri(container, obj), params=params)
+        except exc.NotFound:
+            raise exc.NoSuchObject(
+                "Object %r does not exist in container %r" % (get_name(obj), get_name(container))
+            ) from None
+
+    # -- temporary URLs ----------------------------------------------------------------
+    def get_temp_url_key(self, cached: bool = True) -> Optional[str]:
+        """The account's temp-URL key (None if it has none)."""
+        if not (cached and self._temp_url_key):
+            response, _ = self.method_head(self.management_url)
+            self._temp_url_key = response.headers.get(TEMP_URL_KEY_HEADER)
+        return self._temp_url_key
+
+    def set_temp_url_key(self, key: Optional[str] = None) -> str:
+        """Set the account's temp-URL key (a random one unless given); note
+        that replacing a key invalidates the temp URLs signed with the old one."""
+        key = key or secrets.token_hex(32)
+        self.method_post(self.management_url, headers={TEMP_URL_KEY_HEADER: key})
+        self._temp_url_key = key
+        return key
+
+    def get_temp_url(
+        self,
+        container: Any,
+        obj: Any,
+        seconds: float,
+        method: str = "GET",
+        key: Optional[str] = None,
+        digest: str = "sha256",
+        cached: bool = True,
+    ) -> str:
+        """A URL giving ``method`` access to the object for ``seconds``, signed
+        with HMAC-``digest`` by ``key`` or the account's temp-URL key."""
+        key = key or self.get_temp_url_key(cached=cached)
+        if not key:
+            raise exc.MissingTemporaryURLKey(
+                "The account has no temp-URL key; call set_temp_url_key() or pass key="
+            )
+        return make_temp_url(
+            self.management_url, get_name(container), get_name(obj), key, seconds, method, digest
+        )

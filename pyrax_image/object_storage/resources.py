@@ -1,0 +1,246 @@
+"""Containers and objects of object storage, and a file-like object reader."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress, check_chunk_size
+from pyrax_image.image.download import DEFAULT_MAX_RESUMES, RangedReader
+
+
+def _int(value: Optional[str]) -> Optional[int]:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class Container:
+    """A container, as its HEAD described it (``object_count``, ``total_bytes``)."""
+
+    def __init__(self, client: Any, name: str, headers: Optional[Dict[str, str]] = None):
+        self.client = client
+        self.name = name
+        self.headers = dict(headers or {})
+        lowered = {key.lower(): value for key, value in self.headers.items()}
+        self.object_count = _int(lowered.get("x-container-object-count"))
+        self.total_bytes = _int(lowered.get("x-container-bytes-used"))
+
+    def get_object(self, obj: Any) -> StorageObject:
+        """The object named ``obj`` (NoSuchObject if absent)."""
+        return self.client.get_object(self, obj)
+
+    def get_objects(self, prefix: Optional[str] = None, limit: Optional[int] = None) -> List[StorageObject]:
+        """The objects of this container (every page unless ``limit``)."""
+        return self.client.list_container_objects(self, prefix=prefix, limit=limit)
+
+    def store_object(self, obj_name: str, data: Any, **kwargs: Any) -> StorageObject:
+        """Upload ``data`` as ``obj_name`` (see ``ObjectStorageClient.store_object``)."""
+        return self.client.store_object(self, obj_name, data, **kwargs)
+
+    def upload_file(self, file_or_path: Any, obj_name: Optional[str] = None, **kwargs: Any) -> StorageObject:
+        """Upload a file (path or file object)."""
+        return self.client.upload_file(self, file_or_path, obj_name=obj_name, **kwargs)
+
+    def delete_object(self, obj: Any) -> None:
+        """Delete one object (and its segments)."""
+        self.client.delete_object(self, obj)
+
+    def delete(self, del_objects: bool = False) -> None:
+        """Delete the container (emptying it first when ``del_objects``)."""
+        self.client.delete_container(self, del_objects=del_objects)
+
+    def __repr__(self) -> str:
+        return "<Container %s objects=%s bytes=%s>" % (self.name, self.object_count, self.total_bytes)
+
+
+class StorageObject:
+    """An object, as its HEAD (or a listing) described it."""
+
+    def __init__(self, client: Any, container: str, name: str, headers: Optional[Dict[str, str]] = None):
+        self.client = client
+        self.container = container
+        self.name = name
+        self.headers = dict(headers or {})
+        lowered = {key.lower(): value for key, value in self.headers.items()}
+        self.total_bytes = _int(lowered.get("content-length"))
+        self.etag = (lowered.get("etag") or "").strip('"') or None
+        self.content_type = lowered.get("content-type")
+        self.last_modified = lowered.get("last-modified")
+        self.is_static_large_object = lowered.get("x-static-large-object", "").lower() == "true"
+        self.is_dynamic_large_object = "x-object-manifest" in lowered
+
+    @property
+    def bytes(self) -> Optional[int]:
+        """The object's size (pyrax's name)."""
+        return self.total_bytes
+
+    @property
+    def md5(self) -> Optional[str]:
+        """The MD5 of the data: the ETag, except for large objects (whose
+        ETag hashes the segments' ETags), where it is None."""
+        if self.is_static_large_object or self.is_dynamic_large_object:
+            return None
+        return self.etag
+
+    def open(
+        self,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Optional[Progress] = None,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
+    ) -> ObjectReader:
+        """A seekable, file-like reader of the data, streamed in ``chunk_size``
+        pieces and resumed with ``Range`` after a dropped connection."""
+        return ObjectReader(self, chunk_size, progress, max_resumes)
+
+    def fetch(
+        self, include_meta: bool = False, chunk_size: Optional[int] = None, size: Optional[int] = None
+    ) -> Union[builtins.bytes, Iterator[builtins.bytes], Tuple[Dict[str, str], Any]]:
+        """The data, as pyrax fetched it: all bytes (or the first ``size``), or
+        with ``chunk_size`` an iterator streaming the data in such chunks."""
+        reader = RangedReader(
+            self._opener(),
+            self.total_bytes,
+            chunk_size or DEFAULT_CHUNK_SIZE,
+            end=size,
+        )
+        data: Any = iter(reader) if chunk_size else b"".join(reader)
+        return (dict(self.headers), data) if include_meta else data
+
+    def fetch_partial(self, size: int) -> builtins.bytes:
+        """The first ``size`` bytes."""
+        data: builtins.bytes = self.fetch(size=size)  # type: ignore[assignment]
+        return data
+
+    def download(self, directory: str, structure: bool = True) -> str:
+        """Write the object into ``directory`` (keeping pseudo-folders when
+        ``structure``), streamed; returns the path written."""
+        name = self.name if structure else os.path.basename(self.name)
+        path = os.path.join(directory, *name.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            chunks: Iterator[builtins.bytes] = self.fetch(chunk_size=DEFAULT_CHUNK_SIZE)  # type: ignore[assignment]
+            for chunk in chunks:
+                handle.write(chunk)
+        return path
+
+    def _opener(self) -> Any:
+        uri = self.client._object_uri(self.container, self.name)
+
+        def open_request(headers: Dict[str, str]) -> Any:
+            headers = dict(headers, Accept="*/*")
+            response, _ = self.client.method_get(uri, headers=headers, stream=True)
+            return response
+
+        return open_request
+
+    def delete(self) -> None:
+        """Delete the object (and its segments)."""
+        self.client.delete_object(self.container, self)
+
+    def get_temp_url(self, seconds: float, method: str = "GET", **kwargs: Any) -> str:
+        """A temporary URL allowing ``method`` on this object for ``seconds``."""
+        return self.client.get_temp_url(self.container, self, seconds, method=method, **kwargs)
+
+    def __repr__(self) -> str:
+        return "<StorageObject %s/%s bytes=%s>" % (self.container, self.name, self.total_bytes)
+
+
+class ObjectReader(io.RawIOBase):
+    """A read-only, seekable file over an object; bytes arrive by streamed GETs.
+
+    Seeking is free: the next read asks for the data from there (``Range``).
+    ``len`` is the object's size, so upload code can send Content-Length.
+    """
+
+    def __init__(
+        self,
+        obj: StorageObject,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Optional[Progress] = None,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
+    ):
+        super().__init__()
+        check_chunk_size(chunk_size)
+        if obj.total_bytes is None:
+            raise exc.InvalidArgument("The size of %s/%s is unknown" % (obj.container, obj.name))
+        self.obj = obj
+        self.len = obj.total_bytes
+        self.md5 = obj.md5
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self.max_resumes = max_resumes
+        self._position = 0
+        self._chunks: Optional[Iterator[bytes]] = None
+        self._reader: Optional[RangedReader] = None
+        self._buffer = b""
+
+    @property
+    def expected_md5(self) -> Optional[str]:
+        """The MD5 the data must have (the ETag of a plain object), if known."""
+        return self.md5
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.len}[whence]
+        position = max(0, base + offset)
+        if position != self._position:
+            self._drop_stream()
+            self._position = position
+        return position
+
+    def _drop_stream(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = None
+        self._chunks = None
+        self._buffer = b""
+
+    def read(self, size: Optional[int] = -1) -> bytes:
+        if size is None or size < 0:
+            size = self.len - self._position
+        pieces = []
+        wanted = size
+        while wanted > 0 and self._position < self.len:
+            if not self._buffer:
+                if self._chunks is None:
+                    self._reader = RangedReader(
+                        self.obj._opener(),
+                        self.len,
+                        self.chunk_size,
+                        self.max_resumes,
+                        start=self._position,
+                    )
+                    self._chunks = iter(self._reader)
+                self._buffer = next(self._chunks, b"")
+                if not self._buffer:
+                    break
+            piece, self._buffer = self._buffer[:wanted], self._buffer[wanted:]
+            pieces.append(piece)
+            wanted -= len(piece)
+            self._position += len(piece)
+        data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+        if data and self.progress is not None:
+            self.progress(self._position, self.len)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._drop_stream()
+        super().close()

@@ -1,0 +1,294 @@
+"""Download: destinations, verification, Range resume and the fault paths a real
+server will not produce on demand (dropped connections, ignored Range, 416)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from typing import Any, Dict, List
+
+import pytest
+import responses
+from responses import matchers
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.download import ImageDownload, RangedReader
+from tests.unit.helpers import IMAGE_ID, V2, assert_no_request, call, image_info
+
+ITEM = V2 + "/images/" + IMAGE_ID
+FILE = ITEM + "/file"
+DATA = os.urandom(10_000)
+
+
+def active(data: bytes = DATA, **extra: Any) -> Dict[str, Any]:
+    info = image_info(
+        status="active",
+        size=len(data),
+        checksum=hashlib.md5(data).hexdigest(),
+        os_hash_algo="sha512",
+        os_hash_value=hashlib.sha512(data).hexdigest(),
+    )
+    info.update(extra)
+    return info
+
+
+class Dropping(io.RawIOBase):
+    """A socket-like body that resets the connection after ``cut`` bytes."""
+
+    def __init__(self, data: bytes, cut: int):
+        self.data, self.cut, self.pos = data, cut, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.pos >= self.cut:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        count = min(len(buffer), self.cut - self.pos)
+        buffer[:count] = self.data[self.pos : self.pos + count]
+        self.pos += count
+        return count
+
+
+def dropping_body(data: bytes, cut: int) -> io.BufferedReader:
+    return io.BufferedReader(Dropping(data, cut))
+
+
+def ranged(rsps: responses.RequestsMock, start: int, data: bytes = DATA, status: int = 206) -> None:
+    rsps.get(
+        FILE,
+        status=status,
+        body=data[start:],
+        headers={"Content-Range": "bytes %d-%d/%d" % (start, len(data) - 1, len(data))},
+        match=[matchers.header_matcher({"Range": "bytes=%d-" % start})],
+    )
+
+
+# -- destinations -----------------------------------------------------------------------------
+def test_download_to_a_path_renames_after_verification(client, rsps, tmp_path):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA, headers={"Content-MD5": hashlib.md5(DATA).hexdigest()})
+    dest = tmp_path / "out.img"
+    progress: List[Any] = []
+    result = client.download(IMAGE_ID, str(dest), chunk_size=4096, progress=lambda d, t: progress.append((d, t)))
+    assert dest.read_bytes() == DATA
+    assert os.listdir(tmp_path) == ["out.img"]
+    assert result.verified_with == "sha512" and result.bytes_read == len(DATA) and result.resumes == 0
+    assert progress[-1] == (len(DATA), len(DATA))
+    get = call(rsps, 1)
+    assert get.headers["Accept"] == "application/octet-stream" and "Range" not in get.headers
+
+
+def test_download_to_a_file_object(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA)
+    handle = io.BytesIO(b"prefix")
+    handle.seek(0, io.SEEK_END)
+    client.download(IMAGE_ID, handle)
+    assert handle.getvalue() == b"prefix" + DATA
+
+
+def test_download_as_an_iterator_verifies_at_the_end(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA)
+    download = client.download(IMAGE_ID, chunk_size=1000)
+    assert isinstance(download, ImageDownload)
+    assert len(rsps.calls) == 2  # the data request went out at once (errors raise here)
+    chunks = list(download)
+    assert b"".join(chunks) == DATA and max(map(len, chunks)) <= 1000
+    assert download.hexdigests()["sha512"] == hashlib.sha512(DATA).hexdigest()
+
+
+def test_corrupt_iterator_raises_before_the_last_chunk(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA[:-1] + bytes([DATA[-1] ^ 1]))
+    received: List[bytes] = []
+    with pytest.raises(exc.ChecksumMismatch) as caught:
+        for chunk in client.download(IMAGE_ID, chunk_size=1000):
+            received.append(chunk)
+    assert caught.value.algorithm == "sha512" and caught.value.image_id == IMAGE_ID
+    assert sum(map(len, received)) < len(DATA)  # never the whole (corrupt) image
+
+
+def test_corrupt_download_to_a_path_leaves_no_file(client, rsps, tmp_path):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=b"x" + DATA[1:])
+    dest = tmp_path / "out.img"
+    with pytest.raises(exc.ChecksumMismatch):
+        client.download(IMAGE_ID, dest)
+    assert os.listdir(tmp_path) == []
+
+
+def test_corrupt_download_keeps_an_existing_file_untouched(client, rsps, tmp_path):
+    dest = tmp_path / "out.img"
+    dest.write_bytes(b"previous")
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=b"x" + DATA[1:])
+    with pytest.raises(exc.ChecksumMismatch):
+        client.download(IMAGE_ID, dest)
+    assert os.listdir(tmp_path) == ["out.img"] and dest.read_bytes() == b"previous"
+
+
+def test_corrupt_download_to_a_seekable_file_is_truncated_back(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=b"x" + DATA[1:])
+    handle = io.BytesIO(b"keep")
+    handle.seek(4)
+    with pytest.raises(exc.ChecksumMismatch):
+        client.download(IMAGE_ID, handle)
+    assert handle.getvalue() == b"keep"
+
+
+def test_md5_is_checked_when_there_is_no_multihash(client, rsps):
+    rsps.get(ITEM, json=active(os_hash_algo=None, os_hash_value=None, checksum="0" * 32))
+    rsps.get(FILE, body=DATA)
+    with pytest.raises(exc.ChecksumMismatch) as caught:
+        list(client.download(IMAGE_ID))
+    assert caught.value.algorithm == "md5"
+
+
+def test_content_md5_header_is_the_last_resort(client, rsps):
+    rsps.get(ITEM, json=active(os_hash_algo=None, os_hash_value=None, checksum=None))
+    rsps.get(FILE, body=DATA, headers={"Content-MD5": "0" * 32})
+    with pytest.raises(exc.ChecksumMismatch):
+        list(client.download(IMAGE_ID))
+
+
+def test_short_body_without_a_drop_is_resumed(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA[:4000], auto_calculate_content_length=True)
+    ranged(rsps, 4000)
+    assert b"".join(client.download(IMAGE_ID, chunk_size=1000)) == DATA
+
+
+def test_verify_false_skips_hashes_but_not_the_size(client, rsps):
+    rsps.get(ITEM, json=active(checksum="0" * 32, size=len(DATA) + 5))
+    rsps.get(FILE, body=DATA)
+    rsps.get(FILE, status=416, match=[matchers.header_matcher({"Range": "bytes=%d-" % len(DATA)})])
+    with pytest.raises(exc.RangeNotSatisfiable):
+        list(client.download(IMAGE_ID, verify=False))
+
+
+# -- resume ---------------------------------------------------------------------------------
+def test_dropped_connection_resumes_with_range_and_verifies_whole_image(client, rsps, tmp_path):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 4500), headers={"Content-Length": str(len(DATA))})
+    ranged(rsps, 4096)
+    dest = tmp_path / "out.img"
+    result = client.download(IMAGE_ID, dest, chunk_size=4096)
+    assert dest.read_bytes() == DATA
+    assert result.resumes == 1 and result.verified_with == "sha512"
+    assert call(rsps, 2).headers["Range"] == "bytes=4096-"
+
+
+def test_several_drops_resume_each_time(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 3000), headers={"Content-Length": str(len(DATA))})
+    rsps.get(
+        FILE,
+        status=206,
+        body=dropping_body(DATA[3000:], 3000),
+        headers={"Content-Range": "bytes 3000-%d/%d" % (len(DATA) - 1, len(DATA)), "Content-Length": "7000"},
+        match=[matchers.header_matcher({"Range": "bytes=3000-"})],
+    )
+    ranged(rsps, 6000)
+    download = client.download(IMAGE_ID, chunk_size=1000)
+    assert b"".join(download) == DATA and download.resumes == 2
+
+
+def test_too_many_drops_give_up(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 1500), headers={"Content-Length": str(len(DATA))})
+    rsps.get(
+        FILE,
+        status=206,
+        body=dropping_body(DATA[1000:], 1500),
+        headers={"Content-Range": "bytes 1000-%d/%d" % (len(DATA) - 1, len(DATA)), "Content-Length": "9000"},
+    )
+    with pytest.raises(exc.ConnectionFailed, match="giving up"):
+        list(client.download(IMAGE_ID, chunk_size=1000, max_resumes=1))
+
+
+def test_server_ignoring_range_is_skipped_forward(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 2500), headers={"Content-Length": str(len(DATA))})
+    rsps.get(FILE, status=200, body=DATA, match=[matchers.header_matcher({"Range": "bytes=2000-"})])
+    assert b"".join(client.download(IMAGE_ID, chunk_size=1000)) == DATA
+
+
+def test_206_from_the_wrong_offset_is_refused(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 2500), headers={"Content-Length": str(len(DATA))})
+    rsps.get(FILE, status=206, body=DATA, headers={"Content-Range": "bytes 0-%d/%d" % (len(DATA) - 1, len(DATA))})
+    with pytest.raises(exc.ConnectionFailed, match="Asked for bytes from 2000"):
+        list(client.download(IMAGE_ID, chunk_size=1000))
+
+
+def test_range_reader_416_is_the_end_only_at_the_known_end():
+    sent: List[Dict[str, str]] = []
+
+    def opener(headers: Dict[str, str]) -> Any:
+        sent.append(headers)
+        raise exc.RangeNotSatisfiable(416)
+
+    reader = RangedReader(opener, size=10)
+    reader.position = 10
+    assert reader.open() is None and sent == [{"Range": "bytes=10-"}]
+    with pytest.raises(exc.RangeNotSatisfiable):
+        next(iter(RangedReader(opener, size=None, start=4)))
+
+
+def test_partial_read_asks_for_a_closed_range(rsps):
+    import requests
+
+    session = requests.Session()
+    rsps.get(
+        FILE,
+        status=206,
+        body=DATA[:100],
+        headers={"Content-Range": "bytes 0-99/%d" % len(DATA)},
+        match=[matchers.header_matcher({"Range": "bytes=0-99"})],
+    )
+    reader = RangedReader(lambda headers: session.get(FILE, headers=headers, stream=True), end=100)
+    assert b"".join(reader) == DATA[:100] and reader.size == len(DATA)
+
+
+# -- errors before any data ---------------------------------------------------------------------
+@pytest.mark.parametrize("status", ["queued", "saving", "importing", "killed"])
+def test_image_without_data_raises_before_downloading(client, rsps, status):
+    rsps.get(ITEM, json=image_info(status=status))
+    with pytest.raises(exc.ImageStatusError, match=status):
+        client.download(IMAGE_ID)
+    assert len(rsps.calls) == 1
+
+
+def test_204_means_no_data(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, status=204)
+    with pytest.raises(exc.ImageStatusError, match="204"):
+        client.download(IMAGE_ID)
+
+
+def test_forbidden_download_raises_at_the_call(client, rsps, tmp_path):
+    rsps.get(ITEM, json=active(status="deactivated"))
+    rsps.get(FILE, status=403, json={"message": "Not allowed to download a deactivated image"})
+    with pytest.raises(exc.Forbidden):
+        client.download(IMAGE_ID)
+    rsps.get(ITEM, json=active(status="deactivated"))
+    rsps.get(FILE, status=403, json={"message": "no"})
+    with pytest.raises(exc.Forbidden):
+        client.download(IMAGE_ID, tmp_path / "x")
+    assert os.listdir(tmp_path) == []
+
+
+def test_bad_destinations_and_arguments_send_nothing(client, rsps, tmp_path):
+    with pytest.raises(exc.InvalidArgument):
+        client.download(IMAGE_ID, chunk_size=0)
+    with pytest.raises(exc.InvalidArgument, match="progress"):
+        client.download(IMAGE_ID, progress="yes")
+    with pytest.raises(exc.InvalidArgument, match="directory"):
+        client.download(IMAGE_ID, tmp_path)
+    with pytest.raises(exc.InvalidArgument, match="writable"):
+        client.download(IMAGE_ID, 42)
+    assert_no_request(rsps)
