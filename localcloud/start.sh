@@ -126,6 +126,17 @@ rm -rf "$STATE"
 mkdir -p "$STATE" "$PIDS" "$LOGS"
 touch "$STATE/.pyrax_image_cloud_state"
 echo "$MODE" > "$STATE/mode"
+# Whatever fails from here on (or Ctrl-C): stop what was already started.
+STARTED_OK=0
+on_exit() {
+    local rc=$?
+    if [ "$STARTED_OK" != 1 ]; then
+        log "start failed (exit $rc); stopping what was started"
+        "$LOCALCLOUD_DIR/stop.sh" >&2 || true
+    fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
 ME_USER="$(id -un)"
 ME_GROUP="$(id -gn)"
 KS_URL="http://127.0.0.1:$PORT_KEYSTONE"
@@ -148,9 +159,7 @@ fail_with_log() {
         log "---- last 40 lines of $LOGS/$1.log ----"
         tail -n 40 "$LOGS/$1.log" >&2
     fi
-    log "stopping what was started"
-    "$LOCALCLOUD_DIR/stop.sh" >&2 || true
-    exit 1
+    exit 1  # the EXIT trap stops what was started
 }
 
 # wait_http NAME URL LIMIT : wait (bounded by `timeout`) until URL answers
@@ -158,6 +167,7 @@ fail_with_log() {
 wait_http() {
     local name="$1" url="$2" limit="${3:-60}" pid rc=0
     pid="$(svc_pid "$name")"
+    # shellcheck disable=SC2016  # expanded by the inner bash
     timeout "$limit" bash -c '
         while kill -0 "$1" 2>/dev/null; do
             code=$(curl -s -o /dev/null -m 3 -w "%{http_code}" "$2") || true
@@ -176,6 +186,7 @@ wait_http() {
 wait_port() {
     local name="$1" port="$2" limit="${3:-30}" pid rc=0
     pid="$(svc_pid "$name")"
+    # shellcheck disable=SC2016  # expanded by the inner bash
     timeout "$limit" bash -c '
         while kill -0 "$1" 2>/dev/null; do
             (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && exit 0
@@ -262,7 +273,7 @@ start_keystone() {
         "$VENVS/keystone/bin/gunicorn" --bind "127.0.0.1:$PORT_KEYSTONE" \
         --workers 1 --worker-class gthread --threads 8 \
         --timeout 120 --graceful-timeout 5 --no-control-socket \
-        --preload --pythonpath "$LOCALCLOUD_DIR/lib" \
+        --pythonpath "$LOCALCLOUD_DIR/lib" \
         --access-logfile - --error-logfile - keystone_wsgi:application
 }
 
@@ -723,5 +734,6 @@ else
 fi
 
 write_cloud_files
+STARTED_OK=1
 log "local cloud ($MODE) up in $((SECONDS - T0)) s; source $STATE/cloud.env for shell use"
 echo "$STATE/cloud.json"

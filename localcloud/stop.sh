@@ -124,6 +124,7 @@ ports=("$PORT_KEYSTONE" "$PORT_SWIFT" "$PORT_SWIFT_OBJECT" "$PORT_SWIFT_CONTAINE
        "$PORT_SWIFT_ACCOUNT" "$PORT_GLANCE_NOAUTH" "$PORT_GLANCE_R1" "$PORT_GLANCE_R2")
 if [ "${#stopped[@]}" -gt 0 ]; then
     ports+=("$PORT_MEMCACHED")
+    # shellcheck disable=SC2016  # expanded by the inner bash
     if ! timeout 15 bash -c '
             for port in "$@"; do
                 while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.1; done

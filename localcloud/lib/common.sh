@@ -1,6 +1,6 @@
 # Shared paths and helpers for install.sh / start.sh / stop.sh / smoke.sh.
 # Sourced, not executed.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # variables are used by the sourcing scripts
 
 LOCALCLOUD_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CLOUD_HOME="${PYRAX_IMAGE_CLOUD_HOME:-$HOME/.cache/pyrax_image_cloud}"
