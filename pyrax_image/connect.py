@@ -116,11 +116,12 @@ def _require_identity() -> AuthIdentity:
 
 
 def _safe_region(region: Optional[str] = None) -> Optional[str]:
-    """The region to use: given, else set_default_region's, else the setting, else the account's."""
-    found = region or _state.default_region or settings.get("region")
-    if not found and _state.identity is not None:
-        found = _state.identity.get_default_region()
-    return found
+    """The region asked for: given, else set_default_region's, else the setting.
+
+    None lets the identity choose (the account's default region if the service
+    is there, else its first endpoint).
+    """
+    return region or _state.default_region or settings.get("region")
 
 
 def _on_setting_changed(key: str, value: Any) -> None:

@@ -12,7 +12,15 @@ import responses
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.data import HashSet, UploadStream, verify_digests
-from tests.unit.helpers import IMAGE_ID, V2, assert_headers, assert_no_request, call, image_info, reading_callback
+from tests.unit.helpers import (
+    IMAGE_ID,
+    V2,
+    assert_headers,
+    assert_no_request,
+    call,
+    image_info,
+    reading_callback,
+)
 
 ITEM = V2 + "/images/" + IMAGE_ID
 FILE = ITEM + "/file"
@@ -81,7 +89,14 @@ def test_stream_chunk_size_is_respected():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"chunk_size": 0}, {"chunk_size": -1}, {"chunk_size": 1.5}, {"chunk_size": True}, {"size": -1}, {"progress": 3}],
+    [
+        {"chunk_size": 0},
+        {"chunk_size": -1},
+        {"chunk_size": 1.5},
+        {"chunk_size": True},
+        {"size": -1},
+        {"progress": 3},
+    ],
 )
 def test_stream_rejects_bad_arguments(kwargs):
     with pytest.raises(exc.InvalidArgument):
@@ -207,7 +222,9 @@ def test_upload_of_an_iterator_with_size_sends_both_headers(client, rsps):
     assert call(rsps, 0).headers["x-openstack-image-size"] == str(len(DATA))
 
 
-@pytest.mark.parametrize("field, algorithm", [("os_hash_value", "sha512"), ("checksum", "md5"), ("size", "size")])
+@pytest.mark.parametrize(
+    "field, algorithm", [("os_hash_value", "sha512"), ("checksum", "md5"), ("size", "size")]
+)
 def test_upload_mismatch_raises_checksum_mismatch(client, rsps, field, algorithm):
     rsps.add_callback(responses.PUT, FILE, callback=reading_callback([]))
     wrong = {"os_hash_value": "0" * 128, "checksum": "0" * 32, "size": 1}[field]

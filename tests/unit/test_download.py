@@ -71,7 +71,9 @@ def test_download_to_a_path_renames_after_verification(client, rsps, tmp_path):
     rsps.get(FILE, body=DATA, headers={"Content-MD5": hashlib.md5(DATA).hexdigest()})
     dest = tmp_path / "out.img"
     progress: List[Any] = []
-    result = client.download(IMAGE_ID, str(dest), chunk_size=4096, progress=lambda d, t: progress.append((d, t)))
+    result = client.download(
+        IMAGE_ID, str(dest), chunk_size=4096, progress=lambda d, t: progress.append((d, t))
+    )
     assert dest.read_bytes() == DATA
     assert os.listdir(tmp_path) == ["out.img"]
     assert result.verified_with == "sha512" and result.bytes_read == len(DATA) and result.resumes == 0
@@ -220,7 +222,9 @@ def test_server_ignoring_range_is_skipped_forward(client, rsps):
 def test_206_from_the_wrong_offset_is_refused(client, rsps):
     rsps.get(ITEM, json=active())
     rsps.get(FILE, body=dropping_body(DATA, 2500), headers={"Content-Length": str(len(DATA))})
-    rsps.get(FILE, status=206, body=DATA, headers={"Content-Range": "bytes 0-%d/%d" % (len(DATA) - 1, len(DATA))})
+    rsps.get(
+        FILE, status=206, body=DATA, headers={"Content-Range": "bytes 0-%d/%d" % (len(DATA) - 1, len(DATA))}
+    )
     with pytest.raises(exc.ConnectionFailed, match="Asked for bytes from 2000"):
         list(client.download(IMAGE_ID, chunk_size=1000))
 

@@ -92,14 +92,21 @@ class CatalogIdentity(BaseIdentity):
         self.tenant_id = PROJECT
         self.asked: List[Any] = []
 
-    def get_endpoint(self, service_type: str, region: Optional[str] = None, public: bool = True,
-                     service_name: Optional[str] = None) -> str:
+    def get_endpoint(
+        self,
+        service_type: str,
+        region: Optional[str] = None,
+        public: bool = True,
+        service_name: Optional[str] = None,
+    ) -> str:
         self.asked.append((service_type, region, public))
         host = "swift.test" if public else "swift.internal"
         return "http://%s:8080/v1/AUTH_%s" % (host, PROJECT)
 
 
-@pytest.mark.parametrize("endpoint_type, public, host", [(None, True, "swift.test"), ("internal", False, "swift.internal")])
+@pytest.mark.parametrize(
+    "endpoint_type, public, host", [(None, True, "swift.test"), ("internal", False, "swift.internal")]
+)
 def test_image_client_storage_comes_from_its_identity_and_region(rsps, endpoint_type, public, host):
     identity = CatalogIdentity()
     images = ImageClient(identity, region_name="RegionOne", endpoint_type=endpoint_type, management_url=BASE)
@@ -180,7 +187,9 @@ def test_small_upload_is_one_put_with_content_length_checked_by_etag(swift, rsps
     rsps.add_callback(responses.PUT, SWIFT + "/c/disk.raw", callback=store)
     head_object(rsps, "disk.raw")
     progress: List[Any] = []
-    obj = swift.store_object("c", "disk.raw", DATA, chunk_size=1000, progress=lambda d, t: progress.append((d, t)))
+    obj = swift.store_object(
+        "c", "disk.raw", DATA, chunk_size=1000, progress=lambda d, t: progress.append((d, t))
+    )
     put = rsps.calls[0].request
     assert put.headers["Content-Length"] == str(len(DATA))
     assert put.headers["Content-Type"] == "application/octet-stream"
@@ -234,7 +243,9 @@ def test_unknown_size_past_threshold_copies_the_first_part_into_a_segment(swift,
     rsps.add_callback(responses.PUT, re.compile(SWIFT + "/c_segments/.*"), callback=store)
     rsps.add_callback(responses.PUT, SWIFT + "/c/o?multipart-manifest=put", callback=store)
     head_object(rsps, "o", **{"X-Static-Large-Object": "True"})
-    swift.store_object("c", "o", (DATA[i : i + 100] for i in range(0, len(DATA), 100)), segment_threshold=1000)
+    swift.store_object(
+        "c", "o", (DATA[i : i + 100] for i in range(0, len(DATA), 100)), segment_threshold=1000
+    )
     copy = [c.request for c in rsps.calls if "X-Copy-From" in c.request.headers]
     assert len(copy) == 1 and copy[0].headers["X-Copy-From"] == "/c/o"
     manifest = json.loads(store.objects["/v1/AUTH_proj/c/o"])
@@ -331,7 +342,9 @@ def test_object_reader_is_a_seekable_file_that_resumes(swift, rsps):
 def test_temp_url_signature_is_hmac_sha256_of_method_expiry_and_path():
     path = "/v1/AUTH_proj/c/o"
     body = b"GET\n1700000000\n/v1/AUTH_proj/c/o"
-    assert temp_url_signature("k", "GET", 1700000000, path) == hmac.new(b"k", body, hashlib.sha256).hexdigest()
+    assert (
+        temp_url_signature("k", "GET", 1700000000, path) == hmac.new(b"k", body, hashlib.sha256).hexdigest()
+    )
     sha512 = temp_url_signature("k", "GET", 1700000000, path, digest="sha512")
     expected = base64.urlsafe_b64encode(hmac.new(b"k", body, hashlib.sha512).digest()).decode()
     assert sha512 == "sha512:" + expected

@@ -277,3 +277,18 @@ def test_create_context_is_independent(mocked: responses.RequestsMock) -> None:
     assert context.auth_endpoint == V3 and context.authenticated
     assert not isinstance(pyrax.identity, pyrax.KeystoneIdentity)
     assert context.RegionOne.image.client.management_url == "http://127.0.0.1:9293"
+
+
+def test_keystone_cloud_without_region_one(mocked: responses.RequestsMock) -> None:
+    body = v3_token()
+    for service in body["token"]["catalog"]:
+        for endpoint in service["endpoints"]:
+            endpoint["region_id"] = endpoint["region"] = endpoint["region"].replace("RegionOne", "us-east")
+    mocked.add(responses.POST, V3 + "/auth/tokens", json=body, status=201, headers={"X-Subject-Token": "t"})
+    pyrax.set_setting("identity_type", "keystone")
+    pyrax.set_setting("auth_endpoint", V3)
+    pyrax.set_credentials("alice", password="pw")
+    assert pyrax.images.management_url == "http://127.0.0.1:9293"  # the first endpoint
+    assert pyrax.images.region_name == "us-east"
+    with pytest.raises(exc.NoEndpointForRegion, match="us-east, RegionTwo"):
+        pyrax.connect_to_images("RegionOne")

@@ -1,0 +1,234 @@
+"""One measured transfer per process, so its peak RSS is its own.
+
+``python -m benchmarks.data_workers CLIENT OP ARGS_JSON`` prints one JSON line:
+``{"seconds", "bytes", "rss_kib", "rss_before_kib"}``. Clients: ``raw``
+(requests streaming, no hashes), ``raw-hash`` (requests streaming computing
+MD5 + SHA-512 inline and comparing them with Glance's, like pyrax_image
+verifies), ``pyrax_image``, ``glanceclient``, ``openstacksdk``. Ops: ``upload``
+(create + upload a file), ``download`` (to a file), ``swift-create`` (a
+Swift object -> Glance image, pyrax_image only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import resource
+import sys
+import time
+import uuid
+from typing import Any, Callable, Dict
+
+MIB = 1024 * 1024
+
+
+def _rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+# -- raw requests ---------------------------------------------------------------------------------
+def _raw_session(args: Dict[str, Any]) -> Any:
+    import requests
+
+    session = requests.Session()
+    session.headers.update(args["headers"])
+    return session
+
+
+def _check(info: Dict[str, Any], md5: Any, sha512: Any) -> None:
+    if info["checksum"] != md5.hexdigest() or info["os_hash_value"] != sha512.hexdigest():
+        raise SystemExit("checksum mismatch")
+
+
+def raw_upload(args: Dict[str, Any], hashing: bool) -> Callable[[], None]:
+    session = _raw_session(args)
+    glance, path, size = args["glance"], args["file"], args["size"]
+
+    def run() -> None:
+        body = {"name": "bench-" + uuid.uuid4().hex[:8], "disk_format": "raw", "container_format": "bare"}
+        image = session.post(glance + "/v2/images", json=body).json()
+        md5, sha512 = hashlib.md5(), hashlib.sha512()
+
+        def chunks() -> Any:
+            with open(path, "rb") as handle:
+                for chunk in iter(lambda: handle.read(MIB), b""):
+                    if hashing:
+                        md5.update(chunk)
+                        sha512.update(chunk)
+                    yield chunk
+
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
+        response = session.put("%s/v2/images/%s/file" % (glance, image["id"]), data=chunks(), headers=headers)
+        response.raise_for_status()
+        if hashing:
+            _check(session.get("%s/v2/images/%s" % (glance, image["id"])).json(), md5, sha512)
+        args["created"] = image["id"]
+
+    return run
+
+
+def raw_download(args: Dict[str, Any], hashing: bool) -> Callable[[], None]:
+    session = _raw_session(args)
+    glance, image_id, dest = args["glance"], args["image_id"], args["dest"]
+
+    def run() -> None:
+        info = session.get("%s/v2/images/%s" % (glance, image_id)).json() if hashing else None
+        md5, sha512 = hashlib.md5(), hashlib.sha512()
+        response = session.get("%s/v2/images/%s/file" % (glance, image_id), stream=True)
+        response.raise_for_status()
+        with open(dest, "wb") as handle:
+            for chunk in response.iter_content(MIB):
+                if hashing:
+                    md5.update(chunk)
+                    sha512.update(chunk)
+                handle.write(chunk)
+        if info is not None:
+            _check(info, md5, sha512)
+
+    return run
+
+
+# -- pyrax_image ----------------------------------------------------------------------------------
+def _pyrax(args: Dict[str, Any], url: str) -> Any:
+    from pyrax_image import ImageClient, TokenIdentity
+
+    client = ImageClient(
+        TokenIdentity(args.get("token") or "bench", tenant_id=args.get("project")), management_url=url
+    )
+    client.session.headers.update(args["headers"])
+    return client
+
+
+def pyrax_upload(args: Dict[str, Any]) -> Callable[[], None]:
+    client = _pyrax(args, args["glance"])
+
+    def run() -> None:
+        image = client.create("bench-" + uuid.uuid4().hex[:8], img_format="raw", data=args["file"])
+        args["created"] = image.id
+
+    return run
+
+
+def pyrax_download(args: Dict[str, Any]) -> Callable[[], None]:
+    client = _pyrax(args, args["glance"])
+    return lambda: client.download(args["image_id"], args["dest"]) and None
+
+
+def pyrax_swift_create(args: Dict[str, Any]) -> Callable[[], None]:
+    client = _pyrax(args, args["glance"])
+    client.object_storage_url = args["swift"]
+
+    def run() -> None:
+        image = client.create(
+            "bench-" + uuid.uuid4().hex[:8], img_format="raw", container=args["container"], obj=args["object"]
+        )
+        args["created"] = image.id
+
+    return run
+
+
+# -- peers ----------------------------------------------------------------------------------------
+def glanceclient_upload(args: Dict[str, Any]) -> Callable[[], None]:
+    from glanceclient import Client
+
+    client = Client("2", endpoint=args["glance"], token="bench", identity_headers=dict(args["headers"]))
+
+    def run() -> None:
+        image = client.images.create(
+            name="bench-" + uuid.uuid4().hex[:8], disk_format="raw", container_format="bare"
+        )
+        with open(args["file"], "rb") as handle:
+            client.images.upload(image["id"], handle, image_size=args["size"])
+        args["created"] = image["id"]
+
+    return run
+
+
+def glanceclient_download(args: Dict[str, Any]) -> Callable[[], None]:
+    from glanceclient import Client
+
+    client = Client("2", endpoint=args["glance"], token="bench", identity_headers=dict(args["headers"]))
+
+    def run() -> None:
+        body = client.images.data(args["image_id"])  # verifies os_hash_value (do_checksum=True)
+        with open(args["dest"], "wb") as handle:
+            for chunk in body:
+                handle.write(chunk)
+
+    return run
+
+
+def _sdk(args: Dict[str, Any]) -> Any:
+    import openstack.connection
+    from keystoneauth1 import noauth
+    from keystoneauth1 import session as ks_session
+
+    session = ks_session.Session(
+        auth=noauth.NoAuth(endpoint=args["glance"]), additional_headers=args["headers"]
+    )
+    return openstack.connection.Connection(session=session, image_endpoint_override=args["glance"])
+
+
+def openstacksdk_upload(args: Dict[str, Any]) -> Callable[[], None]:
+    conn = _sdk(args)
+
+    def run() -> None:
+        image = conn.image.create_image(
+            "bench-" + uuid.uuid4().hex[:8],
+            filename=args["file"],
+            disk_format="raw",
+            container_format="bare",
+            allow_duplicates=True,
+        )
+        args["created"] = image.id
+
+    return run
+
+
+def openstacksdk_download(args: Dict[str, Any]) -> Callable[[], None]:
+    conn = _sdk(args)
+    return lambda: conn.image.download_image(args["image_id"], output=args["dest"]) and None
+
+
+WORKERS: Dict[str, Callable[[Dict[str, Any]], Callable[[], None]]] = {
+    "raw/upload": lambda a: raw_upload(a, False),
+    "raw-hash/upload": lambda a: raw_upload(a, True),
+    "raw/download": lambda a: raw_download(a, False),
+    "raw-hash/download": lambda a: raw_download(a, True),
+    "pyrax_image/upload": pyrax_upload,
+    "pyrax_image/download": pyrax_download,
+    "pyrax_image/swift-create": pyrax_swift_create,
+    "glanceclient/upload": glanceclient_upload,
+    "glanceclient/download": glanceclient_download,
+    "openstacksdk/upload": openstacksdk_upload,
+    "openstacksdk/download": openstacksdk_download,
+}
+
+
+def _delete(args: Dict[str, Any]) -> None:
+    import requests
+
+    headers = dict(args["headers"])
+    if args.get("token"):
+        headers["X-Auth-Token"] = args["token"]
+    requests.delete("%s/v2/images/%s" % (args["glance"], args["created"]), headers=headers, timeout=60)
+
+
+def main(argv: list) -> int:
+    """Run one worker and print its measurement."""
+    client, op, raw_args = argv
+    args = json.loads(raw_args)
+    run = WORKERS["%s/%s" % (client, op)](args)
+    before = _rss_kib()
+    started = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - started
+    result = {"seconds": seconds, "bytes": args["size"], "rss_kib": _rss_kib(), "rss_before_kib": before}
+    if args.get("created"):
+        _delete(args)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

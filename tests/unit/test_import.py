@@ -1,0 +1,362 @@
+"""Interoperable import, and images to/from object storage: wire formats,
+local validation, and the clean-up of failed transfers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Any, Dict, List
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from responses import matchers
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image import waiters
+from tests.unit.helpers import (
+    IMAGE_ID,
+    JSON,
+    PROJECT,
+    V2,
+    assert_headers,
+    assert_no_request,
+    call,
+    image_info,
+    sent_json,
+)
+from tests.unit.helpers import reading_callback as glance_reader
+from tests.unit.test_object_storage import SWIFT, StoringSwift, head_object
+
+ITEM = V2 + "/images/" + IMAGE_ID
+DATA = os.urandom(3000)
+
+
+def active(data: bytes = DATA, **extra: Any) -> Dict[str, Any]:
+    info = image_info(
+        status="active",
+        size=len(data),
+        checksum=hashlib.md5(data).hexdigest(),
+        os_hash_algo="sha512",
+        os_hash_value=hashlib.sha512(data).hexdigest(),
+    )
+    info.update(extra)
+    return info
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(waiters._Clock, "sleep", staticmethod(lambda seconds: None))
+
+
+@pytest.fixture
+def swift_client(client):
+    client.object_storage_url = SWIFT
+    return client
+
+
+# -- stage and import --------------------------------------------------------------------------
+def test_stage_streams_and_the_import_is_verified_when_active(client, rsps):
+    received: List[bytes] = []
+    rsps.add_callback(responses.PUT, ITEM + "/stage", callback=glance_reader(received))
+    rsps.get(ITEM, json=image_info(status="uploading"))
+    progress: List[Any] = []
+    image = client.stage(IMAGE_ID, DATA, chunk_size=1000, progress=lambda d, t: progress.append(d))
+    put = call(rsps, 0)
+    assert_headers(put, "application/octet-stream")
+    assert put.headers["x-openstack-image-size"] == str(len(DATA)) == put.headers["Content-Length"]
+    assert received == [DATA] and progress == [1000, 2000, 3000] and image.status == "uploading"
+    rsps.post(ITEM + "/import", status=202)
+    rsps.get(ITEM, json=image_info(status="importing"))
+    client.import_image(image, "glance-direct")
+    assert sent_json(rsps, -2) == {"method": {"name": "glance-direct"}}
+    assert_headers(call(rsps, -2), JSON)
+    rsps.get(ITEM, json=active(os_hash_value="0" * 128))
+    with pytest.raises(exc.ChecksumMismatch):
+        client.wait_for_status(image)
+
+
+@pytest.mark.parametrize(
+    "kwargs, body",
+    [
+        (
+            {"method": "web-download", "uri": "https://example.com/a.img"},
+            {"method": {"name": "web-download", "uri": "https://example.com/a.img"}},
+        ),
+        (
+            {"method": "copy-image", "stores": ["cheap"]},
+            {"method": {"name": "copy-image"}, "stores": ["cheap"]},
+        ),
+        (
+            {"method": "copy-image", "all_stores": True, "all_stores_must_succeed": False},
+            {"method": {"name": "copy-image"}, "all_stores": True, "all_stores_must_succeed": False},
+        ),
+        (
+            {"method": "glance-direct", "stores": "fast", "all_stores_must_succeed": True},
+            {"method": {"name": "glance-direct"}, "stores": ["fast"], "all_stores_must_succeed": True},
+        ),
+        (
+            {"method": "glance-download", "remote_region": "RegionTwo", "remote_image_id": "abc"},
+            {"method": {"name": "glance-download", "glance_region": "RegionTwo", "glance_image_id": "abc"}},
+        ),
+        (
+            {
+                "method": "glance-download",
+                "remote_region": "R2",
+                "remote_image_id": "abc",
+                "remote_service_interface": "internal",
+            },
+            {
+                "method": {
+                    "name": "glance-download",
+                    "glance_region": "R2",
+                    "glance_image_id": "abc",
+                    "glance_service_interface": "internal",
+                }
+            },
+        ),
+    ],
+)
+def test_import_bodies_send_only_what_is_given(client, rsps, kwargs, body):
+    rsps.post(ITEM + "/import", status=202)
+    rsps.get(ITEM, json=image_info(status="importing"))
+    client.import_image(IMAGE_ID, **kwargs)
+    assert sent_json(rsps, 0) == body
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": "carrier-pigeon"},
+        {"method": "web-download"},
+        {"method": "web-download", "uri": "file:///etc/passwd"},
+        {"method": "glance-direct", "uri": "https://x"},
+        {"method": "copy-image"},
+        {"method": "copy-image", "stores": []},
+        {"method": "copy-image", "stores": ["a"], "all_stores": True},
+        {"method": "glance-direct", "all_stores_must_succeed": "no"},
+        {"method": "glance-download", "remote_region": "R2"},
+        {"method": "glance-direct", "remote_region": "R2"},
+    ],
+)
+def test_bad_import_arguments_send_nothing(client, rsps, kwargs):
+    with pytest.raises(exc.InvalidArgument):
+        client.import_image(IMAGE_ID, **kwargs)
+    assert_no_request(rsps)
+
+
+def test_import_before_staging_is_a_conflict(client, rsps):
+    rsps.post(
+        ITEM + "/import",
+        status=409,
+        json={"message": "Image status transition from queued to importing is not allowed"},
+    )
+    with pytest.raises(exc.Conflict):
+        client.import_image(IMAGE_ID, "glance-direct")
+
+
+def test_import_and_stores_info(client, rsps):
+    info = {"import-methods": {"type": "array", "value": ["glance-direct", "web-download"]}}
+    rsps.get(V2 + "/info/import", json=info)
+    rsps.get(V2 + "/info/stores", json={"stores": [{"id": "fast", "default": True}, {"id": "cheap"}]})
+    assert client.get_import_info() == info
+    assert [s["id"] for s in client.get_stores_info()] == ["fast", "cheap"]
+
+
+# -- Swift -> Glance through the client -----------------------------------------------------------------
+def head_container(rsps: responses.RequestsMock, name: str = "c") -> None:
+    rsps.head(SWIFT + "/" + name, headers={"X-Container-Object-Count": "1"})
+
+
+def test_create_from_container_streams_the_object_and_checks_its_etag(swift_client, rsps):
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA)
+    rsps.post(V2 + "/images", json=image_info(), status=201)
+    received: List[bytes] = []
+    rsps.get(SWIFT + "/c/disk.raw", body=DATA)
+    rsps.add_callback(responses.PUT, ITEM + "/file", callback=glance_reader(received))
+    rsps.get(ITEM, json=active())
+    image = swift_client.create("img", img_format="raw", container="c", obj="disk.raw", chunk_size=1000)
+    assert received == [DATA] and image.status == "active"
+    put = [c.request for c in rsps.calls if c.request.method == "PUT"][0]
+    assert put.headers["Content-Length"] == str(len(DATA)) == put.headers["x-openstack-image-size"]
+    assert "X-Auth-Token" in put.headers
+
+
+def test_create_from_a_missing_object_creates_nothing(swift_client, rsps):
+    head_container(rsps)
+    rsps.head(SWIFT + "/c/nope", status=404)
+    with pytest.raises(exc.NoSuchObject):
+        swift_client.create("img", container="c", obj="nope")
+    assert [c.request.method for c in rsps.calls] == ["HEAD", "HEAD"]
+
+
+def test_create_from_an_object_whose_data_differs_from_its_etag_deletes_the_image(swift_client, rsps):
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA, Etag="0" * 32)
+    rsps.post(V2 + "/images", json=image_info(), status=201)
+    rsps.get(SWIFT + "/c/disk.raw", body=DATA)
+    rsps.add_callback(responses.PUT, ITEM + "/file", callback=glance_reader([]))
+    rsps.delete(ITEM, status=204)
+    with pytest.raises(exc.ChecksumMismatch, match="source"):
+        swift_client.create("img", container="c", obj="disk.raw")
+
+
+# -- server-side import by temporary URL -----------------------------------------------------------------
+def test_import_from_container_by_web_download(swift_client, rsps):
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA)
+    rsps.head(SWIFT)  # no temp-URL key yet: one is set
+    rsps.post(SWIFT, status=204)
+    rsps.post(V2 + "/images", json=image_info(name="disk.raw"), status=201)
+    rsps.get(ITEM + "/tasks", json={"tasks": []})
+    rsps.post(ITEM + "/import", status=202)
+    rsps.get(ITEM, json=image_info(status="importing"))
+    rsps.get(ITEM, json=active())
+    image = swift_client.import_from_container("disk.raw", "c", img_format="raw")
+    assert image.status == "active"
+    body = [json.loads(c.request.body) for c in rsps.calls if c.request.url.endswith("/import")][0]
+    uri = body["method"]["uri"]
+    assert body["method"]["name"] == "web-download" and uri.startswith(SWIFT + "/c/disk.raw?")
+    key = [c.request for c in rsps.calls if c.request.method == "POST" and c.request.url == SWIFT][0]
+    assert (
+        "temp_url_sig" in parse_qs(urlsplit(uri).query)
+        and len(key.headers["X-Account-Meta-Temp-Url-Key"]) == 64
+    )
+    create = [json.loads(c.request.body) for c in rsps.calls if c.request.url == V2 + "/images"][0]
+    assert create["disk_format"] == "raw" and create["name"] == "disk.raw"
+
+
+def test_failed_web_download_import_deletes_the_image(swift_client, rsps):
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA)
+    rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "k"})
+    rsps.post(V2 + "/images", json=image_info(), status=201)
+    rsps.get(
+        ITEM + "/tasks", json={"tasks": [{"id": "old", "status": "failure", "message": "older failure"}]}
+    )
+    rsps.post(ITEM + "/import", status=202)
+    rsps.get(ITEM, json=image_info(status="queued"))
+    rsps.get(
+        ITEM + "/tasks",
+        json={
+            "tasks": [
+                {"id": "old", "status": "failure", "message": "older failure"},
+                {"id": "new", "status": "failure", "message": "HTTP 401 from the URL"},
+            ]
+        },
+    )
+    rsps.delete(ITEM, status=204)
+    with pytest.raises(exc.ImageStatusError, match="HTTP 401 from the URL"):
+        swift_client.import_from_container("disk.raw", "c")
+    assert rsps.calls[-1].request.method == "DELETE"
+
+
+def test_import_whose_checksum_differs_from_the_etag_is_deleted(swift_client, rsps):
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA)
+    rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "k"})
+    rsps.post(V2 + "/images", json=image_info(), status=201)
+    rsps.get(ITEM + "/tasks", json={"tasks": []})
+    rsps.post(ITEM + "/import", status=202)
+    rsps.get(ITEM, json=active(checksum="0" * 32))
+    rsps.delete(ITEM, status=204)
+    with pytest.raises(exc.ChecksumMismatch):
+        swift_client.import_from_container("disk.raw", "c")
+
+
+def test_import_from_container_by_legacy_task(swift_client, rsps):
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA)
+    rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "k"})
+    rsps.post(V2 + "/tasks", status=201, json={"id": "t1", "status": "pending"})
+    rsps.get(V2 + "/tasks/t1", json={"id": "t1", "status": "success", "result": {"image_id": IMAGE_ID}})
+    rsps.get(ITEM, json=active())
+    image = swift_client.import_from_container(
+        "disk.raw", "c", img_format="qcow2", img_name="Mine", method="task"
+    )
+    assert image.id == IMAGE_ID
+    body = sent_json(rsps, 3)
+    assert body["type"] == "import"
+    assert body["input"]["import_from"].startswith(SWIFT + "/c/disk.raw?temp_url_sig=")
+    assert body["input"]["import_from_format"] == "qcow2"
+    assert body["input"]["image_properties"] == {
+        "name": "Mine",
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "owner": PROJECT,
+    }
+
+
+def test_import_from_container_refuses_an_unknown_method(swift_client, rsps):
+    with pytest.raises(exc.InvalidArgument):
+        swift_client.import_from_container("o", "c", method="ftp")
+    assert_no_request(rsps)
+
+
+# -- Glance -> Swift --------------------------------------------------------------------------------------
+def test_export_to_container_streams_and_verifies(swift_client, rsps):
+    head_container(rsps)
+    rsps.get(ITEM, json=active(disk_format="raw"))
+    rsps.get(ITEM + "/file", body=DATA)
+    store = StoringSwift()
+    name = "%s.raw" % IMAGE_ID
+    rsps.add_callback(responses.PUT, SWIFT + "/c/" + name, callback=store)
+    head_object(rsps, name, DATA)
+    obj = swift_client.export_to_container(IMAGE_ID, "c", chunk_size=1000)
+    assert obj.name == name and store.objects["/v1/AUTH_proj/c/" + name] == DATA
+    put = [c.request for c in rsps.calls if c.request.method == "PUT"][0]
+    assert put.headers["Content-Length"] == str(len(DATA))
+
+
+def test_export_of_a_corrupt_download_never_completes_the_object(swift_client, rsps):
+    head_container(rsps)
+    rsps.get(ITEM, json=active())
+    rsps.get(ITEM + "/file", body=b"x" + DATA[1:])
+    received: List[int] = []
+
+    def swift_put(request: Any) -> Any:
+        for chunk in request.body:
+            received.append(len(chunk))
+        return 201, {}, b""
+
+    rsps.add_callback(responses.PUT, SWIFT + "/c/o", callback=swift_put)
+    with pytest.raises(exc.ChecksumMismatch):
+        swift_client.export_to_container(IMAGE_ID, "c", obj_name="o", chunk_size=1000)
+    assert sum(received) < len(DATA)
+
+
+def test_export_into_a_missing_container_downloads_nothing(swift_client, rsps):
+    rsps.head(SWIFT + "/nope", status=404)
+    with pytest.raises(exc.NoSuchContainer):
+        swift_client.export_to_container(IMAGE_ID, "nope")
+    assert len(rsps.calls) == 1
+
+
+# -- container checks of the Rackspace tasks --------------------------------------------------------------
+def test_tasks_check_the_container_in_the_clients_own_object_storage(swift_client, rsps):
+    rsps.head(SWIFT + "/exports", status=404)
+    with pytest.raises(exc.NoSuchContainer):
+        swift_client.export_task(IMAGE_ID, "exports")
+    head_container(rsps, "exports")
+    rsps.post(
+        V2 + "/tasks",
+        status=201,
+        json={"id": "t1", "status": "pending"},
+        match=[
+            matchers.json_params_matcher(
+                {"type": "export", "input": {"image_uuid": IMAGE_ID, "receiving_swift_container": "exports"}}
+            )
+        ],
+    )
+    swift_client.export_task(IMAGE_ID, "exports")
+
+
+def test_a_client_without_object_storage_does_not_skip_the_check(client, rsps):
+    with pytest.raises(exc.NoEndpointForService, match="check_containers"):
+        client.import_task("disk.vhd", "images")
+    assert_no_request(rsps)
+    client.check_containers = False
+    rsps.post(V2 + "/tasks", status=201, json={"id": "t1", "status": "pending"})
+    client.import_task("disk.vhd", "images")

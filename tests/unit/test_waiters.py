@@ -1,0 +1,137 @@
+"""Waiters: final resource returned, typed failures, timeouts, callbacks, no real sleeps."""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+import pytest
+
+from pyrax_image import Image, ImageTask
+from pyrax_image import exceptions as exc
+from pyrax_image.image import waiters
+from tests.unit.helpers import IMAGE_ID, V2, assert_no_request, image_info
+
+ITEM = V2 + "/images/" + IMAGE_ID
+TASK = V2 + "/tasks/t1"
+
+
+class FakeClock:
+    """Monotonic time that advances only when the waiter sleeps."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self.sleeps: List[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.time += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(waiters._Clock, "now", staticmethod(fake.now))
+    monkeypatch.setattr(waiters._Clock, "sleep", staticmethod(fake.sleep))
+    return fake
+
+
+def test_wait_for_status_returns_the_final_image_and_calls_back(client, rsps, clock):
+    for status in ("queued", "saving", "active"):
+        rsps.get(ITEM, json=image_info(status=status))
+    seen: List[str] = []
+    image = client.wait_for_status(IMAGE_ID, interval=3, callback=lambda img: seen.append(img.status))
+    assert isinstance(image, Image) and image.status == "active"
+    assert seen == ["queued", "saving", "active"]
+    assert clock.sleeps == [3, 3]
+
+
+def test_wait_for_status_refreshes_the_image_passed_in(client, rsps, clock):
+    image = Image(client._manager, image_info(status="queued"))
+    rsps.get(ITEM, json=image_info(status="active", size=3))
+    assert client.wait_for_status(image) is image and image.status == "active" and image.size == 3
+
+
+def test_wait_for_one_of_several_statuses(client, rsps, clock):
+    rsps.get(ITEM, json=image_info(status="deactivated"))
+    assert client.wait_for_status(IMAGE_ID, ["active", "deactivated"]).status == "deactivated"
+
+
+@pytest.mark.parametrize("status", ["killed", "deleted", "pending_delete", "deactivated"])
+def test_dead_end_statuses_raise_image_status_error(client, rsps, clock, status):
+    rsps.get(ITEM, json=image_info(status=status))
+    with pytest.raises(exc.ImageStatusError, match=status) as caught:
+        client.wait_for_status(IMAGE_ID)
+    assert caught.value.image.status == status
+
+
+def test_image_deleted_while_waiting(client, rsps, clock):
+    rsps.get(ITEM, status=404)
+    with pytest.raises(exc.ImageStatusError, match="deleted"):
+        client.wait_for_status(IMAGE_ID)
+    rsps.get(ITEM, status=404)
+    assert client.wait_for_status(IMAGE_ID, "deleted").status == "deleted"
+
+
+def test_failed_import_raises_with_the_task_message(client, rsps, clock):
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_importing_to_stores="fast"))
+    rsps.get(
+        ITEM,
+        json=image_info(status="queued", os_glance_failed_import="fast", os_glance_importing_to_stores=""),
+    )
+    rsps.get(
+        ITEM + "/tasks",
+        json={
+            "tasks": [
+                {"id": "old", "status": "success", "created_at": "2026-01-01T00:00:00Z"},
+                {
+                    "id": "new",
+                    "status": "failure",
+                    "message": "404 from the URL",
+                    "created_at": "2026-01-02T00:00:00Z",
+                },
+            ]
+        },
+    )
+    with pytest.raises(exc.ImageStatusError, match="fast.*404 from the URL"):
+        client.wait_for_status(IMAGE_ID)
+
+
+def test_timeout_raises_wait_timeout_with_the_last_status(client, rsps, clock):
+    for _ in range(4):
+        rsps.get(ITEM, json=image_info(status="saving"))
+    with pytest.raises(exc.WaitTimeout, match="still saving"):
+        client.wait_for_status(IMAGE_ID, timeout=5, interval=2)
+    assert clock.sleeps == [2, 2, 1]
+
+
+def test_wait_for_task_success_and_failure(client, rsps, clock):
+    rsps.get(TASK, json={"id": "t1", "status": "pending"})
+    rsps.get(TASK, json={"id": "t1", "status": "success", "result": {"image_id": IMAGE_ID}})
+    task = client.wait_for_task("t1", interval=1)
+    assert isinstance(task, ImageTask) and task.result == {"image_id": IMAGE_ID}
+    rsps.get(TASK, json={"id": "t1", "status": "failure", "message": "Image import failed: bad format"})
+    with pytest.raises(exc.TaskFailed, match="bad format") as caught:
+        client.wait_for_task("t1")
+    assert caught.value.message == "Image import failed: bad format" and caught.value.task.id == "t1"
+
+
+def test_wait_for_task_refreshes_the_task_passed_in_and_times_out(client, rsps, clock):
+    task = ImageTask(client._tasks_manager, {"id": "t1", "status": "pending"})
+    for _ in range(2):
+        rsps.get(TASK, json={"id": "t1", "status": "processing"})
+    seen: List[Any] = []
+    with pytest.raises(exc.WaitTimeout, match="processing"):
+        client.wait_for_task(task, timeout=1, interval=1, callback=seen.append)
+    assert task.status == "processing" and len(seen) == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"timeout": -1}, {"interval": 0}, {"interval": "2"}, {"timeout": True}, {"status": []}]
+)
+def test_bad_waiter_arguments_send_nothing(client, rsps, kwargs):
+    with pytest.raises(exc.InvalidArgument):
+        client.wait_for_status(IMAGE_ID, **kwargs)
+    assert_no_request(rsps)
