@@ -42,12 +42,13 @@ def _worker(python: str, client: str, op: str, args: Dict[str, Any]) -> Dict[str
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     out = subprocess.run(
         [python, "-m", "benchmarks.data_workers", client, op, json.dumps(args)],
-        check=True,
         capture_output=True,
         text=True,
         env=env,
         cwd=str(ROOT),
     )
+    if out.returncode:
+        raise RuntimeError("%s %s failed:\n%s" % (client, op, out.stderr[-3000:]))
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

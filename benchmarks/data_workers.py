@@ -40,6 +40,16 @@ def _check(info: Dict[str, Any], md5: Any, sha512: Any) -> None:
         raise SystemExit("checksum mismatch")
 
 
+class _Sized:
+    """An iterable body whose size requests can read (``len``)."""
+
+    def __init__(self, chunks: Any, size: int):
+        self.chunks, self.len = chunks, size
+
+    def __iter__(self) -> Any:
+        return iter(self.chunks)
+
+
 def raw_upload(args: Dict[str, Any], hashing: bool) -> Callable[[], None]:
     session = _raw_session(args)
     glance, path, size = args["glance"], args["file"], args["size"]
@@ -57,8 +67,9 @@ def raw_upload(args: Dict[str, Any], hashing: bool) -> Callable[[], None]:
                         sha512.update(chunk)
                     yield chunk
 
-        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
-        response = session.put("%s/v2/images/%s/file" % (glance, image["id"]), data=chunks(), headers=headers)
+        headers = {"Content-Type": "application/octet-stream"}
+        body = _Sized(chunks(), size)  # requests sends Content-Length from `len`
+        response = session.put("%s/v2/images/%s/file" % (glance, image["id"]), data=body, headers=headers)
         response.raise_for_status()
         if hashing:
             _check(session.get("%s/v2/images/%s" % (glance, image["id"])).json(), md5, sha512)
@@ -128,10 +139,17 @@ def pyrax_swift_create(args: Dict[str, Any]) -> Callable[[], None]:
 
 
 # -- peers ----------------------------------------------------------------------------------------
-def glanceclient_upload(args: Dict[str, Any]) -> Callable[[], None]:
+def _glanceclient(args: Dict[str, Any]) -> Any:
     from glanceclient import Client
 
-    client = Client("2", endpoint=args["glance"], token="bench", identity_headers=dict(args["headers"]))
+    client = Client("2", endpoint=args["glance"], token="bench")
+    # On the session: glanceclient percent-encodes its identity_headers ("," in X-Roles).
+    client.http_client.session.headers.update(args["headers"])
+    return client
+
+
+def glanceclient_upload(args: Dict[str, Any]) -> Callable[[], None]:
+    client = _glanceclient(args)
 
     def run() -> None:
         image = client.images.create(
@@ -145,9 +163,7 @@ def glanceclient_upload(args: Dict[str, Any]) -> Callable[[], None]:
 
 
 def glanceclient_download(args: Dict[str, Any]) -> Callable[[], None]:
-    from glanceclient import Client
-
-    client = Client("2", endpoint=args["glance"], token="bench", identity_headers=dict(args["headers"]))
+    client = _glanceclient(args)
 
     def run() -> None:
         body = client.images.data(args["image_id"])  # verifies os_hash_value (do_checksum=True)

@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from dateutil import parser as date_parser
 
 from pyrax_image import exceptions as exc
+from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.identity.catalog import AttrDict, Endpoint, ServiceCatalog, normalize_service_type
@@ -91,6 +92,8 @@ class AuthIdentity(BaseIdentity):
             retries=2,
         )
         self._verify_ssl = verify_ssl
+        if http_log_debug:
+            http_log.enable_debug_output(True)
         self._set_creds(
             username=username,
             password=password,

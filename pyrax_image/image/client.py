@@ -11,7 +11,14 @@ from pyrax_image.image import download as _download
 from pyrax_image.image import importing as _importing
 from pyrax_image.image import object_transfer as _transfer
 from pyrax_image.image import waiters as _waiters
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress, UploadStream, verify_image
+from pyrax_image.image.data import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_HASH_ALGO,
+    Progress,
+    UploadStream,
+    raise_source_error,
+    verify_image,
+)
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
@@ -196,7 +203,11 @@ class ImageClient(BaseClient):
             headers = {"Content-Type": "application/octet-stream"}
             if stream.len is not None:
                 headers["x-openstack-image-size"] = str(stream.len)
-            self.method_put("/images/%s/file" % quote_segment(get_id(img)), data=stream, headers=headers)
+            try:
+                self.method_put("/images/%s/file" % quote_segment(get_id(img)), data=stream, headers=headers)
+            except exc.PyraxImageException as error:
+                raise_source_error(stream, error)
+                raise
             digests = stream.hexdigests()
         finally:
             stream.close()

@@ -155,6 +155,7 @@ class UploadStream:
         self.len = size if size is not None else _known_size(data, self._start)
         self.bytes_sent = 0
         self.hashes = HashSet(hash_algo, threaded_hashing)
+        self.source_error: Optional[Exception] = None
         self._started = False
 
     @staticmethod
@@ -189,6 +190,15 @@ class UploadStream:
         self.hashes = HashSet(self.hash_algo, self.threaded_hashing)
 
     def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._iterate()
+        except Exception as error:
+            # requests reports any error raised while sending as a connection
+            # failure; keep the original so the caller gets it back.
+            self.source_error = error
+            raise
+
+    def _iterate(self) -> Iterator[bytes]:
         self._started = True
         hashes = self.hashes
         for chunk in self._chunks():
@@ -228,6 +238,14 @@ class UploadStream:
         self.hashes.close()
         if self._owned_file is not None:
             self._owned_file.close()
+
+
+def raise_source_error(body: Any, error: Exception) -> None:
+    """Re-raise the exception the data source (or a progress callback) raised
+    while ``body`` was being sent, instead of the connection error it caused."""
+    source_error = getattr(body, "source_error", None)
+    if source_error is not None and source_error is not error:
+        raise source_error.with_traceback(source_error.__traceback__)
 
 
 def check_chunk_size(chunk_size: Any) -> None:

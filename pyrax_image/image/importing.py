@@ -11,7 +11,13 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress, UploadStream
+from pyrax_image.image.data import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_HASH_ALGO,
+    Progress,
+    UploadStream,
+    raise_source_error,
+)
 from pyrax_image.utils import get_id, quote_segment
 
 IMPORT_METHODS = ("glance-direct", "web-download", "copy-image", "glance-download")
@@ -83,7 +89,11 @@ def stage(
         headers = {"Content-Type": "application/octet-stream"}
         if stream.len is not None:
             headers["x-openstack-image-size"] = str(stream.len)
-        client.method_put("/images/%s/stage" % quote_segment(get_id(img)), data=stream, headers=headers)
+        try:
+            client.method_put("/images/%s/stage" % quote_segment(get_id(img)), data=stream, headers=headers)
+        except exc.PyraxImageException as error:
+            raise_source_error(stream, error)
+            raise
         return {"digests": stream.hexdigests(), "size": stream.bytes_sent}
     finally:
         stream.close()

@@ -161,15 +161,25 @@ class ImageManager(BaseManager):
         uri = "%s/members/%s" % (self._item_uri(img_id), quote_segment(project_id))
         try:
             _, info = self.api.method_put(uri, body={"status": status})
-        except exc.Forbidden as error:
-            raise exc.InvalidImageMember(
-                "Only the project the image is shared with can change its membership "
-                "status; the owner cannot (%s)" % error.message
-            ) from error
+        except (exc.Forbidden, exc.NotFound) as error:
+            # Glance answers the owner 403, or 404 (it is not in its own member list).
+            if isinstance(error, exc.Forbidden) or self._owned_by(img_id, project_id):
+                raise exc.InvalidImageMember(
+                    "Only the project the image is shared with can change its membership "
+                    "status; the owner cannot (%s)" % error.message
+                ) from error
+            raise
         from pyrax_image.image.members import ImageMemberManager
 
         image = img_id if isinstance(img_id, Image) else self._make({"id": get_id(img_id)})
         return ImageMember(ImageMemberManager(self.api, image), info, loaded=True)
+
+    def _owned_by(self, img: Any, project_id: str) -> bool:
+        """True if ``project_id`` owns the image (False if it cannot be read)."""
+        try:
+            return self.get(img).to_dict().get("owner") == project_id
+        except exc.PyraxImageException:
+            return False
 
     def deactivate(self, img: Any) -> None:
         """Deactivate an active image (its data can no longer be downloaded)."""

@@ -90,6 +90,7 @@ def import_from_container(
     if not storage.get_temp_url_key():
         storage.set_temp_url_key()
         logger.info("The account had no temp-URL key; a random one was set")
+        storage.get_temp_url_key(cached=False)  # another client may have set one meanwhile
     url = storage.get_temp_url(source.container, source.name, temp_url_seconds)
     name = img_name or source.name
     if method == "task":

@@ -19,7 +19,14 @@ import time
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, HashSet, Progress, _known_size, check_chunk_size
+from pyrax_image.image.data import (
+    DEFAULT_CHUNK_SIZE,
+    HashSet,
+    Progress,
+    _known_size,
+    check_chunk_size,
+    raise_source_error,
+)
 
 logger = logging.getLogger("pyrax_image.object_storage")
 
@@ -137,6 +144,7 @@ class PartBody:
         self.offset = reader.position
         self.sent = 0
         self.hashes = HashSet(None)
+        self.source_error: Optional[Exception] = None
 
     @property
     def rewindable(self) -> bool:
@@ -153,6 +161,13 @@ class PartBody:
         self.sent = 0
 
     def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._iterate()
+        except Exception as error:
+            self.source_error = error
+            raise
+
+    def _iterate(self) -> Iterator[bytes]:
         while self.limit is None or self.sent < self.limit:
             want = self.chunk_size if self.limit is None else min(self.chunk_size, self.limit - self.sent)
             chunk = self.reader.read(want)
@@ -247,6 +262,9 @@ class ObjectUploader:
             response, _ = self.client.method_put(
                 self.client._object_uri(container, name), data=body, headers=headers
             )
+        except exc.PyraxImageException as error:
+            raise_source_error(body, error)
+            raise
         finally:
             body.hashes.close()
         etag = _unquote_etag(response.headers.get("Etag"))

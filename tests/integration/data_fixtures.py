@@ -14,6 +14,7 @@ import socket
 import socketserver
 import struct
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Dict, Iterator, List, Optional
@@ -199,6 +200,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             if drop is not None and sent + len(chunk) >= drop:
                 self.wfile.write(chunk[: drop - sent])
                 self.wfile.flush()
+                time.sleep(0.3)  # let the client read what was sent, as on a real network
                 entry["dropped_at"] = drop
                 upstream.close()
                 self._reset()

@@ -260,12 +260,15 @@ def test_copy_image_to_another_store(admin, unique):
         admin.import_image(image, "copy-image", stores=["cheap"], all_stores_must_succeed=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            current = admin.wait_for_status(image)
-            if not current.to_dict().get("os_glance_importing_to_stores"):
+            current = admin.wait_for_status(image)  # stays active while copying
+            if "cheap" in current.stores.split(",") or current.to_dict().get("os_glance_failed_import"):
                 break
             time.sleep(0.3)
         assert set(image.stores.split(",")) == {"fast", "cheap"} and image.status == "active"
         assert not image.to_dict().get("os_glance_failed_import")
+        assert [task["message"] for task in admin.method_get("/images/%s/tasks" % image.id)[1]["tasks"]] == [
+            "Copied 1 MiB"
+        ]
     finally:
         admin.delete(image)
 

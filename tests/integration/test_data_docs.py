@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 from typing import Any, Dict
 
@@ -20,6 +21,7 @@ def test_data_guide_examples_run(cloud: Dict[str, Any], tmp_path: Path) -> None:
         "GLANCE_URL": cloud["regions"]["RegionOne"]["image"],
         "SWIFT_URL": "%s/v1/AUTH_%s" % (cloud["swift_url"], login["project_id"]),
         "WORKDIR": str(tmp_path),
+        "CONTAINER": "docs-" + uuid.uuid4().hex[:10],
     }
     blocks = BLOCK.findall((DOCS / "data.md").read_text())
     assert len(blocks) >= 8

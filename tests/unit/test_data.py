@@ -320,3 +320,37 @@ def test_upload_with_bad_arguments_sends_nothing(client, rsps):
     with pytest.raises(exc.InvalidArgument):
         client.upload("", DATA)
     assert_no_request(rsps)
+
+
+def test_an_error_of_the_data_source_reaches_the_caller_and_the_image_is_deleted(client, rsps):
+    def breaking():
+        yield DATA[:100]
+        raise OSError("disk went away")
+
+    def consume(request: Any) -> Any:
+        b"".join(request.body)
+        return 204, {}, b""
+
+    rsps.post(V2 + "/images", json=image_info(), status=201)
+    rsps.add_callback(responses.PUT, FILE, callback=consume)
+    rsps.delete(ITEM, status=204)
+    with pytest.raises(OSError, match="disk went away"):
+        client.create("n", data=breaking())
+    assert [c.request.method for c in rsps.calls] == ["POST", "PUT", "DELETE"]
+
+
+def test_a_progress_callback_can_abort_an_upload(client, rsps):
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: Any) -> None:
+        if done > 1000:
+            raise Stop()
+
+    def consume(request: Any) -> Any:
+        b"".join(request.body)
+        return 204, {}, b""
+
+    rsps.add_callback(responses.PUT, FILE, callback=consume)
+    with pytest.raises(Stop):
+        client.upload(IMAGE_ID, iter([DATA[:800], DATA[800:1600], DATA[1600:]]), progress=progress)

@@ -224,5 +224,6 @@ def test_pyrax_image_imports_without_pyyaml() -> None:
     import subprocess
 
     code = "import sys; sys.modules['yaml'] = None; import pyrax_image; print('ok')"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert result.stdout.strip() == "ok"

@@ -68,8 +68,8 @@ def test_v3_password_by_names_wire_format_and_parsing(mocked: responses.Requests
     }
     assert identity.authenticated and identity.token == "tok-v3"
     assert identity.identity_version == "v3"
-    assert identity.tenant_id == "78cc654170e942e781612865f1eb6941" and identity.tenant_name == "alpha"
-    assert identity.user["id"] == "d6fb91b1e4b042f190239b6f2b6fe9c8"
+    assert identity.tenant_id == "12b8d377f76d42c1b359558a3c8c23d9" and identity.tenant_name == "alpha"
+    assert identity.user["id"] == "4dcedddd0dbf42f196b3183b4f4fc480"
     assert identity.expires is not None and identity.expires.tzinfo is not None
     assert identity.expires.utcoffset() == timedelta(0)
     assert identity.regions == ["RegionOne", "RegionTwo"]

@@ -15,6 +15,7 @@ from responses import matchers
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import waiters
+from pyrax_image.object_storage import temp_url_signature
 from tests.unit.helpers import (
     IMAGE_ID,
     JSON,
@@ -207,8 +208,9 @@ def test_create_from_an_object_whose_data_differs_from_its_etag_deletes_the_imag
 def test_import_from_container_by_web_download(swift_client, rsps):
     head_container(rsps)
     head_object(rsps, "disk.raw", DATA)
-    rsps.head(SWIFT)  # no temp-URL key yet: one is set
+    rsps.head(SWIFT)  # no temp-URL key yet: one is set, then read back
     rsps.post(SWIFT, status=204)
+    rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "the-key-that-won"})
     rsps.post(V2 + "/images", json=image_info(name="disk.raw"), status=201)
     rsps.get(ITEM + "/tasks", json={"tasks": []})
     rsps.post(ITEM + "/import", status=202)
@@ -220,10 +222,10 @@ def test_import_from_container_by_web_download(swift_client, rsps):
     uri = body["method"]["uri"]
     assert body["method"]["name"] == "web-download" and uri.startswith(SWIFT + "/c/disk.raw?")
     key = [c.request for c in rsps.calls if c.request.method == "POST" and c.request.url == SWIFT][0]
-    assert (
-        "temp_url_sig" in parse_qs(urlsplit(uri).query)
-        and len(key.headers["X-Account-Meta-Temp-Url-Key"]) == 64
-    )
+    assert len(key.headers["X-Account-Meta-Temp-Url-Key"]) == 64
+    expires = int(parse_qs(urlsplit(uri).query)["temp_url_expires"][0])
+    signed = temp_url_signature("the-key-that-won", "GET", expires, "/v1/AUTH_%s/c/disk.raw" % PROJECT)
+    assert parse_qs(urlsplit(uri).query)["temp_url_sig"] == [signed]
     create = [json.loads(c.request.body) for c in rsps.calls if c.request.url == V2 + "/images"][0]
     assert create["disk_format"] == "raw" and create["name"] == "disk.raw"
 

@@ -136,8 +136,18 @@ def test_update_image_member_403_is_invalid_image_member(client, rsps):
 
 def test_update_image_member_404_passes_through(client, rsps):
     rsps.put(MEMBERS + "/" + PROJECT, status=404, json={"message": "nope", "code": "404"})
+    rsps.get(ITEM, json=image_info(owner="someone-else"))
     with pytest.raises(exc.NotFound):
         client.update_image_member(IMAGE_ID, "accepted")
+
+
+def test_update_image_member_404_to_the_owner_is_invalid_image_member(client, rsps):
+    # Real Glance 33 answers the owner 404: it is not in its own image's member list.
+    rsps.put(MEMBERS + "/" + PROJECT, status=404, json={"message": "not found", "code": "404"})
+    rsps.get(ITEM, json=image_info(owner=PROJECT))
+    with pytest.raises(exc.InvalidImageMember) as info:
+        client.update_image_member(IMAGE_ID, "accepted")
+    assert isinstance(info.value.__cause__, exc.NotFound)
 
 
 # -- tags ------------------------------------------------------------------------------------------

@@ -70,11 +70,11 @@ def test_the_pyrax_script(mocked: responses.RequestsMock) -> None:
     keystone_ready(mocked)
     mocked.add(responses.GET, "http://127.0.0.1:9293/v2/images", json={"images": [], "schema": "/v2/schemas/images"})
     assert pyrax.images is None
-    pyrax.set_credentials("alice", password="alicepass", tenant_id="78cc654170e942e781612865f1eb6941")
+    pyrax.set_credentials("alice", password="alicepass", tenant_id="12b8d377f76d42c1b359558a3c8c23d9")
     assert pyrax.images.list() == []
     assert mocked.calls[-1].request.headers["X-Auth-Token"] == "tok"
     assert json.loads(mocked.calls[0].request.body)["auth"]["scope"] == {
-        "project": {"id": "78cc654170e942e781612865f1eb6941"}
+        "project": {"id": "12b8d377f76d42c1b359558a3c8c23d9"}
     }
     assert isinstance(pyrax.identity, pyrax.KeystoneIdentity) and pyrax.identity.authenticated
     assert pyrax.images.identity is pyrax.identity

@@ -1,0 +1,110 @@
+"""Helpers of the image tests on the header-trusting Glance (:9292).
+
+:class:`Scratch` gives a test a project no other test uses (so listings and
+filters see only what the test created) and deletes every image it tracked
+at the end. Deletes are retried on a 500: Glance on SQLite answers "database
+is locked" now and then when other clients write at the same moment.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+import requests
+
+from pyrax_image import ImageClient
+from pyrax_image import exceptions as exc
+from tests.integration.conftest import noauth_client
+
+
+def new_project() -> str:
+    """A project id of the noauth Glance that no one else uses."""
+    return "f0" + uuid.uuid4().hex[:30]
+
+
+def delete_quietly(client: ImageClient, image: Any, attempts: int = 5) -> None:
+    """Delete an image; absent is fine, a transient 500 is retried."""
+    for attempt in range(attempts):
+        try:
+            client.delete(image)
+            return
+        except exc.NotFound:
+            return
+        except exc.InternalServerError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+class Scratch:
+    """A fresh project (``project``, ``client``) and the images to delete."""
+
+    def __init__(self, glance_url: str, roles: str = "reader,member"):
+        self.glance_url = glance_url
+        self.project = new_project()
+        self.client = noauth_client(glance_url, self.project, roles=roles)
+        self._tracked: List[Tuple[ImageClient, Any]] = []
+
+    def other(self) -> ImageClient:
+        """A client of yet another fresh project (a partner or a stranger)."""
+        return noauth_client(self.glance_url, new_project())
+
+    def create(self, name: str, client: Optional[ImageClient] = None, **kwargs: Any) -> Any:
+        """``client.create`` (default: this project's client), tracked for deletion."""
+        client = client or self.client
+        kwargs.setdefault("img_format", "raw")
+        image = client.create(name, **kwargs)
+        self.track(image, client)
+        return image
+
+    def track(self, image: Any, client: Optional[ImageClient] = None) -> Any:
+        """Delete ``image`` (with ``client``, default this project's) at the end."""
+        self._tracked.append((client or self.client, image))
+        return image
+
+    def close(self) -> None:
+        """Delete every tracked image."""
+        for client, image in reversed(self._tracked):
+            delete_quietly(client, image)
+        self._tracked = []
+
+
+@pytest.fixture
+def scratch(glance_url: str) -> Iterator[Scratch]:
+    """A fresh project whose tracked images are deleted after the test."""
+    box = Scratch(glance_url)
+    yield box
+    box.close()
+
+
+class Recorder:
+    """Records every response a client receives (a ``requests`` response hook):
+    ``calls`` as ``(method, url, status)``, and ``pages``, the bodies of image
+    listings. Use as a context manager."""
+
+    def __init__(self, client: ImageClient):
+        self.calls: List[Tuple[str, str, int]] = []
+        self.pages: List[Dict[str, Any]] = []
+        self._hooks = client.session.hooks["response"]
+
+    def __enter__(self) -> Recorder:
+        self._hooks.append(self._record)
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._hooks.remove(self._record)
+
+    def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        method = response.request.method or ""
+        self.calls.append((method, response.url, response.status_code))
+        if method == "GET" and "json" in response.headers.get("Content-Type", ""):
+            body = response.json()
+            if isinstance(body, dict) and "images" in body:
+                self.pages.append(body)
+
+    def page_names(self) -> List[List[str]]:
+        """The image names of each recorded listing page."""
+        return [[image["name"] for image in page["images"]] for page in self.pages]
