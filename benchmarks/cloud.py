@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 STATE = Path(
     os.environ.get(
         "PYRAX_IMAGE_CLOUD_STATE",
-        Path(os.environ.get("PYRAX_IMAGE_CLOUD_HOME", Path.home() / ".cache" / "pyrax_image_cloud")) / "state",
+        Path(os.environ.get("PYRAX_IMAGE_CLOUD_HOME", Path.home() / ".cache" / "pyrax_image_cloud"))
+        / "state",
     )
 )
 PROJECT = "be9c0000000000000000000000000001"

@@ -34,22 +34,43 @@ CLIENTS = ["raw", "raw-hash", "pyrax_image", "glanceclient", "openstacksdk"]
 
 
 def _bare_rss_kib(python: str) -> int:
-    code = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """Peak RSS of an interpreter that does nothing (``python -c pass``)."""
+    code = "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
     return int(subprocess.check_output([python, "-c", code], text=True))
 
 
-def _worker(python: str, client: str, op: str, args: Dict[str, Any]) -> Dict[str, Any]:
+def _worker(python: str, client: str, op: str, args: Dict[str, Any], attempts: int = 3) -> Dict[str, Any]:
+    """Run one measured transfer in a fresh process. The shared local Glance
+    (sqlite) may answer 500 "database is locked" under concurrent use: such a
+    run is repeated, never counted."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    out = subprocess.run(
-        [python, "-m", "benchmarks.data_workers", client, op, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=str(ROOT),
-    )
-    if out.returncode:
-        raise RuntimeError("%s %s failed:\n%s" % (client, op, out.stderr[-3000:]))
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    for attempt in range(attempts):
+        out = subprocess.run(
+            [python, "-m", "benchmarks.data_workers", client, op, json.dumps(args)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(ROOT),
+        )
+        if not out.returncode:
+            return json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            "%s %s failed (attempt %d): %s" % (client, op, attempt + 1, out.stderr.strip()[-300:]),
+            file=sys.stderr,
+        )
+    raise RuntimeError("%s %s failed %d times" % (client, op, attempts))
+
+
+def _retrying(call: Any, attempts: int = 3) -> Any:
+    from pyrax_image import exceptions as exc
+
+    for attempt in range(attempts):
+        try:
+            return call()
+        except exc.InternalServerError:
+            if attempt == attempts - 1:
+                raise
+    return None
 
 
 def _make_file(directory: str, size: int) -> str:
@@ -102,7 +123,8 @@ def run(
     with tempfile.TemporaryDirectory(prefix="pyrax-image-bench-") as scratch:
         for size in sizes:
             path = _make_file(scratch, size)
-            source = pyrax.create("bench-source-%d" % size, img_format="raw", data=path)
+            name = "bench-source-%d" % size
+            source = _retrying(lambda name=name, path=path: pyrax.create(name, img_format="raw", data=path))
             try:
                 for _ in range(rounds):
                     for client in clients:

@@ -23,6 +23,15 @@ MIB = 1024 * 1024
 
 
 def _rss_kib() -> int:
+    """Peak RSS of this process image: VmHWM (``ru_maxrss`` would include the
+    parent's RSS at fork time on Linux, since it survives ``exec``)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Dict, Iterable, Optional
+from typing import Any, ClassVar, Dict, Iterable, Optional, Tuple
+
+# (resource class, API member name) -> may it become an attribute?
+_ATTRIBUTE_KEYS: Dict[Tuple[type, Any], bool] = {}
+_ATTRIBUTE_KEYS_MAX = 10000
 
 
 class BaseResource:
@@ -37,13 +41,18 @@ class BaseResource:
     def _is_attribute(self, key: Any) -> bool:
         """True if API member ``key`` may become an attribute: never one that
         would shadow a method, the manager or the private state."""
-        return (
-            isinstance(key, str)
-            and key.isidentifier()
-            and not key.startswith("_")
-            and key != "manager"
-            and not hasattr(type(self), key)
-        )
+        known = _ATTRIBUTE_KEYS.get((type(self), key))  # memoised: lists build many resources
+        if known is None:
+            known = (
+                isinstance(key, str)
+                and key.isidentifier()
+                and not key.startswith("_")
+                and key != "manager"
+                and not hasattr(type(self), key)
+            )
+            if len(_ATTRIBUTE_KEYS) < _ATTRIBUTE_KEYS_MAX:
+                _ATTRIBUTE_KEYS[(type(self), key)] = known
+        return known
 
     def _replace_details(self, info: Dict[str, Any]) -> None:
         """Make this resource reflect ``info`` exactly (dropping removed members)."""

@@ -404,7 +404,7 @@ class ImageClient(BaseClient):
     def _object_source(self, container: Any, obj: Any) -> Any:
         """The data of an object-storage object: a seekable reader streaming
         it (HEADs it first: NoSuchContainer / NoSuchObject)."""
-        return _transfer.object_source(self.object_storage, container, obj)
+        return _transfer.object_source(self._reachable_storage("read the object"), container, obj)
 
     def _check_container(self, cont: Any) -> None:
         """Make sure the container exists in this client's object storage
@@ -413,16 +413,21 @@ class ImageClient(BaseClient):
         ``check_containers = False`` to skip it on purpose."""
         if not self.check_containers:
             return
+        hint = "check that container %r exists (or set client.check_containers = False)" % get_name(cont)
+        self._reachable_storage(hint).get_container(cont)
+
+    def _reachable_storage(self, purpose: str) -> Any:
+        """``object_storage`` with its endpoint resolved; a missing endpoint
+        raises NoEndpointFor* saying what needed it and how to give one."""
+        storage = self.object_storage
         try:
-            storage = self.object_storage
             storage.management_url  # noqa: B018 - resolves the endpoint
         except (exc.NoEndpointForService, exc.NoEndpointForRegion) as error:
             raise type(error)(
-                "Cannot check that container %r exists: this client has no object storage (%s). "
-                "Set client.object_storage_url, or client.check_containers = False to skip the check."
-                % (get_name(cont), error)
+                "Cannot %s: this client has no object storage (%s). Set client.object_storage_url "
+                "or use an identity whose catalog has an object-store endpoint." % (purpose, error)
             ) from error
-        storage.get_container(cont)
+        return storage
 
     def import_from_container(
         self,

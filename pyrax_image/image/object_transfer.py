@@ -85,7 +85,7 @@ def import_from_container(
         raise exc.InvalidArgument(
             "method must be one of %s, not %r" % (", ".join(IMPORT_FROM_CONTAINER_METHODS), method)
         )
-    storage = client.object_storage
+    storage = client._reachable_storage("import an object from object storage")
     source = storage_object(storage, cont, obj)
     if not storage.get_temp_url_key():
         storage.set_temp_url_key()
@@ -169,7 +169,7 @@ def export_to_container(
     segment_size: Optional[int] = None,
 ) -> Any:
     """Stream an image into a container; see ``ImageClient.export_to_container``."""
-    storage = client.object_storage
+    storage = client._reachable_storage("export an image to object storage")
     container = storage.get_container(cont)
     download = open_image_download(client, img, chunk_size=chunk_size, verify=True, progress=progress)
     info = download.info

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator
@@ -72,6 +73,20 @@ def noauth_client(url: str, project: str, roles: str = "reader,member", **kwargs
     return client
 
 
+def delete_quietly(client: ImageClient, image: Any, attempts: int = 5) -> None:
+    """Delete an image; absent is fine, a transient 500 is retried."""
+    for attempt in range(attempts):
+        try:
+            client.delete(image)
+            return
+        except exc.NotFound:
+            return
+        except exc.InternalServerError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 @pytest.fixture(scope="session")
 def glance_url(cloud: Dict[str, Any]) -> str:
     return cloud["glance_noauth_url"]
@@ -107,7 +122,4 @@ def cleanup(alpha: ImageClient) -> Iterator[list[Any]]:
     created: list[Any] = []
     yield created
     for image in created:
-        try:
-            alpha.delete(image)
-        except exc.NotFound:
-            pass
+        delete_quietly(alpha, image)

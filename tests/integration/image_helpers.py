@@ -8,35 +8,18 @@ is locked" now and then when other clients write at the same moment.
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-import pytest
 import requests
 
 from pyrax_image import ImageClient
-from pyrax_image import exceptions as exc
-from tests.integration.conftest import noauth_client
+from tests.integration.conftest import delete_quietly, noauth_client
 
 
 def new_project() -> str:
     """A project id of the noauth Glance that no one else uses."""
     return "f0" + uuid.uuid4().hex[:30]
-
-
-def delete_quietly(client: ImageClient, image: Any, attempts: int = 5) -> None:
-    """Delete an image; absent is fine, a transient 500 is retried."""
-    for attempt in range(attempts):
-        try:
-            client.delete(image)
-            return
-        except exc.NotFound:
-            return
-        except exc.InternalServerError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
 
 
 class Scratch:
@@ -72,12 +55,13 @@ class Scratch:
         self._tracked = []
 
 
-@pytest.fixture
-def scratch(glance_url: str) -> Iterator[Scratch]:
-    """A fresh project whose tracked images are deleted after the test."""
-    box = Scratch(glance_url)
-    yield box
-    box.close()
+def scratch_project(glance_url: str, roles: str = "reader,member") -> Iterator[Scratch]:
+    """Body of a ``scratch`` fixture: a fresh project, its images deleted after."""
+    box = Scratch(glance_url, roles=roles)
+    try:
+        yield box
+    finally:
+        box.close()
 
 
 class Recorder:

@@ -6,7 +6,10 @@ import re
 from pathlib import Path
 from typing import Any, Dict
 
+import pytest
 import requests
+
+from pyrax_image import exceptions as exc
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
@@ -43,8 +46,22 @@ def test_images_guide_examples_run(cloud: Dict[str, Any]) -> None:
     }
     blocks = BLOCK.findall((DOCS / "images.md").read_text())
     assert len(blocks) >= 10
-    for number, block in enumerate(blocks, 1):
-        try:
-            exec(compile(block, "docs/images.md block %d" % number, "exec"), namespace)
-        except Exception as error:  # pragma: no cover - the message is the point
-            raise AssertionError("docs/images.md block %d failed: %r\n%s" % (number, error, block)) from error
+    try:
+        for number, block in enumerate(blocks, 1):
+            try:
+                exec(compile(block, "docs/images.md block %d" % number, "exec"), namespace)
+            except Exception as error:  # pragma: no cover - the message is the point
+                raise AssertionError(
+                    "docs/images.md block %d failed: %r\n%s" % (number, error, block)
+                ) from error
+        # The last block deleted the image: the guide cleans up after itself.
+        with pytest.raises(exc.NotFound):
+            namespace["images"].get(namespace["image"].id)
+    finally:
+        # A failed block must not leave "docs-example" behind for the next run's find().
+        image = namespace.get("image")
+        if image is not None:
+            try:
+                namespace["images"].delete(image)
+            except exc.NotFound:
+                pass

@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import Iterator
 
 import pytest
 
 from pyrax_image import Image
 from pyrax_image import exceptions as exc
-from tests.integration.image_helpers import Recorder, scratch  # noqa: F401
+from tests.integration.conftest import noauth_client
+from tests.integration.image_helpers import Recorder, Scratch, scratch_project
 
 PAYLOAD = os.urandom(300_001)
+
+
+@pytest.fixture
+def scratch(glance_url: str) -> Iterator[Scratch]:
+    yield from scratch_project(glance_url)
 
 
 @pytest.mark.parametrize("kind", ["bytes", "path", "open_file"])
@@ -140,3 +147,17 @@ def test_get_lazily_loads_an_image_known_by_id(scratch, unique):
     assert stub.loaded and stub == image
     listed = scratch.client.list(name=unique)
     assert listed == [image] and listed[0].reload() is listed[0]
+
+
+def test_timings_record_each_request(glance_url, scratch, unique):
+    client = noauth_client(glance_url, scratch.project, timings=True)
+    image = scratch.create(unique, client=client)
+    client.reset_timings()
+    client.get(image.id)
+    client.list(name=unique)
+    timings = client.get_timings()
+    assert [entry[0].split(" ")[0] for entry in timings] == ["GET", "GET"]
+    assert timings[0][0].endswith("/v2/images/" + image.id)
+    assert all(start <= end for _, start, end in timings)
+    client.reset_timings()
+    assert client.get_timings() == []

@@ -1,0 +1,111 @@
+"""Schemas and tasks on the real Glance (tasks are admin-only on :9292)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Iterator
+
+import pytest
+
+from pyrax_image import ImageTask
+from pyrax_image import exceptions as exc
+from tests.integration.image_helpers import delete_quietly
+
+SERVED = os.urandom(70_001)
+
+
+def test_all_six_schemas(alpha):
+    schemas = {
+        "image": alpha.get_image_schema(),
+        "images": alpha.get_images_schema(),
+        "member": alpha.get_image_member_schema(),
+        "members": alpha.get_image_members_schema(),
+        "task": alpha.get_image_task_schema(),
+        "tasks": alpha.get_image_tasks_schema(),
+    }
+    for name, schema in schemas.items():
+        assert isinstance(schema, dict) and schema["name"] == name
+        assert "properties" in schema
+    assert {"disk_format", "container_format", "visibility", "os_hash_value"} <= set(
+        schemas["image"]["properties"]
+    )
+    assert schemas["images"]["properties"]["images"]["items"]["name"] == "image"
+    assert schemas["member"]["properties"]["status"]["enum"] == ["pending", "accepted", "rejected"]
+    assert "members" in schemas["members"]["properties"]
+    assert {"type", "status", "input", "result"} <= set(schemas["task"]["properties"])
+    assert "tasks" in schemas["tasks"]["properties"]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(SERVED)))
+        self.end_headers()
+        self.wfile.write(SERVED)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def served_url() -> Iterator[str]:
+    """The URL of SERVED on a throwaway HTTP server on 127.0.0.1."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:%d/disk.raw" % server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_admin_lists_gets_and_waits_for_a_task(admin, served_url, unique):
+    body = {
+        "type": "import",
+        "input": {
+            "import_from": served_url,
+            "import_from_format": "raw",
+            "image_properties": {"name": unique, "disk_format": "raw", "container_format": "bare"},
+        },
+    }
+    _, created = admin.method_post("/tasks", body=body)
+    assert created["status"] == "pending" and created["type"] == "import"
+    image_id = None
+    try:
+        task = admin.get_task(created["id"])
+        assert isinstance(task, ImageTask) and task.id == created["id"]
+        assert task.input["import_from"] == served_url
+        assert task.status in ("pending", "processing", "success")
+        assert created["id"] in [t.id for t in admin.list_tasks()]
+        done = admin.wait_for_task(task, timeout=120, interval=0.2)
+        assert done.status == "success", getattr(done, "message", "")
+        image_id = done.result["image_id"]
+        assert admin.get_task(task).status == "success"
+        image = admin.wait_for_status(image_id, "active", timeout=60, interval=0.2)
+        assert image.name == unique and image.size == len(SERVED)
+        assert image.checksum == hashlib.md5(SERVED).hexdigest()
+        assert image.os_hash_value == hashlib.sha512(SERVED).hexdigest()
+        with pytest.raises(exc.MethodNotAllowed):  # tasks cannot be deleted
+            admin.method_delete("/tasks/%s" % task.id)
+    finally:
+        if image_id is None:
+            image_id = admin.get_task(created["id"]).to_dict().get("result", {}) or {}
+            image_id = image_id.get("image_id")
+        if image_id:
+            delete_quietly(admin, image_id)
+
+
+def test_tasks_are_admin_only_here(alpha):
+    with pytest.raises(exc.Forbidden) as info:
+        alpha.list_tasks()
+    assert info.value.code == 403 and info.value.request_id.startswith("req-")
+
+
+def test_get_of_an_unknown_task_is_not_found(admin):
+    with pytest.raises(exc.NotFound):
+        admin.get_task("00000000-0000-0000-0000-000000000000")
