@@ -2,7 +2,7 @@
 
 An :class:`UploadStream` turns bytes, a file object, a path or an iterator of
 bytes into the chunks ``requests`` sends, computing MD5 and the server's
-``os_hash_algo`` digest as it goes (in background threads, so hashing overlaps
+``os_hash_algo`` digest as it goes (in a background thread, so hashing overlaps
 with the socket), and the image can be verified once active without reading
 the data twice.
 """
@@ -29,13 +29,15 @@ _HASH_QUEUE_DEPTH = 4
 _STOP = object()
 
 
-def new_hashers(hash_algo: Optional[str] = DEFAULT_HASH_ALGO) -> Dict[str, Any]:
-    """MD5 (when the platform allows it, FIPS hosts may not) and ``hash_algo``."""
+def new_hashers(hash_algo: Optional[str] = DEFAULT_HASH_ALGO, md5: bool = True) -> Dict[str, Any]:
+    """MD5 (unless ``md5`` is False, or the platform forbids it: FIPS hosts
+    may) and ``hash_algo``."""
     hashers: Dict[str, Any] = {}
-    try:
-        hashers["md5"] = hashlib.md5(usedforsecurity=False)
-    except (TypeError, ValueError):  # pragma: no cover - FIPS or old Python
-        pass
+    if md5:
+        try:
+            hashers["md5"] = hashlib.md5(usedforsecurity=False)
+        except (TypeError, ValueError):  # pragma: no cover - FIPS or old Python
+            pass
     if hash_algo and hash_algo != "md5":
         try:
             hashers[hash_algo] = hashlib.new(hash_algo)
@@ -45,11 +47,11 @@ def new_hashers(hash_algo: Optional[str] = DEFAULT_HASH_ALGO) -> Dict[str, Any]:
 
 
 class _HashThread(threading.Thread):
-    """Feeds chunks, in order, to one hasher (hashlib releases the GIL)."""
+    """Feeds chunks, in order, to the hashers (hashlib releases the GIL)."""
 
-    def __init__(self, hasher: Any):
-        super().__init__(name="pyrax_image-hash-%s" % hasher.name, daemon=True)
-        self.hasher = hasher
+    def __init__(self, hashers: List[Any]):
+        super().__init__(name="pyrax_image-hash", daemon=True)
+        self.hashers = hashers
         self.chunks: queue.Queue[Any] = queue.Queue(_HASH_QUEUE_DEPTH)
 
     def run(self) -> None:
@@ -57,22 +59,24 @@ class _HashThread(threading.Thread):
             chunk = self.chunks.get()
             if chunk is _STOP:
                 return
-            self.hasher.update(chunk)
+            for hasher in self.hashers:
+                hasher.update(chunk)
 
 
 class HashSet:
     """Several digests of one stream of bytes.
 
-    With ``threaded`` each algorithm runs in its own thread fed through a
-    small bounded queue, so MD5 and SHA-512 use other cores while this thread
-    moves bytes; memory held is at most a few chunks.
+    With ``threaded`` the hashing runs in one background thread fed through a
+    small bounded queue, so it overlaps with this thread moving bytes; memory
+    held is at most a few chunks. (One thread, not one per algorithm: with
+    the server on the same few cores, fewer busy threads measured faster.)
     """
 
-    def __init__(self, hash_algo: Optional[str] = DEFAULT_HASH_ALGO, threaded: bool = True):
+    def __init__(self, hash_algo: Optional[str] = DEFAULT_HASH_ALGO, threaded: bool = True, md5: bool = True):
         self.hash_algo = hash_algo
-        self.hashers = new_hashers(hash_algo)
+        self.hashers = new_hashers(hash_algo, md5)
         self.threaded = threaded
-        self._threads: List[_HashThread] = []
+        self._thread: Optional[_HashThread] = None
         self._digests: Optional[Dict[str, str]] = None
 
     def update(self, chunk: bytes) -> None:
@@ -83,12 +87,10 @@ class HashSet:
             for hasher in self.hashers.values():
                 hasher.update(chunk)
             return
-        if not self._threads:
-            self._threads = [_HashThread(hasher) for hasher in self.hashers.values()]
-            for thread in self._threads:
-                thread.start()
-        for thread in self._threads:
-            thread.chunks.put(chunk)
+        if self._thread is None:
+            self._thread = _HashThread(list(self.hashers.values()))
+            self._thread.start()
+        self._thread.chunks.put(chunk)
 
     def hexdigests(self) -> Dict[str, str]:
         """The digests of everything added, by algorithm name (ends the stream)."""
@@ -98,14 +100,13 @@ class HashSet:
         return dict(self._digests)
 
     def _join(self) -> None:
-        for thread in self._threads:
-            thread.chunks.put(_STOP)
-        for thread in self._threads:
-            thread.join()
-        self._threads = []
+        if self._thread is not None:
+            self._thread.chunks.put(_STOP)
+            self._thread.join()
+            self._thread = None
 
     def close(self) -> None:
-        """Stop the hashing threads (the digests stay as they were)."""
+        """Stop the hashing thread (the digests stay as they were)."""
         self._join()
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import queue
 import re
+import threading
 import uuid
 from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 
@@ -189,13 +191,88 @@ class RangedReader:
             self.response.close()
 
 
+class ReadAhead:
+    """Chunks of ``source`` produced by a background thread, ``depth`` ahead.
+
+    Lets a slow consumer (an upload) and a slow producer (a download) overlap;
+    exceptions of the producer are raised to the consumer in order. Memory
+    held: ``depth`` chunks.
+    """
+
+    _END = object()
+
+    def __init__(self, source: Any, depth: int = 2):
+        self.source = source
+        self.chunks: queue.Queue[Any] = queue.Queue(max(1, depth))
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._produce, name="pyrax_image-read-ahead", daemon=True)
+        self.thread.start()
+
+    def _produce(self) -> None:
+        try:
+            for chunk in self.source:
+                if not self._put(chunk):
+                    return
+            self._put(self._END)
+        except BaseException as error:  # handed to the consumer
+            self._put(error)
+        finally:
+            close = getattr(self.source, "close", None)
+            if callable(close):
+                close()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stopping.is_set():
+            try:
+                self.chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        item = self.chunks.get()
+        if item is self._END:
+            self.chunks.put(item)
+            raise StopIteration
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Stop the producer (it closes its source) and wait for it."""
+        self.stopping.set()
+        while True:
+            try:
+                self.chunks.get_nowait()
+            except queue.Empty:
+                break
+        self.thread.join(timeout=5)
+
+
+def _hashes_for(info: Dict[str, Any], threaded: bool) -> HashSet:
+    """What to hash to verify a download: the image's multihash when it has
+    one this platform can compute (MD5 would add nothing but CPU time),
+    else MD5 (``checksum`` or the ``Content-MD5`` header)."""
+    algo = info.get("os_hash_algo")
+    if algo and info.get("os_hash_value") and algo != "md5":
+        hashes = HashSet(algo, threaded, md5=False)
+        if algo in hashes.hashers:
+            return hashes
+    return HashSet(None, threaded)
+
+
 class ImageDownload:
     """The data of one image as an iterator of chunks, verified at the end.
 
     Iterating streams the image; a dropped connection is resumed with
-    ``Range``. Unless ``verify`` is False, the image's ``os_hash_value`` (then
-    ``checksum``, then the ``Content-MD5`` header) is checked before the last
-    chunk is handed over; a mismatch raises ``ChecksumMismatch`` instead.
+    ``Range``. Unless ``verify`` is False, the image's ``os_hash_value``
+    (or, without one, its ``checksum``, then the ``Content-MD5`` header) and
+    size are checked before the last chunk is handed over; a mismatch raises
+    ``ChecksumMismatch`` instead. Hashing runs in a background thread.
     ``progress(bytes_done, total)`` is called as bytes arrive.
     """
 
@@ -217,7 +294,7 @@ class ImageDownload:
         self.verify = verify
         self.progress = progress
         self.reader = RangedReader(open_request, self.size, chunk_size, max_resumes)
-        self.hashes = HashSet(info.get("os_hash_algo") or "sha512", threaded_hashing) if verify else None
+        self.hashes = _hashes_for(info, threaded_hashing) if verify else None
         self.bytes_read = 0
         self.verified_with: Optional[str] = None
         self._iterator: Optional[Iterator[bytes]] = None

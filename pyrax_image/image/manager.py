@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
+from pyrax_image.image.members import ImageMemberManager
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch, check_changes
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
@@ -169,8 +170,6 @@ class ImageManager(BaseManager):
                     "status; the owner cannot (%s)" % error.message
                 ) from error
             raise
-        from pyrax_image.image.members import ImageMemberManager
-
         image = img_id if isinstance(img_id, Image) else self._make({"id": get_id(img_id)})
         return ImageMember(ImageMemberManager(self.api, image), info, loaded=True)
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress, check_chunk_size
-from pyrax_image.image.download import DEFAULT_MAX_RESUMES, RangedReader
+from pyrax_image.image.download import DEFAULT_MAX_RESUMES, RangedReader, ReadAhead
 
 
 def _int(value: Optional[str]) -> Optional[int]:
@@ -92,10 +92,12 @@ class StorageObject:
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
+        read_ahead: int = 2,
     ) -> ObjectReader:
         """A seekable, file-like reader of the data, streamed in ``chunk_size``
-        pieces and resumed with ``Range`` after a dropped connection."""
-        return ObjectReader(self, chunk_size, progress, max_resumes)
+        pieces (``read_ahead`` of them fetched in advance by a thread) and
+        resumed with ``Range`` after a dropped connection."""
+        return ObjectReader(self, chunk_size, progress, max_resumes, read_ahead)
 
     def fetch(
         self, include_meta: bool = False, chunk_size: Optional[int] = None, size: Optional[int] = None
@@ -155,6 +157,8 @@ class ObjectReader(io.RawIOBase):
 
     Seeking is free: the next read asks for the data from there (``Range``).
     ``len`` is the object's size, so upload code can send Content-Length.
+    A background thread reads ``read_ahead`` chunks ahead (0: none), so
+    the download overlaps with whatever consumes the data.
     """
 
     def __init__(
@@ -163,6 +167,7 @@ class ObjectReader(io.RawIOBase):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
+        read_ahead: int = 2,
     ):
         super().__init__()
         check_chunk_size(chunk_size)
@@ -175,8 +180,9 @@ class ObjectReader(io.RawIOBase):
         self.progress = progress
         self.max_resumes = max_resumes
         self._position = 0
+        self.read_ahead = read_ahead
         self._chunks: Optional[Iterator[bytes]] = None
-        self._reader: Optional[RangedReader] = None
+        self._reader: Any = None
         self._buffer = b""
 
     @property
@@ -216,14 +222,17 @@ class ObjectReader(io.RawIOBase):
         while wanted > 0 and self._position < self.len:
             if not self._buffer:
                 if self._chunks is None:
-                    self._reader = RangedReader(
+                    reader: Any = RangedReader(
                         self.obj._opener(),
                         self.len,
                         self.chunk_size,
                         self.max_resumes,
                         start=self._position,
                     )
-                    self._chunks = iter(self._reader)
+                    if self.read_ahead > 0:
+                        reader = ReadAhead(reader, self.read_ahead)
+                    self._reader = reader
+                    self._chunks = iter(reader)
                 self._buffer = next(self._chunks, b"")
                 if not self._buffer:
                     break

@@ -121,7 +121,7 @@ def test_download_to_a_file_object_and_as_an_iterator(alpha, stored):
     assert isinstance(download, ImageDownload)
     chunks = list(download)
     assert b"".join(chunks) == DATA and max(map(len, chunks)) <= 1024 * 1024
-    assert download.hexdigests() == hashes(DATA)
+    assert download.hexdigests() == {"sha512": hashlib.sha512(DATA).hexdigest()}  # multihash only
 
 
 def test_corrupted_download_is_detected_and_leaves_no_file(glance_url, fault_proxy, stored, tmp_path):

@@ -296,3 +296,53 @@ def test_bad_destinations_and_arguments_send_nothing(client, rsps, tmp_path):
     with pytest.raises(exc.InvalidArgument, match="writable"):
         client.download(IMAGE_ID, 42)
     assert_no_request(rsps)
+
+
+def test_only_the_multihash_is_computed_when_the_image_has_one(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA)
+    download = client.download(IMAGE_ID)
+    b"".join(download)
+    assert download.hexdigests() == {"sha512": hashlib.sha512(DATA).hexdigest()}
+    rsps.get(ITEM, json=active(os_hash_algo="no-such-algorithm", os_hash_value="x"))
+    rsps.get(FILE, body=DATA)
+    download = client.download(IMAGE_ID)
+    b"".join(download)
+    assert download.hexdigests() == {"md5": hashlib.md5(DATA).hexdigest()}
+    assert download.verified_with == "md5"
+
+
+def test_read_ahead_keeps_order_and_hands_over_errors():
+    from pyrax_image.image.download import ReadAhead
+
+    assert list(ReadAhead(iter([b"a", b"b", b"c"]), depth=1)) == [b"a", b"b", b"c"]
+
+    def failing() -> Any:
+        yield b"a"
+        raise exc.ConnectionFailed("gone")
+
+    ahead = ReadAhead(failing())
+    assert next(ahead) == b"a"
+    with pytest.raises(exc.ConnectionFailed, match="gone"):
+        next(ahead)
+
+
+def test_read_ahead_close_stops_the_producer_and_closes_its_source():
+    import itertools
+
+    from pyrax_image.image.download import ReadAhead
+
+    class Endless:
+        closed = False
+
+        def __iter__(self) -> Any:
+            return (b"x" for _ in itertools.count())
+
+        def close(self) -> None:
+            self.closed = True
+
+    source = Endless()
+    ahead = ReadAhead(source, depth=2)
+    assert next(ahead) == b"x"
+    ahead.close()
+    assert not ahead.thread.is_alive() and source.closed
