@@ -66,6 +66,7 @@ def raw_upload(args: Dict[str, Any], hashing: bool) -> Callable[[], None]:
     def run() -> None:
         body = {"name": "bench-" + uuid.uuid4().hex[:8], "disk_format": "raw", "container_format": "bare"}
         image = session.post(glance + "/v2/images", json=body).json()
+        args["created"] = image["id"]
         md5, sha512 = hashlib.md5(), hashlib.sha512()
 
         def chunks() -> Any:
@@ -82,7 +83,6 @@ def raw_upload(args: Dict[str, Any], hashing: bool) -> Callable[[], None]:
         response.raise_for_status()
         if hashing:
             _check(session.get("%s/v2/images/%s" % (glance, image["id"])).json(), md5, sha512)
-        args["created"] = image["id"]
 
     return run
 
@@ -163,6 +163,7 @@ def glanceclient_upload(args: Dict[str, Any]) -> Callable[[], None]:
         image = client.images.create(
             name="bench-" + uuid.uuid4().hex[:8], disk_format="raw", container_format="bare"
         )
+        args["created"] = image["id"]
         with open(args["file"], "rb") as handle:
             client.images.upload(image["id"], handle, image_size=args["size"])
         args["created"] = image["id"]
@@ -245,11 +246,13 @@ def main(argv: list) -> int:
     run = WORKERS["%s/%s" % (client, op)](args)
     before = _rss_kib()
     started = time.perf_counter()
-    run()
-    seconds = time.perf_counter() - started
+    try:
+        run()
+        seconds = time.perf_counter() - started
+    finally:
+        if args.get("created"):
+            _delete(args)
     result = {"seconds": seconds, "bytes": args["size"], "rss_kib": _rss_kib(), "rss_before_kib": before}
-    if args.get("created"):
-        _delete(args)
     print(json.dumps(result))
     return 0
 

@@ -13,6 +13,7 @@ import time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.http_log import redact_text
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.utils import get_id, quote_segment
 
@@ -126,7 +127,7 @@ def wait_for_task(
         if status == "success":
             return current
         if status == "failure":
-            raise exc.TaskFailed(info.get("message") or "Task %s failed" % task_id, current)
+            raise exc.TaskFailed(redact_text(info.get("message") or "Task %s failed" % task_id), current)
         if clock.expired():
             raise exc.WaitTimeout("Task %s is still %s after %ss" % (task_id, status, timeout))
         clock.pause(interval)
@@ -163,7 +164,7 @@ def latest_task_message(client: Any, img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
     for task in image_tasks(client, img):
         if task.get("status") == "failure":
-            return task.get("message") or "task %s failed" % task.get("id")
+            return redact_text(task.get("message") or "task %s failed" % task.get("id"))
     return None
 
 
@@ -177,7 +178,8 @@ def new_task_failure(client: Any, img: Any, known: Iterable[str]) -> Callable[[I
             return None
         for task in image_tasks(client, img):
             if task.get("id") not in known_ids and task.get("status") == "failure":
-                return "the import failed: %s" % (task.get("message") or "task %s failed" % task.get("id"))
+                reason = task.get("message") or "task %s failed" % task.get("id")
+                return "the import failed: %s" % redact_text(reason)
         return failed_import(image)
 
     return check

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress, check_chunk_size
-from pyrax_image.image.download import DEFAULT_MAX_RESUMES, RangedReader, ReadAhead
+from pyrax_image.image.streams import DEFAULT_MAX_RESUMES, RangedReader, ReadAhead
 
 
 def _int(value: Optional[str]) -> Optional[int]:

@@ -362,3 +362,18 @@ def test_a_client_without_object_storage_does_not_skip_the_check(client, rsps):
     client.check_containers = False
     rsps.post(V2 + "/tasks", status=201, json={"id": "t1", "status": "pending"})
     client.import_task("disk.vhd", "images")
+
+
+def test_temp_url_signatures_never_reach_the_debug_log(swift_client, rsps, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG, logger="pyrax_image.http")
+    head_container(rsps)
+    head_object(rsps, "disk.raw", DATA)
+    rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "k"})
+    rsps.post(V2 + "/tasks", status=201, json={"id": "t1", "status": "pending"})
+    task = swift_client.import_from_container("disk.raw", "c", method="task", wait=False)
+    assert task.id == "t1"
+    url = sent_json(rsps)["input"]["import_from"]
+    signature = parse_qs(urlsplit(url).query)["temp_url_sig"][0]
+    assert caplog.text and signature not in caplog.text and "k" != signature

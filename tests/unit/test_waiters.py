@@ -135,3 +135,11 @@ def test_bad_waiter_arguments_send_nothing(client, rsps, kwargs):
     with pytest.raises(exc.InvalidArgument):
         client.wait_for_status(IMAGE_ID, **kwargs)
     assert_no_request(rsps)
+
+
+def test_task_messages_are_reported_without_temp_url_signatures(client, rsps, clock):
+    message = "Could not fetch https://swift/v1/AUTH_p/c/o?temp_url_sig=SECRETSIG&temp_url_expires=1"
+    rsps.get(TASK, json={"id": "t1", "status": "failure", "message": message})
+    with pytest.raises(exc.TaskFailed) as caught:
+        client.wait_for_task("t1")
+    assert "SECRETSIG" not in str(caught.value) and "temp_url_sig=***" in caught.value.message

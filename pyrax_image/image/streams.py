@@ -1,0 +1,243 @@
+"""Streams of bytes from the network: ranged reads that resume, and read-ahead.
+
+:class:`RangedReader` reads a remote body chunk by chunk and, when the
+connection drops, asks again from the last byte received with ``Range``
+(Glance and Swift answer 206). :class:`ReadAhead` moves an iterator of chunks
+to a background thread so producing and consuming overlap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import re
+import threading
+from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+
+import requests
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, check_chunk_size
+
+logger = logging.getLogger("pyrax_image.data")
+
+DEFAULT_MAX_RESUMES = 5
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
+
+Opener = Callable[[Dict[str, str]], requests.Response]
+
+
+class RangedReader:
+    """Chunks of a remote body; resumes with ``Range`` after a dropped connection.
+
+    ``open_request(headers)`` sends the GET (with the extra ``headers``) and
+    returns the streamed response. ``size`` (when known) tells a complete body
+    from one cut short. At most ``max_resumes`` reconnections are made.
+    """
+
+    def __init__(
+        self,
+        open_request: Opener,
+        size: Optional[int] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
+        start: int = 0,
+        end: Optional[int] = None,
+    ):
+        check_chunk_size(chunk_size)
+        self.open_request = open_request
+        self.size = size
+        self.chunk_size = chunk_size
+        self.max_resumes = max_resumes
+        self.start = start
+        self.end = end  # exclusive end of a partial read
+        self.position = start
+        self.resumes = 0
+        self.response: Optional[requests.Response] = None
+        self.first_headers: Dict[str, str] = {}
+        self._pending: Optional[Tuple[requests.Response, bytes]] = None
+
+    def prefetch(self) -> None:
+        """Send the first request now, so that its errors raise here."""
+        if self._pending is None and self.response is None:
+            self._pending = self.open()
+
+    @property
+    def _stop(self) -> Optional[int]:
+        if self.end is not None:
+            return self.end if self.size is None else min(self.end, self.size)
+        return self.size
+
+    def open(self) -> Optional[Tuple[requests.Response, bytes]]:
+        """Send the request for the bytes from the current position.
+
+        Returns the response and any bytes already read from it past the
+        position (when a server ignored ``Range``), or None when nothing is
+        left (a 416 for a range starting at the end).
+        """
+        headers: Dict[str, str] = {}
+        if self.position > 0 or self.end is not None:
+            last = "" if self.end is None else str(self.end - 1)
+            headers["Range"] = "bytes=%d-%s" % (self.position, last)
+        try:
+            response = self.open_request(headers)
+        except exc.RangeNotSatisfiable:
+            if self._stop is not None and self.position >= self._stop:
+                return None
+            raise
+        self.response = response
+        if not self.first_headers:
+            self.first_headers = dict(response.headers)
+        if response.status_code == 206:
+            self._check_content_range(response)
+            return response, b""
+        if response.status_code != 200:
+            response.close()
+            raise exc.ClientException(
+                response.status_code,
+                "Expected the data (HTTP 200 or 206), got HTTP %d" % response.status_code,
+                request_id=exc.request_id_of(response),
+                url=response.url,
+            )
+        if self.size is None:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and "Content-Encoding" not in response.headers:
+                self.size = int(length)
+        if self.position == 0:
+            return response, b""
+        return response, self._skip(response)
+
+    def _check_content_range(self, response: requests.Response) -> None:
+        found = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
+        if not found or int(found.group(1)) != self.position:
+            response.close()
+            raise exc.ConnectionFailed(
+                "Asked for bytes from %d but the server sent %r"
+                % (self.position, response.headers.get("Content-Range"))
+            )
+        if self.size is None and found.group(3) != "*":
+            self.size = int(found.group(3))
+
+    def _skip(self, response: requests.Response) -> bytes:
+        """Read past the first ``position`` bytes of a 200 (the server ignored
+        ``Range``); return what was read beyond them."""
+        logger.info("The server ignored Range; skipping %d bytes", self.position)
+        skipped = 0
+        for chunk in response.iter_content(self.chunk_size):
+            skipped += len(chunk)
+            if skipped >= self.position:
+                return chunk[len(chunk) - (skipped - self.position) :]
+        response.close()
+        raise exc.ConnectionFailed("The body ended before byte %d" % self.position)
+
+    def __iter__(self) -> Iterator[bytes]:
+        while self._stop is None or self.position < self._stop:
+            opened, self._pending = (self._pending or self.open()), None
+            if opened is None:
+                return
+            response, leftover = opened
+            stop = self._stop
+            try:
+                pieces = response.iter_content(self.chunk_size)
+                if leftover:
+                    pieces = itertools.chain([leftover], pieces)
+                for chunk in pieces:
+                    if not chunk:
+                        continue
+                    if stop is not None and self.position + len(chunk) > stop:
+                        chunk = chunk[: stop - self.position]
+                    self.position += len(chunk)
+                    yield chunk
+                    if stop is not None and self.position >= stop:
+                        break
+            except (requests.exceptions.RequestException, OSError) as error:
+                self._drop(response, error)
+                continue
+            finally:
+                response.close()
+            if stop is None or self.position >= stop:
+                return
+            self._drop(response, None)
+
+    def _drop(self, response: requests.Response, error: Optional[BaseException]) -> None:
+        """Count a dropped connection; give up after ``max_resumes``."""
+        response.close()
+        self.resumes += 1
+        reason = error if error is not None else "the body ended early"
+        if self.resumes > self.max_resumes:
+            raise exc.ConnectionFailed(
+                "The download broke off at byte %d %d times (%s); giving up"
+                % (self.position, self.resumes, reason)
+            ) from error
+        logger.info("Connection dropped at byte %d (%s); resuming with Range", self.position, reason)
+
+    def close(self) -> None:
+        """Close the current response, if any."""
+        if self._pending is not None:
+            self._pending[0].close()
+            self._pending = None
+        if self.response is not None:
+            self.response.close()
+
+
+class ReadAhead:
+    """Chunks of ``source`` produced by a background thread, ``depth`` ahead.
+
+    Lets a slow consumer (an upload) and a slow producer (a download) overlap;
+    exceptions of the producer are raised to the consumer in order. Memory
+    held: ``depth`` chunks.
+    """
+
+    _END = object()
+
+    def __init__(self, source: Any, depth: int = 2):
+        self.source = source
+        self.chunks: queue.Queue[Any] = queue.Queue(max(1, depth))
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._produce, name="pyrax_image-read-ahead", daemon=True)
+        self.thread.start()
+
+    def _produce(self) -> None:
+        try:
+            for chunk in self.source:
+                if not self._put(chunk):
+                    return
+            self._put(self._END)
+        except BaseException as error:  # handed to the consumer
+            self._put(error)
+        finally:
+            close = getattr(self.source, "close", None)
+            if callable(close):
+                close()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stopping.is_set():
+            try:
+                self.chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        item = self.chunks.get()
+        if item is self._END:
+            self.chunks.put(item)
+            raise StopIteration
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def close(self) -> None:
+        """Stop the producer (it closes its source) and wait for it."""
+        self.stopping.set()
+        while True:
+            try:
+                self.chunks.get_nowait()
+            except queue.Empty:
+                break
+        self.thread.join(timeout=5)
