@@ -447,7 +447,7 @@ enabled_import_methods = [glance-direct,web-download,copy-image]
 show_multiple_locations = false
 show_image_direct_url = false
 [database]
-connection = sqlite:///$dir/glance.sqlite
+connection = sqlite:///$dir/glance.sqlite?timeout=30
 [glance_store]
 default_backend = fast
 [fast]
@@ -608,8 +608,12 @@ EOF
         cp "$work/glance.sqlite" "$tmpl.tmp.$$" && mv "$tmpl.tmp.$$" "$tmpl"
         rm -rf "$work"
     fi
+    # WAL lets readers and one writer work at once; with the 30 s busy timeout
+    # of the connection URL, concurrent clients no longer get "database is locked".
     for name in "${names[@]}"; do
         cp "$tmpl" "$(glance_dir "$name")/glance.sqlite"
+        python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchall()' \
+            "$(glance_dir "$name")/glance.sqlite"
     done
 }
 

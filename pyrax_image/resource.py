@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar, Dict, Iterable, Optional, Tuple
 
+from pyrax_image.http_log import redact_text
+
 # (resource class, API member name) -> may it become an attribute?
 _ATTRIBUTE_KEYS: Dict[Tuple[type, Any], bool] = {}
 _ATTRIBUTE_KEYS_MAX = 10000
@@ -135,4 +137,5 @@ class BaseResource:
         hidden = set(self._non_display)
         keys = sorted(k for k in self._info if not str(k).startswith("_") and k not in hidden)
         shown = ", ".join("%s=%s" % (k, self._info[k]) for k in keys)
-        return "<%s %s>" % (type(self).__name__, shown)
+        # Task inputs and results may carry temp URLs: never show their signatures.
+        return redact_text("<%s %s>" % (type(self).__name__, shown))

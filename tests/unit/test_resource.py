@@ -131,3 +131,17 @@ def test_loaded_setter_and_human_id(client):
 
     assert Named(None, {"name": "My Web Image!"}).human_id == "my-web-image"
     assert Named(None, {}).human_id is None
+
+
+def test_repr_hides_temp_url_signatures(client):
+    from pyrax_image.image.resources import ImageTask
+
+    task = ImageTask(
+        client._tasks_manager,
+        {
+            "id": "t1",
+            "input": {"import_from": "http://swift/v1/AUTH_p/c/o?temp_url_sig=SECRETSIG&temp_url_expires=1"},
+        },
+    )
+    assert "SECRETSIG" not in repr(task)
+    assert "temp_url_expires=1" in repr(task)
