@@ -31,8 +31,6 @@ ALPHA = "a1fa0000000000000000000000000001"
 BETA = "be7a0000000000000000000000000002"
 ADMIN = "ad310000000000000000000000000003"
 
-pytest_plugins: list[str] = ["tests.integration.keystone_fixtures", "tests.integration.data_fixtures"]
-
 
 def _cloud_running() -> bool:
     """True when every service named in cloud.json answers."""
