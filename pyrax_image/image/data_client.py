@@ -8,6 +8,7 @@ small. The work is done in ``data``, ``download``, ``importing``,
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
@@ -26,6 +27,9 @@ from pyrax_image.image.data import (
 )
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.utils import get_id, get_name, quote_segment
+
+DISCARD_ATTEMPTS = 4
+logger = logging.getLogger(__name__)
 
 
 class ImageDataClient(BaseClient):
@@ -89,11 +93,30 @@ class ImageDataClient(BaseClient):
             return self.upload(image, source, **upload_args)
         except BaseException:
             if not keep_on_failure:
-                try:
-                    self._manager.delete(image)
-                except exc.PyraxImageException:
-                    pass
+                self._discard(image)
             raise
+
+    def _discard(self, image: Any) -> bool:
+        """Delete an image created for an operation that failed; False if it stays.
+
+        Right after an aborted upload Glance may still be writing the image and
+        answer 500 or 409, so a few attempts are made before giving up.
+        """
+        last: Optional[Exception] = None
+        for attempt in range(DISCARD_ATTEMPTS):
+            try:
+                self._manager.delete(image)
+                return True
+            except exc.NotFound:
+                return True
+            except (exc.InternalServerError, exc.Conflict, exc.ConnectionFailed) as error:
+                last = error
+                self.transport.sleep(0.25 * 2**attempt)
+            except exc.PyraxImageException as error:
+                last = error
+                break
+        logger.warning("Could not delete image %s after a failed operation: %s", get_id(image), last)
+        return False
 
     def download(
         self,

@@ -111,7 +111,7 @@ def import_from_container(
         return image
     except BaseException:
         if not keep_on_failure:
-            _delete_quietly(client, image)
+            client._discard(image)
         raise
 
 
@@ -153,7 +153,7 @@ def _task_import(
     try:
         check_object_md5(image, source)
     except exc.ChecksumMismatch:
-        _delete_quietly(client, image)
+        client._discard(image)
         raise
     return image
 
@@ -194,10 +194,3 @@ def export_to_container(
             logger.warning("Could not delete the mismatching object %s: %s", name, error)
         raise exc.ChecksumMismatch("md5 (object ETag)", info["checksum"], stored.md5, info["id"])
     return stored
-
-
-def _delete_quietly(client: Any, image: Any) -> None:
-    try:
-        client.delete(image)
-    except exc.PyraxImageException as error:
-        logger.warning("Could not delete image %s after a failed import: %s", image.id, error)

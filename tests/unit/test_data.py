@@ -354,3 +354,27 @@ def test_a_progress_callback_can_abort_an_upload(client, rsps):
     rsps.add_callback(responses.PUT, FILE, callback=consume)
     with pytest.raises(Stop):
         client.upload(IMAGE_ID, iter([DATA[:800], DATA[800:1600], DATA[1600:]]), progress=progress)
+
+
+def test_a_failed_create_retries_deleting_an_image_glance_is_still_writing(client, rsps, delays):
+    rsps.add(responses.POST, V2 + "/images", json=image_info(status="queued"), status=201)
+    rsps.add(responses.PUT, FILE, body=requests.exceptions.ConnectionError("connection cut"))
+    # Glance answers 500 ("database is locked") while it resets the aborted upload.
+    rsps.add(responses.DELETE, ITEM, json={"message": "database is locked"}, status=500)
+    rsps.add(responses.DELETE, ITEM, status=204)
+    with pytest.raises(exc.ConnectionFailed):
+        client.create("img", img_format="raw", data=iter([DATA]))
+    methods = [c.request.method for c in rsps.calls]
+    assert methods[0] == "POST" and methods[-3:] == ["PUT", "DELETE", "DELETE"]
+    assert delays  # waited between the attempts
+
+
+def test_a_failed_create_gives_up_deleting_when_forbidden(client, rsps, caplog):
+    rsps.add(responses.POST, V2 + "/images", json=image_info(status="queued"), status=201)
+    rsps.add(responses.PUT, FILE, body=requests.exceptions.ConnectionError("connection cut"))
+    rsps.add(responses.DELETE, ITEM, json={"message": "protected"}, status=403)
+    with pytest.raises(exc.ConnectionFailed):
+        client.create("img", img_format="raw", data=iter([DATA]))
+    methods = [c.request.method for c in rsps.calls]
+    assert methods[0] == "POST" and methods[-2:] == ["PUT", "DELETE"] and methods.count("DELETE") == 1
+    assert "Could not delete image %s" % IMAGE_ID in caplog.text
