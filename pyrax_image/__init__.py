@@ -21,7 +21,9 @@ from typing import Any as _Any
 from pyrax_image import exceptions
 from pyrax_image.client import BaseClient
 from pyrax_image.connect import (
-    _create_identity,
+    _create_identity as _create_identity,
+)
+from pyrax_image.connect import (
     auth_with_token,
     authenticate,
     clear_credentials,
@@ -78,7 +80,6 @@ __all__ = [
     "RaxIdentity",
     "TokenIdentity",
     "__version__",
-    "_create_identity",
     "auth_with_token",
     "authenticate",
     "clear_credentials",

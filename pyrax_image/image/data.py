@@ -17,6 +17,7 @@ import threading
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.utils import get_id, quote_segment
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"
@@ -239,6 +240,23 @@ class UploadStream:
         self.hashes.close()
         if self._owned_file is not None:
             self._owned_file.close()
+
+
+def send_image_data(client: Any, img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
+    """PUT ``stream`` to ``/images/{id}/{target}`` (``file`` or ``stage``),
+    then close it; return the digests of what was sent."""
+    headers = {"Content-Type": "application/octet-stream"}
+    if stream.len is not None:
+        headers["x-openstack-image-size"] = str(stream.len)
+    try:
+        uri = "/images/%s/%s" % (quote_segment(get_id(img)), target)
+        client.method_put(uri, data=stream, headers=headers)
+        return stream.hexdigests()
+    except exc.PyraxImageException as error:
+        raise_source_error(stream, error)
+        raise
+    finally:
+        stream.close()
 
 
 def raise_source_error(body: Any, error: Exception) -> None:

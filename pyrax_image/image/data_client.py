@@ -22,11 +22,11 @@ from pyrax_image.image.data import (
     DEFAULT_HASH_ALGO,
     Progress,
     UploadStream,
-    raise_source_error,
+    send_image_data,
     verify_image,
 )
 from pyrax_image.image.resources import Image, ImageTask
-from pyrax_image.utils import get_id, get_name, quote_segment
+from pyrax_image.utils import get_id, get_name
 
 DISCARD_ATTEMPTS = 4
 logger = logging.getLogger(__name__)
@@ -59,18 +59,7 @@ class ImageDataClient(BaseClient):
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         """
         stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
-        try:
-            headers = {"Content-Type": "application/octet-stream"}
-            if stream.len is not None:
-                headers["x-openstack-image-size"] = str(stream.len)
-            try:
-                self.method_put("/images/%s/file" % quote_segment(get_id(img)), data=stream, headers=headers)
-            except exc.PyraxImageException as error:
-                raise_source_error(stream, error)
-                raise
-            digests = stream.hexdigests()
-        finally:
-            stream.close()
+        digests = send_image_data(self, img, "file", stream)
         expected_md5 = getattr(stream.source, "expected_md5", None)
         if verify and expected_md5 and digests.get("md5") not in (None, expected_md5):
             raise exc.ChecksumMismatch("md5 (source)", expected_md5, digests["md5"], get_id(img))

@@ -16,7 +16,7 @@ from pyrax_image.image.data import (
     DEFAULT_HASH_ALGO,
     Progress,
     UploadStream,
-    raise_source_error,
+    send_image_data,
 )
 from pyrax_image.utils import get_id, quote_segment
 
@@ -85,18 +85,8 @@ def stage(
     """Stream ``data`` to ``PUT /images/{id}/stage``; return the digests and
     size of what was sent (to verify the image once imported)."""
     stream = UploadStream(data, chunk_size=chunk_size, size=size, hash_algo=hash_algo, progress=progress)
-    try:
-        headers = {"Content-Type": "application/octet-stream"}
-        if stream.len is not None:
-            headers["x-openstack-image-size"] = str(stream.len)
-        try:
-            client.method_put("/images/%s/stage" % quote_segment(get_id(img)), data=stream, headers=headers)
-        except exc.PyraxImageException as error:
-            raise_source_error(stream, error)
-            raise
-        return {"digests": stream.hexdigests(), "size": stream.bytes_sent}
-    finally:
-        stream.close()
+    digests = send_image_data(client, img, "stage", stream)
+    return {"digests": digests, "size": stream.bytes_sent}
 
 
 def import_image(client: Any, img: Any, body: Dict[str, Any]) -> None:
