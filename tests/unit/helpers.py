@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from typing import Any, Dict, List
@@ -25,6 +26,19 @@ def make_client(delays: List[float], url: str = BASE, **kwargs: Any) -> ImageCli
     client = ImageClient(identity, management_url=url, **kwargs)
     client.transport.sleep = delays.append
     return client
+
+
+def active_info(data: bytes, **extra: Any) -> Dict[str, Any]:
+    """The body of an active image holding ``data``, with its real digests."""
+    info = image_info(
+        status="active",
+        size=len(data),
+        checksum=hashlib.md5(data).hexdigest(),
+        os_hash_algo="sha512",
+        os_hash_value=hashlib.sha512(data).hexdigest(),
+    )
+    info.update(extra)
+    return info
 
 
 def image_info(image_id: str = IMAGE_ID, **extra: Any) -> Dict[str, Any]:

@@ -15,6 +15,7 @@ from pyrax_image.image.data import HashSet, UploadStream, verify_digests
 from tests.unit.helpers import (
     IMAGE_ID,
     V2,
+    active_info,
     assert_headers,
     assert_no_request,
     call,
@@ -28,15 +29,7 @@ DATA = bytes(range(256)) * 20 + b"tail"
 
 
 def active(data: bytes = DATA, **extra: Any) -> Dict[str, Any]:
-    info = image_info(
-        status="active",
-        size=len(data),
-        checksum=hashlib.md5(data).hexdigest(),
-        os_hash_algo="sha512",
-        os_hash_value=hashlib.sha512(data).hexdigest(),
-    )
-    info.update(extra)
-    return info
+    return active_info(data, **extra)
 
 
 def sized_chunks(body: Any) -> List[int]:

@@ -14,7 +14,7 @@ from responses import matchers
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.download import ImageDownload, RangedReader
-from tests.unit.helpers import IMAGE_ID, V2, assert_no_request, call, image_info
+from tests.unit.helpers import IMAGE_ID, V2, active_info, assert_no_request, call, image_info
 
 ITEM = V2 + "/images/" + IMAGE_ID
 FILE = ITEM + "/file"
@@ -22,15 +22,7 @@ DATA = os.urandom(10_000)
 
 
 def active(data: bytes = DATA, **extra: Any) -> Dict[str, Any]:
-    info = image_info(
-        status="active",
-        size=len(data),
-        checksum=hashlib.md5(data).hexdigest(),
-        os_hash_algo="sha512",
-        os_hash_value=hashlib.sha512(data).hexdigest(),
-    )
-    info.update(extra)
-    return info
+    return active_info(data, **extra)
 
 
 class Dropping(io.RawIOBase):

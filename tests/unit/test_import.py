@@ -3,7 +3,6 @@ local validation, and the clean-up of failed transfers."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from typing import Any, Dict, List
@@ -21,6 +20,7 @@ from tests.unit.helpers import (
     JSON,
     PROJECT,
     V2,
+    active_info,
     assert_headers,
     assert_no_request,
     call,
@@ -35,15 +35,7 @@ DATA = os.urandom(3000)
 
 
 def active(data: bytes = DATA, **extra: Any) -> Dict[str, Any]:
-    info = image_info(
-        status="active",
-        size=len(data),
-        checksum=hashlib.md5(data).hexdigest(),
-        os_hash_algo="sha512",
-        os_hash_value=hashlib.sha512(data).hexdigest(),
-    )
-    info.update(extra)
-    return info
+    return active_info(data, **extra)
 
 
 @pytest.fixture(autouse=True)
