@@ -6,7 +6,7 @@ from typing import Any, Dict, Iterator, List, Optional, Type
 
 from pyrax_image import exceptions as exc
 from pyrax_image.resource import BaseResource
-from pyrax_image.utils import get_id, quote_segment
+from pyrax_image.utils import check_int, get_id, quote_segment
 
 
 class BaseManager:
@@ -170,9 +170,7 @@ class BaseManager:
 def _page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
     params: Dict[str, Any] = {}
     if limit is not None:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-            raise exc.InvalidArgument("limit must be a non-negative integer, not %r" % (limit,))
-        params["limit"] = limit
+        params["limit"] = check_int("limit", limit)
     if marker is not None:
         params["marker"] = get_id(marker)
     return params

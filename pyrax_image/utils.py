@@ -38,6 +38,20 @@ def get_name(name_or_obj: Any) -> str:
     return str(name)
 
 
+def check_int(name: str, value: Any, minimum: int = 0) -> int:
+    """Refuse anything but an integer of at least ``minimum`` (bools too)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else ">= %d" % minimum
+        raise exc.InvalidArgument("%s must be a %s integer, not %r" % (name, kind, value))
+    return value
+
+
+def check_progress(progress: Any) -> None:
+    """Refuse a progress callback that cannot be called."""
+    if progress is not None and not callable(progress):
+        raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
+
+
 def quote_segment(value: Any) -> str:
     """Percent-encode one URL path segment; ``/``, ``?`` and ``#`` included."""
     text = str(value)

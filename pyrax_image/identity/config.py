@@ -30,13 +30,8 @@ class YAMLNotInstalled(exc.PyraxImageException, ImportError):
     """clouds.yaml was asked for but PyYAML is not installed."""
 
 
-CREDENTIAL_KEYS = (
-    "username",
-    "password",
-    "api_key",
-    "tenant_id",
-    "tenant_name",
-    "auth_endpoint",
+# The keyword credentials Keystone v3 adds to pyrax's constructor arguments.
+KEYSTONE_V3_CREDENTIALS = (
     "user_id",
     "user_domain_name",
     "user_domain_id",
@@ -46,6 +41,15 @@ CREDENTIAL_KEYS = (
     "application_credential_name",
     "application_credential_secret",
 )
+# What a credential file section may hold.
+CREDENTIAL_KEYS = (
+    "username",
+    "password",
+    "api_key",
+    "tenant_id",
+    "tenant_name",
+    "auth_endpoint",
+) + KEYSTONE_V3_CREDENTIALS
 
 
 def _parse_ini(path: str, error_class: type) -> configparser.RawConfigParser:

@@ -15,6 +15,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 from pyrax_image import exceptions as exc
 from pyrax_image.identity.auth import AuthIdentity, parse_expiry
 from pyrax_image.identity.catalog import ServiceCatalog
+from pyrax_image.identity.config import KEYSTONE_V3_CREDENTIALS, options_from_clouds_yaml, options_from_env
 
 _VERSIONED = re.compile(r"/v(\d+)(?:\.(\d+))?$")
 _TOKEN_PATH = re.compile(r"(/auth)?/tokens/?$")
@@ -102,8 +103,6 @@ class KeystoneIdentity(AuthIdentity):
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> KeystoneIdentity:
         """An identity from the ``OS_*`` environment variables (OS_AUTH_URL, OS_USERNAME...)."""
-        from pyrax_image.identity.config import options_from_env
-
         return cls._from_options({**options_from_env(environ), **overrides})
 
     @classmethod
@@ -111,8 +110,6 @@ class KeystoneIdentity(AuthIdentity):
         cls, cloud: Optional[str] = None, clouds_file: Optional[str] = None, **overrides: Any
     ) -> KeystoneIdentity:
         """An identity for one cloud of ``clouds.yaml`` (needs PyYAML)."""
-        from pyrax_image.identity.config import options_from_clouds_yaml
-
         return cls._from_options({**options_from_clouds_yaml(cloud, clouds_file), **overrides})
 
     @classmethod
@@ -125,16 +122,7 @@ class KeystoneIdentity(AuthIdentity):
 
     @classmethod
     def _credential_names(cls) -> Tuple[str, ...]:
-        return AuthIdentity._credential_names() + (
-            "user_id",
-            "user_domain_name",
-            "user_domain_id",
-            "project_domain_name",
-            "project_domain_id",
-            "application_credential_id",
-            "application_credential_name",
-            "application_credential_secret",
-        )
+        return AuthIdentity._credential_names() + KEYSTONE_V3_CREDENTIALS
 
     @property
     def auth_endpoint(self) -> Optional[str]:

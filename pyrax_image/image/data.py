@@ -17,7 +17,7 @@ import threading
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.utils import get_id, quote_segment
+from pyrax_image.utils import check_int, check_progress, get_id, quote_segment
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"
@@ -130,11 +130,10 @@ class UploadStream:
         progress: Optional[Progress] = None,
         threaded_hashing: bool = True,
     ):
-        check_chunk_size(chunk_size)
-        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
-            raise exc.InvalidArgument("size must be a non-negative integer, not %r" % (size,))
-        if progress is not None and not callable(progress):
-            raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
+        check_int("chunk_size", chunk_size, 1)
+        if size is not None:
+            check_int("size", size)
+        check_progress(progress)
         self.chunk_size = chunk_size
         self.hash_algo = hash_algo
         self.progress = progress
@@ -265,12 +264,6 @@ def raise_source_error(body: Any, error: Exception) -> None:
     source_error = getattr(body, "source_error", None)
     if source_error is not None and source_error is not error:
         raise source_error.with_traceback(source_error.__traceback__)
-
-
-def check_chunk_size(chunk_size: Any) -> None:
-    """Refuse a chunk size that is not a positive integer."""
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size <= 0:
-        raise exc.InvalidArgument("chunk_size must be a positive integer, not %r" % (chunk_size,))
 
 
 def _is_buffer(data: Any) -> bool:

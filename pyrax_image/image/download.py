@@ -19,9 +19,9 @@ from typing import Any, Dict, Iterator, Optional
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, HashSet, Progress, check_chunk_size, verify_digests
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, HashSet, Progress, verify_digests
 from pyrax_image.image.streams import DEFAULT_MAX_RESUMES, Opener, RangedReader, ReadAhead
-from pyrax_image.utils import quote_segment
+from pyrax_image.utils import check_int, check_progress, quote_segment
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -74,8 +74,7 @@ class ImageDownload:
         max_resumes: int = DEFAULT_MAX_RESUMES,
         threaded_hashing: bool = True,
     ):
-        if progress is not None and not callable(progress):
-            raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
+        check_progress(progress)
         self.info = info
         self.image_id: Optional[str] = info.get("id")
         self.size: Optional[int] = info.get("size")
@@ -167,9 +166,8 @@ def open_image_download(
     Raises ``ImageStatusError`` when the image has no data (queued, importing,
     killed...) and ``NotFound`` when it does not exist.
     """
-    check_chunk_size(chunk_size)
-    if progress is not None and not callable(progress):
-        raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
+    check_int("chunk_size", chunk_size, 1)
+    check_progress(progress)
     info = client._manager.get(img).to_dict()
     status = info.get("status")
     if status in NO_DATA_STATUSES:

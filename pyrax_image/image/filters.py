@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.utils import check_int
 
 VISIBILITIES = frozenset(("public", "private", "shared", "community", "all"))
 MEMBER_STATUSES = frozenset(("pending", "accepted", "rejected", "all"))
@@ -47,7 +48,7 @@ def image_query(
         params["status"] = _text("status", status)
     for key, value in (("size_min", size_min), ("size_max", size_max)):
         if value is not None:
-            params[key] = _non_negative(key, value)
+            params[key] = check_int(key, value)
     if sort_key is not None:
         params["sort_key"] = _text("sort_key", sort_key)
     if sort_dir is not None:
@@ -73,9 +74,3 @@ def _choice(field: str, value: Any, allowed: Iterable[str]) -> str:
     if value not in allowed:
         raise exc.InvalidArgument("%s must be one of %s, not %r" % (field, ", ".join(sorted(allowed)), value))
     return str(value)
-
-
-def _non_negative(field: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise exc.InvalidArgument("%s must be a non-negative integer, not %r" % (field, value))
-    return value

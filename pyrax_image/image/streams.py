@@ -18,7 +18,8 @@ from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, check_chunk_size
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE
+from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -45,7 +46,7 @@ class RangedReader:
         start: int = 0,
         end: Optional[int] = None,
     ):
-        check_chunk_size(chunk_size)
+        check_int("chunk_size", chunk_size, 1)
         self.open_request = open_request
         self.size = size
         self.chunk_size = chunk_size

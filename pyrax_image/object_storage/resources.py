@@ -8,8 +8,9 @@ import os
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress, check_chunk_size
+from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.image.streams import DEFAULT_MAX_RESUMES, RangedReader, ReadAhead
+from pyrax_image.utils import check_int
 
 
 def _int(value: Optional[str]) -> Optional[int]:
@@ -170,7 +171,7 @@ class ObjectReader(io.RawIOBase):
         read_ahead: int = 2,
     ):
         super().__init__()
-        check_chunk_size(chunk_size)
+        check_int("chunk_size", chunk_size, 1)
         if obj.total_bytes is None:
             raise exc.InvalidArgument("The size of %s/%s is unknown" % (obj.container, obj.name))
         self.obj = obj

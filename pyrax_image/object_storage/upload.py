@@ -24,9 +24,9 @@ from pyrax_image.image.data import (
     HashSet,
     Progress,
     _known_size,
-    check_chunk_size,
     raise_source_error,
 )
+from pyrax_image.utils import check_int, check_progress
 
 logger = logging.getLogger("pyrax_image.object_storage")
 
@@ -200,12 +200,11 @@ class ObjectUploader:
         headers: Optional[Dict[str, str]] = None,
         progress: Optional[Progress] = None,
     ):
-        check_chunk_size(chunk_size)
-        for label, value in (("threshold", threshold), ("segment_size", segment_size)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-                raise exc.InvalidArgument("%s must be a positive integer, not %r" % (label, value))
-        if progress is not None and not callable(progress):
-            raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
+        check_int("chunk_size", chunk_size, 1)
+        check_int("threshold", threshold, 1)
+        if segment_size is not None:
+            check_int("segment_size", segment_size, 1)
+        check_progress(progress)
         self.client = client
         self.container = container
         self.name = name
