@@ -36,6 +36,8 @@ __all__ = [
     "ServiceUnavailable",
     "GatewayTimeout",
     "NoUniqueMatch",
+    "InvalidResponse",
+    "UnsafeRedirect",
     "InvalidImageMember",
     "InvalidImageMemberStatus",
     "UnsharableImage",
@@ -319,6 +321,30 @@ class NoUniqueMatch(ClientException):
     """``find`` matched more than one resource."""
 
     message = "No unique match"
+
+
+class InvalidResponse(ClientException):
+    """A reply of the wrong shape or encoding (not JSON, a list for an object,
+    a link that is not a string, a date that is not a date, ...).
+
+    ``code`` is the HTTP status of the reply, ``url`` and ``request_id`` say
+    which one; the message never contains the body's secrets.
+    """
+
+    message = "The server sent a reply of the wrong shape"
+
+
+class UnsafeRedirect(ClientException):
+    """A redirect that was not followed: to another origin (scheme, host or
+    port), from https to http, a POST turned into a GET, or one whose body
+    cannot be sent again. ``code`` is the redirect's status and ``location``
+    its target (without userinfo or query secrets)."""
+
+    message = "Redirect refused"
+
+    def __init__(self, *args: Any, location: Optional[str] = None, **kwargs: Any):
+        self.location = location
+        super().__init__(*args, **kwargs)
 
 
 _CLASS_BY_STATUS: Dict[int, Type[ClientException]] = {
