@@ -57,7 +57,6 @@ class BaseClient:
         self.endpoint_type = endpoint_type
         self.service_name = service_name
         self.verify_ssl = verify_ssl
-        self.timings = timings
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         self._management_url = management_url.rstrip("/") if management_url else None
         self._catalog_url: Optional[str] = None
@@ -245,6 +244,15 @@ class BaseClient:
         return self._manager.findall(**kw)
 
     # -- timings ----------------------------------------------------------------
+    @property
+    def timings(self) -> bool:
+        """Whether requests are recorded for :meth:`get_timings` (settable at any time)."""
+        return self.transport.record_timings
+
+    @timings.setter
+    def timings(self, value: bool) -> None:
+        self.transport.record_timings = bool(value)
+
     def get_timings(self) -> List[Tuple[str, float, float]]:
         """``(request, start, end)`` of each request since the last reset."""
         return list(self.transport.timings)

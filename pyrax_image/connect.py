@@ -250,6 +250,10 @@ def _auth_and_connect(region: Optional[str] = None, connect: bool = True) -> Non
         identity.authenticate()
     except exc.AuthenticationFailed:
         clear_credentials()
+        # pyrax's samples read ``pyrax.identity.authenticated`` after a failed
+        # login: leave a fresh identity of the same type, without the credentials.
+        cls = type(identity)
+        _state.identity = cls(**_identity_options(cls))
         raise
     if connect:
         connect_to_services(region)

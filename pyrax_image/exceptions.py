@@ -240,6 +240,14 @@ class NotFound(ClientException):
     message = "Not found"
 
 
+class ImageMemberForbidden(InvalidImageMember, Forbidden):
+    """A membership change was refused (403): both pyrax's and the HTTP class."""
+
+
+class ImageMemberNotFound(InvalidImageMember, NotFound):
+    """No membership of your project on that image (404): both pyrax's and the HTTP class."""
+
+
 class MethodNotAllowed(ClientException):
     """HTTP 405."""
 

@@ -170,7 +170,7 @@ class BaseManager:
 def _page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
     params: Dict[str, Any] = {}
     if limit is not None:
-        params["limit"] = check_int("limit", limit)
+        params["limit"] = check_int("limit", limit, digits=True)
     if marker is not None:
         params["marker"] = get_id(marker)
     return params

@@ -38,8 +38,11 @@ def get_name(name_or_obj: Any) -> str:
     return str(name)
 
 
-def check_int(name: str, value: Any, minimum: int = 0) -> int:
-    """Refuse anything but an integer of at least ``minimum`` (bools too)."""
+def check_int(name: str, value: Any, minimum: int = 0, digits: bool = False) -> int:
+    """Refuse anything but an integer of at least ``minimum`` (bools too);
+    ``digits`` also takes a string of decimal digits (pyrax passed ``"10"`` on)."""
+    if digits and isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else ">= %d" % minimum
         raise exc.InvalidArgument("%s must be a %s integer, not %r" % (name, kind, value))

@@ -48,7 +48,7 @@ def image_query(
         params["status"] = _text("status", status)
     for key, value in (("size_min", size_min), ("size_max", size_max)):
         if value is not None:
-            params[key] = check_int(key, value)
+            params[key] = check_int(key, value, digits=True)
     if sort_key is not None:
         params["sort_key"] = _text("sort_key", sort_key)
     if sort_dir is not None:

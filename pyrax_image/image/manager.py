@@ -165,11 +165,14 @@ class ImageManager(BaseManager):
         except (exc.Forbidden, exc.NotFound) as error:
             # Glance answers the owner 403, or 404 (it is not in its own member list).
             if isinstance(error, exc.Forbidden) or self._owned_by(img_id, project_id):
-                raise exc.InvalidImageMember(
+                message = (
                     "Only the project the image is shared with can change its membership "
                     "status; the owner cannot (%s)" % error.message
-                ) from error
-            raise
+                )
+            else:
+                message = "No member request for that image was found (%s)" % error.message
+            cls = exc.ImageMemberForbidden if isinstance(error, exc.Forbidden) else exc.ImageMemberNotFound
+            raise cls(error.code, message, error.details, error.request_id, error.method, error.url) from error
         image = img_id if isinstance(img_id, Image) else self._make({"id": get_id(img_id)})
         return ImageMember(ImageMemberManager(self.api, image), info, loaded=True)
 

@@ -30,16 +30,18 @@ class ImageTasksManager(BaseManager):
         img_name: Optional[str] = None,
         **kwargs: Any,
     ) -> ImageTask:
-        """Create an ``export`` or ``import`` task after checking the container.
+        """Create a task; for ``export`` and ``import`` after checking the container.
 
         ``cont`` is a container name or object; it must exist in the object
-        storage of the client's own identity and region.
+        storage of the client's own identity and region. Any other task type
+        (e.g. ``api_image_import``) is sent as ``{"type": name, "input": input}``.
         """
-        if name not in ("export", "import"):
-            raise exc.InvalidArgument("The task type must be 'export' or 'import', not %r" % (name,))
-        if cont is None:
+        if not isinstance(name, str) or not name:
+            raise exc.InvalidArgument("The task type must be a non-empty string, not %r" % (name,))
+        if cont is None and name in ("export", "import"):
             raise exc.InvalidArgument("A container is required for an %s task" % name)
-        self.api._check_container(cont)
+        if cont is not None:
+            self.api._check_container(cont)
         return super().create(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
 
     def _create_body(
@@ -51,6 +53,8 @@ class ImageTasksManager(BaseManager):
         img_name: Optional[str] = None,
         **kwargs: Any,
     ) -> Dict[str, Any]:
+        if name not in ("export", "import"):
+            return {"type": name, "input": kwargs.pop("input", None) or {}}
         container = get_name(cont)
         if name == "export":
             return {

@@ -121,7 +121,7 @@ def test_manager_without_resource_class_returns_dicts(client, rsps):
     assert BaseManager(client, response_key="thing", uri_base="things").list() == [{"id": "a"}]
 
 
-@pytest.mark.parametrize("limit", [-1, 1.5, "10", True])
+@pytest.mark.parametrize("limit", [-1, 1.5, "-1", "1e3", " 10", "\uff11", True])
 def test_bad_limit_sends_nothing(things, rsps, limit):
     with pytest.raises(exc.InvalidArgument):
         things.list(limit=limit)

@@ -131,14 +131,18 @@ def test_update_image_member_403_is_invalid_image_member(client, rsps):
     rsps.put(MEMBERS + "/" + PROJECT, status=403, json={"message": "owner", "code": "403"})
     with pytest.raises(exc.InvalidImageMember) as info:
         client.update_image_member(IMAGE_ID, "accepted")
+    assert isinstance(info.value, exc.Forbidden)
     assert isinstance(info.value.__cause__, exc.Forbidden)
 
 
-def test_update_image_member_404_passes_through(client, rsps):
+def test_update_image_member_404_is_both_not_found_and_invalid_image_member(client, rsps):
     rsps.put(MEMBERS + "/" + PROJECT, status=404, json={"message": "nope", "code": "404"})
     rsps.get(ITEM, json=image_info(owner="someone-else"))
-    with pytest.raises(exc.NotFound):
+    with pytest.raises(exc.NotFound) as info:
         client.update_image_member(IMAGE_ID, "accepted")
+    assert isinstance(info.value, exc.InvalidImageMember)
+    assert "No member request for that image was found" in str(info.value)
+    assert info.value.code == 404
 
 
 def test_update_image_member_404_to_the_owner_is_invalid_image_member(client, rsps):

@@ -129,7 +129,13 @@ def test_failed_login_clears_the_credentials(mocked: responses.RequestsMock) -> 
     pyrax.set_setting("auth_endpoint", V3)
     with pytest.raises(exc.AuthenticationFailed, match="requires authentication"):
         pyrax.set_credentials("alice", password="wrong")
-    assert pyrax.images is None and not isinstance(pyrax.identity, pyrax.KeystoneIdentity)
+    assert pyrax.images is None
+    # pyrax's samples/auth_direct.py prints pyrax.identity.authenticated next.
+    assert isinstance(pyrax.identity, pyrax.KeystoneIdentity)
+    assert pyrax.identity.authenticated is False
+    assert not pyrax.identity.username and not pyrax.identity.password
+    with pytest.raises(exc.NotAuthenticated):
+        pyrax.connect_to_images()
 
 
 def test_nothing_works_before_configuration() -> None:
