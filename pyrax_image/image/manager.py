@@ -172,7 +172,9 @@ class ImageManager(BaseManager):
             else:
                 message = "No member request for that image was found (%s)" % error.message
             cls = exc.ImageMemberForbidden if isinstance(error, exc.Forbidden) else exc.ImageMemberNotFound
-            raise cls(error.code, message, error.details, error.request_id, error.method, error.url) from error
+            raise cls(
+                error.code, message, error.details, error.request_id, error.method, error.url
+            ) from error
         image = img_id if isinstance(img_id, Image) else self._make({"id": get_id(img_id)})
         return ImageMember(ImageMemberManager(self.api, image), info, loaded=True)
 
