@@ -69,6 +69,7 @@ def _identity_options(cls: type) -> dict:
     options = {
         "auth_endpoint": settings.get("auth_endpoint"),
         "verify_ssl": settings.get("verify_ssl"),
+        "cert": settings.get("cert"),
         "timeout": settings.get("timeout"),
         "user_agent": settings.get("user_agent"),
         "http_log_debug": get_http_debug(),
@@ -81,6 +82,8 @@ def _identity_options(cls: type) -> dict:
 def _client_options() -> dict:
     """The settings that are not about where or who (for OS_* and clouds.yaml identities)."""
     options = {"user_agent": settings.get("user_agent"), "http_log_debug": get_http_debug()}
+    if settings.get("cert") is not None:
+        options["cert"] = settings.get("cert")
     if settings.get("timeout") is not None:
         options["timeout"] = settings.get("timeout")
     return options
@@ -137,6 +140,8 @@ def _on_setting_changed(key: str, value: Any) -> None:
         identity.region = value
     elif key == "verify_ssl":
         identity.verify_ssl = value
+    elif key == "cert":
+        identity.cert = value
     elif key == "auth_endpoint":
         identity.auth_endpoint = value
 
@@ -286,7 +291,8 @@ def connect_to_images(region: Optional[str] = None, public: bool = True) -> Any:
         identity,
         region_name=None if endpoint.region == "ALL" else endpoint.region,
         endpoint_type="public" if public else "internal",
-        verify_ssl=settings.get("verify_ssl"),
+        verify_ssl=identity.verify_ssl,
+        cert=identity.cert,
         http_log_debug=get_http_debug(),
         timeout=settings.get("timeout"),
         user_agent=settings.get("user_agent"),

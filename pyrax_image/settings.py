@@ -37,6 +37,7 @@ ENV_VARS: Dict[str, Optional[str]] = {
     "user_agent": None,
     "debug": "CLOUD_DEBUG",
     "verify_ssl": "CLOUD_VERIFY_SSL",
+    "cert": "CLOUD_CERT",
     "use_servicenet": "USE_SERVICENET",
     "timeout": "CLOUD_TIMEOUT",
     "auth_version": "CLOUD_AUTH_VERSION",
@@ -67,6 +68,12 @@ def _convert(key: str, value: Any) -> Any:
         if lowered in ("1", "true", "yes", "on", "0", "false", "no", "off"):
             return _to_bool(value)
         return value  # a CA bundle path
+    if key == "cert" and isinstance(value, str):
+        # "client.pem" (certificate and key) or "client.crt, client.key"
+        parts = [part.strip() for part in value.split(",")]
+        if len(parts) == 2 and all(parts):
+            return (parts[0], parts[1])
+        return value.strip() or None
     if key == "timeout" and isinstance(value, str):
         try:
             return float(value)

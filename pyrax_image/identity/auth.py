@@ -4,7 +4,9 @@ Holds the credentials exactly as given (re-authentication always uses them,
 never names learned from a response), the token and its ``expires`` (a
 timezone-aware UTC datetime), and the parsed service catalog. Tokens are
 renewed before a request when they expire within ``renewal_margin`` seconds,
-and after a 401 once, single-flight when threads share the identity.
+and after a 401 once; logins are single-flight when threads share the
+identity. Every credential and token is remembered in :attr:`secrets` and
+scrubbed from the identity's reprs, errors and transport logs.
 """
 
 from __future__ import annotations
@@ -13,39 +15,33 @@ import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from dateutil import parser as date_parser
-
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
-from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.identity.catalog import AttrDict, Endpoint, ServiceCatalog, normalize_service_type
+from pyrax_image.identity.checks import check_cert, check_number, check_text, check_verify, without_userinfo
+from pyrax_image.identity.credentials import CredentialIdentity
+from pyrax_image.replies import parse_timestamp
 
 DEFAULT_RENEWAL_MARGIN = 60.0
-SECRET_FIELDS = ("password", "api_key", "token", "application_credential_secret")
 
 
 class _NotAuthenticatedAttribute(exc.NotAuthenticated, AttributeError):
     """Raised by ``identity.<service or region>`` before authentication."""
 
 
-def parse_expiry(value: Optional[str]) -> Optional[datetime]:
-    """An API timestamp as a timezone-aware UTC datetime (naive means UTC)."""
-    if not value:
-        return None
-    parsed = date_parser.isoparse(value) if "T" in value else date_parser.parse(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+def parse_expiry(value: Any, response: Any = None) -> Optional[datetime]:
+    """A token's expiry as a timezone-aware UTC datetime (naive means UTC);
+    InvalidResponse if it is not a date."""
+    return parse_timestamp(value, "The token's expiry", response)
 
 
-class AuthIdentity(BaseIdentity):
+class AuthIdentity(CredentialIdentity):
     """An identity that logs in to an identity service (pyrax's BaseIdentity).
 
     Constructed as pyrax's was; keyword additions follow ``verify_ssl``.
     """
 
-    default_auth_endpoint: Optional[str] = None
     _default_region: Optional[str] = None
 
     def __init__(
@@ -71,27 +67,31 @@ class AuthIdentity(BaseIdentity):
         self._creds: Dict[str, Any] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._logins = 0  # completed logins, so concurrent first uses share one
         self._catalog: Optional[ServiceCatalog] = None
         self._tenant_id: Optional[str] = None
         self._tenant_name: Optional[str] = None
         self.token = None
         self.expires: Optional[datetime] = None
         self.user: Dict[str, Any] = {}
-        self.region = region
+        self.region = check_text("region", region)
         self.interface = "public"
-        self.timeout = timeout
-        self.renewal_margin = renewal_margin
-        self.user_agent = user_agent
+        self.timeout = None if timeout is None else check_number("timeout", timeout, minimum=0.001)
+        self.renewal_margin = check_number("renewal_margin", renewal_margin)
+        self.user_agent = check_text("user_agent", user_agent)
         self.http_log_debug = http_log_debug
-        self._auth_endpoint = auth_endpoint
+        self.auth_endpoint = auth_endpoint
         self._transport = Transport(
-            verify=verify_ssl,
-            cert=cert,
-            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            verify=check_verify(verify_ssl),
+            cert=check_cert(cert),
+            timeout=self.timeout if self.timeout is not None else DEFAULT_TIMEOUT,
             user_agent=user_agent,
             retries=2,
         )
+        # Scrubs Keystone's replies from the transport's logs and errors.
+        setattr(self._transport, "secrets", self.secrets)  # noqa: B010 (until Transport(secrets=))
         self._verify_ssl = verify_ssl
+        self._cert = self._transport.session.cert
         if http_log_debug:
             http_log.enable_debug_output(True)
         self._set_creds(
@@ -105,130 +105,6 @@ class AuthIdentity(BaseIdentity):
         )
         if credential_file:
             self.set_credential_file(credential_file)
-
-    # -- credentials (kept exactly as given) -----------------------------------------
-    def _set_creds(self, **values: Any) -> None:
-        unknown = set(values) - set(self._credential_names())
-        if unknown:
-            raise exc.InvalidArgument(
-                "%s does not take %s" % (type(self).__name__, ", ".join(sorted(unknown)))
-            )
-        self._creds.update(values)
-        if "tenant_id" in values:
-            self._tenant_id = values["tenant_id"]
-        if "tenant_name" in values:
-            self._tenant_name = values["tenant_name"]
-
-    @classmethod
-    def _credential_names(cls) -> Tuple[str, ...]:
-        return ("username", "password", "api_key", "token", "tenant_id", "tenant_name")
-
-    def _cred(self, name: str) -> Any:
-        return self._creds.get(name)
-
-    username = property(lambda self: self._cred("username"), lambda self, v: self._set_creds(username=v))
-    password = property(lambda self: self._cred("password"), lambda self, v: self._set_creds(password=v))
-    api_key = property(lambda self: self._cred("api_key"), lambda self, v: self._set_creds(api_key=v))
-
-    @property
-    def tenant_id(self) -> Optional[str]:
-        """The project (tenant) id: as given, then as the server reported it."""
-        return self._tenant_id
-
-    @tenant_id.setter
-    def tenant_id(self, value: Optional[str]) -> None:
-        self._set_creds(tenant_id=value)
-
-    @property
-    def tenant_name(self) -> Optional[str]:
-        """The project (tenant) name: as given, then as the server reported it."""
-        return self._tenant_name
-
-    @tenant_name.setter
-    def tenant_name(self, value: Optional[str]) -> None:
-        self._set_creds(tenant_name=value)
-
-    @property  # type: ignore[override]
-    def verify_ssl(self) -> Union[bool, str]:
-        """TLS verification of identity traffic: True, False or a CA bundle path."""
-        return self._verify_ssl
-
-    @verify_ssl.setter
-    def verify_ssl(self, value: Union[bool, str]) -> None:
-        self._verify_ssl = value
-        self._transport.session.verify = value
-
-    @property
-    def auth_endpoint(self) -> Optional[str]:
-        """The identity service URL given, or the class default."""
-        return self._auth_endpoint or self.default_auth_endpoint
-
-    @auth_endpoint.setter
-    def auth_endpoint(self, value: Optional[str]) -> None:
-        self._auth_endpoint = value
-
-    @property
-    def auth_token(self) -> Optional[str]:
-        """pyrax's alias of ``token``."""
-        return self.token
-
-    def set_credentials(
-        self,
-        username: Optional[str],
-        password: Optional[str] = None,
-        region: Optional[str] = None,
-        tenant_id: Optional[str] = None,
-        authenticate: bool = False,
-        **credentials: Any,
-    ) -> None:
-        """Replace the credentials (pyrax); ``api_key=`` and v3 keywords also work.
-
-        User and project domains already set are kept unless given again.
-        """
-        self.unauthenticate()
-        domains = {k: v for k, v in self._creds.items() if k.endswith(("_domain_name", "_domain_id"))}
-        self._creds = {}
-        self._set_creds(
-            username=username, password=password, tenant_id=tenant_id, **{**domains, **credentials}
-        )
-        if "tenant_name" not in credentials:
-            self._tenant_name = None
-        if region:
-            self.region = region
-        if authenticate:
-            self.authenticate()
-
-    def set_credential_file(
-        self,
-        credential_file: str,
-        region: Optional[str] = None,
-        tenant_id: Optional[str] = None,
-        authenticate: bool = False,
-    ) -> None:
-        """Read credentials from a pyrax INI credential file (see docs/identity.md)."""
-        from pyrax_image.identity.config import read_credential_file
-
-        values = read_credential_file(credential_file, self._credential_section())
-        endpoint = values.pop("auth_endpoint", None)
-        if endpoint:
-            self._auth_endpoint = endpoint
-        username = values.pop("username", None)
-        password = values.pop("password", None)
-        tenant_id = tenant_id or values.pop("tenant_id", None)
-        values.pop("tenant_id", None)
-        self.set_credentials(username, password, region, tenant_id, False, **values)
-        if authenticate:
-            self.authenticate()
-
-    def _credential_section(self) -> str:
-        return "keystone"
-
-    def auth_with_token(
-        self, token: str, tenant_id: Optional[str] = None, tenant_name: Optional[str] = None
-    ) -> None:
-        """Authenticate with an existing token to get a scoped token and catalog."""
-        self.set_credentials(None, token=token, tenant_id=tenant_id, tenant_name=tenant_name)
-        self.authenticate()
 
     # -- token lifecycle ------------------------------------------------------------------
     def authenticate(
@@ -252,14 +128,52 @@ class AuthIdentity(BaseIdentity):
         updates = {name: value for name, value in given if value is not None}
         if updates:
             self._set_creds(**updates)
+        # A thread that saw no token and calls authenticate() (as clients do on
+        # first use) joins a login another thread completed in between.
+        seen = getattr(self._local, "unauthenticated_at", None)
+        self._local.unauthenticated_at = None
+        logins_before = self._logins if seen is None else min(seen, self._logins)
         with self._lock:
+            if not updates and self._logins != logins_before and self.token is not None:
+                return  # another thread logged in with these credentials meanwhile
             self._authenticate_locked()
 
+    @property
+    def authenticated(self) -> bool:
+        """True while the identity holds a token."""
+        if self.token is None:
+            self._local.unauthenticated_at = self._logins
+            return False
+        return True
+
+    def _ensure_authenticated(self) -> None:
+        """Log in unless a token and catalog are held (single-flight)."""
+        if self.token is not None and self._catalog is not None:
+            return
+        with self._lock:
+            if self.token is None or self._catalog is None:
+                self._authenticate_locked()
+
     def _authenticate_locked(self) -> None:
-        token, expires, catalog = self._login()
+        try:
+            token, expires, catalog = self._login()
+        except exc.PyraxImageException as error:
+            raise self._scrubbed(error) from None
         self.token = token
         self.expires = expires
         self._catalog = catalog
+        self._logins += 1
+
+    def _scrubbed(self, error: exc.PyraxImageException) -> exc.PyraxImageException:
+        """``error`` with every secret of this identity masked in its text."""
+        if isinstance(error, exc.ClientException):
+            error.message = self.secrets.scrub(str(error.message))
+            if error.url:
+                error.url = without_userinfo(self.secrets.scrub(error.url))
+            if isinstance(error.details, str):
+                error.details = self.secrets.scrub(error.details)
+        error.args = tuple(self.secrets.scrub(a) if isinstance(a, str) else a for a in error.args)
+        return error
 
     def _login(self) -> Tuple[str, Optional[datetime], ServiceCatalog]:
         """Send the credentials; return ``(token, expires, catalog)``."""
@@ -355,8 +269,7 @@ class AuthIdentity(BaseIdentity):
         Raises NoEndpointForService / NoEndpointForRegion (naming the regions
         the service is in).
         """
-        if self._catalog is None:
-            self.authenticate()
+        self._ensure_authenticated()
         return self.service_catalog.url_for(
             service_type,
             region or self.region,
@@ -397,23 +310,28 @@ class AuthIdentity(BaseIdentity):
         )
 
     def __repr__(self) -> str:
-        return "<%s username=%s tenant_id=%s auth_endpoint=%s authenticated=%s>" % (
+        text = "<%s username=%s tenant_id=%s auth_endpoint=%s authenticated=%s>" % (
             type(self).__name__,
             self.username,
             self.tenant_id,
-            self.auth_endpoint,
+            without_userinfo(self.auth_endpoint),
             self.authenticated,
         )
+        return self.secrets.scrub(text)
 
     # -- helpers for subclasses ---------------------------------------------------------------
     def _post(self, url: str, body: Dict[str, Any]) -> Any:
-        """POST credentials; 4xx -> AuthenticationFailed with the server's message."""
+        """POST credentials; 4xx -> AuthenticationFailed with the server's message
+        (secrets scrubbed)."""
         try:
             return self._transport.request("POST", url, json=body, retry=False)
         except exc.ClientException as error:
             if error.code is not None and 400 <= error.code < 500:
                 failure = exc.AuthenticationFailed(
-                    "Authentication failed at %s (HTTP %s): %s" % (url, error.code, error.message)
+                    self.secrets.scrub(
+                        "Authentication failed at %s (HTTP %s): %s"
+                        % (without_userinfo(url), error.code, error.message)
+                    )
                 )
                 failure.http_status = error.code  # type: ignore[attr-defined]
                 failure.request_id = error.request_id  # type: ignore[attr-defined]

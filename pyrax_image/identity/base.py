@@ -4,6 +4,10 @@ A client asks its identity for three things only: the headers that
 authenticate a request (:meth:`BaseIdentity.auth_headers`), the endpoint of a
 service (:meth:`BaseIdentity.get_endpoint`) and, after a 401, a fresh token
 (:meth:`BaseIdentity.reauthenticate`). Every identity implements them.
+
+Every identity also knows its secrets (:attr:`BaseIdentity.secrets`): each
+token it ever held and, for identities that log in, the credentials. They
+are scrubbed from its reprs, its errors and its transport's logs.
 """
 
 from __future__ import annotations
@@ -11,17 +15,35 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.secrets import SecretValues
 
 
 class BaseIdentity:
     """What every identity offers; subclasses authenticate for real."""
 
-    token: Optional[str] = None
     tenant_id: Optional[str] = None
     tenant_name: Optional[str] = None
     region: Optional[str] = None
     timeout: Optional[float] = None
     verify_ssl: object = True
+
+    @property
+    def secrets(self) -> SecretValues:
+        """The secret values this identity knows (tokens, credentials), for scrubbing."""
+        found = self.__dict__.get("_secrets")
+        if found is None:
+            found = self.__dict__.setdefault("_secrets", SecretValues())
+        return found
+
+    @property
+    def token(self) -> Optional[str]:
+        """The current token (every token ever set is remembered as a secret)."""
+        return self.__dict__.get("_token")
+
+    @token.setter
+    def token(self, value: Optional[str]) -> None:
+        self.secrets.add(value)
+        self.__dict__["_token"] = value
 
     @property
     def authenticated(self) -> bool:
@@ -59,9 +81,19 @@ class BaseIdentity:
             "%s has no service catalog: pass management_url to the client" % type(self).__name__
         )
 
+    def __getstate__(self) -> Dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_secrets", None)  # holds a lock; rebuilt from the token below
+        return state
+
+    def __setstate__(self, state: Dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.secrets.add(self.token)
+
     def __repr__(self) -> str:
-        return "<%s tenant_id=%s authenticated=%s>" % (
+        text = "<%s tenant_id=%s authenticated=%s>" % (
             type(self).__name__,
             self.tenant_id,
             self.authenticated,
         )
+        return self.secrets.scrub(text)

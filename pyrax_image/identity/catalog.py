@@ -13,6 +13,7 @@ import importlib
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.replies import expect_objects, invalid, optional_text
 
 ALL_REGIONS = "ALL"
 
@@ -185,6 +186,7 @@ class Endpoint:
             endpoint_type="public" if public else "internal",
             service_name=self.service.name,
             verify_ssl=getattr(identity, "verify_ssl", True),
+            cert=getattr(identity, "cert", None),
             http_log_debug=bool(getattr(identity, "http_log_debug", False)),
             timeout=getattr(identity, "timeout", None),
             user_agent=getattr(identity, "user_agent", None),
@@ -275,43 +277,51 @@ class ServiceCatalog:
             self.services.setdefault(service.type, service)
 
     @classmethod
-    def from_v3(cls, catalog: Optional[List[Dict[str, Any]]], identity: Any = None) -> ServiceCatalog:
-        """Parse ``token.catalog`` of a Keystone v3 token."""
+    def from_v3(
+        cls, catalog: Optional[List[Dict[str, Any]]], identity: Any = None, response: Any = None
+    ) -> ServiceCatalog:
+        """Parse ``token.catalog`` of a Keystone v3 token (InvalidResponse if malformed)."""
         services = []
-        for entry in catalog or []:
-            service = Service(entry.get("type") or "", entry.get("name"))
-            for raw in entry.get("endpoints") or []:
-                region = raw.get("region_id") or raw.get("region") or ALL_REGIONS
+        for entry in _entries(catalog, "The catalog", response):
+            service = _service(entry, response)
+            what = "The endpoints of the '%s' service" % service.catalog_type
+            for raw in _endpoints(entry, what, response):
+                region = _text(raw, ("region_id", "region"), what, response) or ALL_REGIONS
                 endpoint = service.endpoints.get(region)
                 if endpoint is None:
                     endpoint = Endpoint(identity, service, region)
                     service.endpoints[region] = endpoint
-                interface = (raw.get("interface") or "").lower()
+                interface = (_text(raw, ("interface",), what, response) or "").lower()
+                url = _text(raw, ("url",), what, response)
                 attribute = {"public": "public_url", "internal": "internal_url", "admin": "admin_url"}
                 if interface in attribute and not getattr(endpoint, attribute[interface]):
-                    setattr(endpoint, attribute[interface], raw.get("url"))
+                    setattr(endpoint, attribute[interface], url)
             services.append(service)
         return cls(services)
 
     @classmethod
-    def from_v2(cls, catalog: Optional[List[Dict[str, Any]]], identity: Any = None) -> ServiceCatalog:
-        """Parse ``access.serviceCatalog`` of a v2.0 (Rackspace) access."""
+    def from_v2(
+        cls, catalog: Optional[List[Dict[str, Any]]], identity: Any = None, response: Any = None
+    ) -> ServiceCatalog:
+        """Parse ``access.serviceCatalog`` of a v2.0 (Rackspace) access (InvalidResponse if malformed)."""
         known = {"region", "publicURL", "internalURL", "privateURL", "adminURL", "tenantId"}
         services = []
-        for entry in catalog or []:
-            service = Service(entry.get("type") or "", entry.get("name"))
-            for raw in entry.get("endpoints") or []:
-                region = raw.get("region") or ALL_REGIONS
+        for entry in _entries(catalog, "The service catalog", response):
+            service = _service(entry, response)
+            what = "The endpoints of the '%s' service" % service.catalog_type
+            for raw in _endpoints(entry, what, response):
+                region = _text(raw, ("region",), what, response) or ALL_REGIONS
+                urls = {key: _text(raw, (key,), what, response) for key in known}
                 if region in service.endpoints:
                     continue
                 service.endpoints[region] = Endpoint(
                     identity,
                     service,
                     region,
-                    public_url=raw.get("publicURL"),
-                    internal_url=raw.get("internalURL") or raw.get("privateURL"),
-                    admin_url=raw.get("adminURL"),
-                    tenant_id=raw.get("tenantId"),
+                    public_url=urls["publicURL"],
+                    internal_url=urls["internalURL"] or urls["privateURL"],
+                    admin_url=urls["adminURL"],
+                    tenant_id=urls["tenantId"],
                     extra={k: v for k, v in raw.items() if k not in known},
                 )
             services.append(service)
@@ -392,3 +402,29 @@ class ServiceCatalog:
     ) -> str:
         """The public or internal URL of a service (see :meth:`endpoint_for`)."""
         return self.endpoint_for(service_type, region, service_name, preferred_region).url(public)
+
+
+def _entries(catalog: Any, what: str, response: Any) -> List[Dict[str, Any]]:
+    return [] if catalog is None else expect_objects(catalog, what, response)
+
+
+def _service(entry: Dict[str, Any], response: Any) -> Service:
+    kind = optional_text(entry, "type", "A catalog entry", response)
+    if not kind:
+        raise invalid(response, "A catalog entry has no service type")
+    return Service(kind, optional_text(entry, "name", "A catalog entry", response))
+
+
+def _endpoints(entry: Dict[str, Any], what: str, response: Any) -> List[Dict[str, Any]]:
+    if "endpoints" not in entry:
+        raise invalid(response, "%s are missing" % what)
+    return expect_objects(entry["endpoints"], what, response)
+
+
+def _text(raw: Dict[str, Any], keys: Iterable[str], what: str, response: Any) -> Optional[str]:
+    """The first of ``keys`` present in an endpoint (each must be a string)."""
+    for key in keys:
+        value = optional_text(raw, key, what, response)
+        if value:
+            return value
+    return None

@@ -155,6 +155,8 @@ def options_from_env(environ: Optional[Mapping[str, str]] = None) -> Dict[str, A
             options[option] = env[variable]
     if env.get("OS_CACERT"):
         options["verify_ssl"] = env["OS_CACERT"]
+    if env.get("OS_CERT"):
+        options["cert"] = (env["OS_CERT"], env["OS_KEY"]) if env.get("OS_KEY") else env["OS_CERT"]
     if _truthy(env.get("OS_INSECURE", "")):
         options["verify_ssl"] = False
     if "auth_endpoint" not in options:
@@ -260,6 +262,8 @@ def options_from_clouds_yaml(cloud: Optional[str] = None, path: Optional[str] = 
         options["interface"] = entry["interface"]
     if entry.get("cacert"):
         options["verify_ssl"] = entry["cacert"]
+    if entry.get("cert"):
+        options["cert"] = (str(entry["cert"]), str(entry["key"])) if entry.get("key") else str(entry["cert"])
     if entry.get("verify") is False or entry.get("insecure") is True:
         options["verify_ssl"] = False
     if "auth_endpoint" not in options:

@@ -16,6 +16,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.identity.auth import AuthIdentity, parse_expiry
 from pyrax_image.identity.catalog import ServiceCatalog
 from pyrax_image.identity.config import KEYSTONE_V3_CREDENTIALS, options_from_clouds_yaml, options_from_env
+from pyrax_image.replies import expect_object, invalid, json_document, kind_of, optional_text
 
 _VERSIONED = re.compile(r"/v(\d+)(?:\.(\d+))?$")
 _TOKEN_PATH = re.compile(r"(/auth)?/tokens/?$")
@@ -131,7 +132,7 @@ class KeystoneIdentity(AuthIdentity):
 
     @auth_endpoint.setter
     def auth_endpoint(self, value: Optional[str]) -> None:
-        self._auth_endpoint = value
+        self._set_auth_endpoint(value)
         self._auth_base = None
         self.identity_version = None
 
@@ -172,13 +173,24 @@ class KeystoneIdentity(AuthIdentity):
             document = response.json()
         except ValueError:
             document = {}
-        versions: Any = document.get("versions", document.get("version", []))
+        what = "The version discovery document"
+        versions: Any = (
+            document.get("versions", document.get("version", [])) if isinstance(document, dict) else []
+        )
         if isinstance(versions, dict):
             versions = versions.get("values", [versions])
+        if not isinstance(versions, list):
+            raise invalid(response, "%s lists versions as %s" % (what, kind_of(versions)))
         found: Dict[str, str] = {}
-        for entry in versions or []:
-            version = str(entry.get("id", "")).lower()
-            links = [link.get("href") for link in entry.get("links", []) if link.get("rel") == "self"]
+        for entry in versions:
+            version = (
+                optional_text(expect_object(entry, what, response), "id", what, response) or ""
+            ).lower()
+            links = [
+                optional_text(link, "href", what, response)
+                for link in entry.get("links") or []
+                if isinstance(link, dict) and link.get("rel") == "self"
+            ]
             key = "v3" if version.startswith("v3") else "v2.0" if version.startswith("v2") else None
             if key and key not in found:
                 found[key] = links[0] if links and links[0] else "%s/%s" % (root, key)
@@ -244,20 +256,25 @@ class KeystoneIdentity(AuthIdentity):
     def _login_v3(self, base: str) -> Tuple[str, Optional[datetime], ServiceCatalog]:
         response = self._post(base + "/auth/tokens", self._v3_body())
         token = response.headers.get("X-Subject-Token")
-        body = response.json().get("token", {})
+        self.secrets.add(token)
+        what = "Keystone's token"
+        document = expect_object(json_document(response, what), what, response)
+        body = expect_object(document.get("token"), what, response)
         if not token:
             raise exc.AuthenticationFailed("The identity service answered without X-Subject-Token")
-        project = body.get("project") or {}
-        self._tenant_id = project.get("id") or self._tenant_id
-        self._tenant_name = project.get("name") or self._tenant_name
-        user = body.get("user") or {}
+        project = _member_object(body, "project", what, response)
+        user = _member_object(body, "user", what, response)
+        expires = parse_expiry(body.get("expires_at"), response)
+        catalog = ServiceCatalog.from_v3(body.get("catalog"), self, response)
+        self._tenant_id = optional_text(project, "id", what, response) or self._tenant_id
+        self._tenant_name = optional_text(project, "name", what, response) or self._tenant_name
         self.user = {
             "id": user.get("id"),
             "name": user.get("name"),
             "domain": user.get("domain"),
             "roles": body.get("roles", []),
         }
-        return token, parse_expiry(body.get("expires_at")), ServiceCatalog.from_v3(body.get("catalog"), self)
+        return token, expires, catalog
 
     def _v2_body(self) -> Dict[str, Any]:
         secret = self._cred("password") or self._cred("api_key")
@@ -282,20 +299,32 @@ class KeystoneIdentity(AuthIdentity):
 
     def _login_v2(self, base: str) -> Tuple[str, Optional[datetime], ServiceCatalog]:
         response = self._post(base + "/tokens", self._v2_body())
-        return self._parse_v2(response.json())
+        return self._parse_v2(response)
 
-    def _parse_v2(self, document: Dict[str, Any]) -> Tuple[str, Optional[datetime], ServiceCatalog]:
-        access = document.get("access") or {}
-        token = access.get("token") or {}
-        if not token.get("id"):
+    def _parse_v2(self, response: Any) -> Tuple[str, Optional[datetime], ServiceCatalog]:
+        what = "The identity service's access"
+        document = expect_object(json_document(response, what), what, response)
+        access = _member_object(document, "access", what, response)
+        token = _member_object(access, "token", what, response)
+        token_id = optional_text(token, "id", what, response)
+        self.secrets.add(token_id)
+        if not token_id:
             raise exc.AuthenticationFailed("The identity service answered without a token")
-        tenant = token.get("tenant") or {}
-        self._tenant_id = tenant.get("id") or self._tenant_id
-        self._tenant_name = tenant.get("name") or self._tenant_name
-        user = access.get("user") or {}
+        tenant = _member_object(token, "tenant", what, response)
+        user = _member_object(access, "user", what, response)
+        default_region = optional_text(user, "RAX-AUTH:defaultRegion", what, response)
+        expires = parse_expiry(token.get("expires"), response)
+        catalog = ServiceCatalog.from_v2(access.get("serviceCatalog"), self, response)
+        self._tenant_id = optional_text(tenant, "id", what, response) or self._tenant_id
+        self._tenant_name = optional_text(tenant, "name", what, response) or self._tenant_name
         self.user = {"id": user.get("id"), "name": user.get("name"), "roles": user.get("roles", [])}
-        if user.get("RAX-AUTH:defaultRegion"):
-            self.user["default_region"] = user["RAX-AUTH:defaultRegion"]
-            self._default_region = user["RAX-AUTH:defaultRegion"]
-        catalog = ServiceCatalog.from_v2(access.get("serviceCatalog"), self)
-        return token["id"], parse_expiry(token.get("expires")), catalog
+        if default_region:
+            self.user["default_region"] = default_region
+            self._default_region = default_region
+        return token_id, expires, catalog
+
+
+def _member_object(body: Dict[str, Any], key: str, what: str, response: Any) -> Dict[str, Any]:
+    """``body[key]``: an object, or {} when absent or null."""
+    value = body.get(key)
+    return {} if value is None else expect_object(value, "%s ('%s')" % (what, key), response)

@@ -76,5 +76,5 @@ class RaxIdentity(KeystoneIdentity):
                 raise
             if style != "token":
                 self._creds_style = style
-            return self._parse_v2(response.json())
+            return self._parse_v2(response)
         raise exc.AuthenticationFailed("No credentials to log in to Rackspace with")  # pragma: no cover
