@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
 from pyrax_image.image.members import ImageMemberManager
-from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch, check_changes
+from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
 from pyrax_image.utils import get_id, quote_segment
@@ -18,6 +18,9 @@ MEMBER_STATUSES = ("pending", "accepted", "rejected")
 SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")
 # Values Glance would read as an operator ("in:a,b", "gte:..."): matched client-side.
 _OPERATOR = re.compile(r"^(in|nin|eq|neq|gt|gte|lt|lte):")
+# The page iter_all asks for: Glance's default api_limit_max. A server capping
+# lower serves fewer per page (silently), and its ``next`` links still page on.
+ALL_PAGE_SIZE = 1000
 
 
 class ImageManager(BaseManager):
@@ -58,8 +61,11 @@ class ImageManager(BaseManager):
         return self._list(self._collection_uri(), params=params, return_raw=return_raw)
 
     def iter_all(self, page_size: Optional[int] = None, **filter_args: Any) -> Iterator[Image]:
-        """Every image matching the filters, lazily, page after page."""
+        """Every image matching the filters, lazily, page after page: pages of
+        ``page_size`` (or ``limit``) if given, else the largest Glance serves."""
         params = filters.image_query(**filter_args)
+        if page_size is None and "limit" not in params:
+            page_size = ALL_PAGE_SIZE
         params.update(_page_params(page_size, None))
         for page in self._iter_pages(self._collection_uri(), params):
             for item in page:
@@ -126,29 +132,32 @@ class ImageManager(BaseManager):
         return body
 
     def update(self, img: Any, value_dict: Dict[str, Any]) -> Image:
-        """Apply ``value_dict`` and return the updated image.
+        """Apply ``value_dict`` in one PATCH and return the updated image.
 
-        The current image is fetched to choose ``add`` or ``replace`` for each
-        key; a value of None removes the property. An ``Image`` passed in is
-        refreshed in place.
+        A value of None removes the property. If Glance refuses the patch
+        (409: a property to remove is absent, or an old Glance refusing
+        ``add`` on an existing one; nothing is applied), the image is read and
+        the patch rebuilt from its state, so removing an absent property stays
+        a no-op. An ``Image`` passed in is refreshed in place.
         """
-        check_changes(value_dict)
-        current = self.get(img)
-        operations = build_patch(current.to_dict(), value_dict)
-        if not operations:
-            updated = current
-        else:
-            _, info = self.api.method_patch(
-                self._item_uri(img),
-                body=operations,
-                headers={"Content-Type": PATCH_CONTENT_TYPE},
-            )
-            updated = self._make(info, loaded=True)
-        if isinstance(img, Image) and img is not updated:
-            img._replace_details(updated.to_dict())
+        operations = build_patch(None, value_dict)
+        try:
+            info = self._patch(img, operations) if operations else self.get(img).to_dict()
+        except exc.Conflict:
+            current = self.get(img).to_dict()
+            operations = build_patch(current, value_dict)
+            info = self._patch(img, operations) if operations else current
+        if isinstance(img, Image):
+            img._replace_details(info)
             img.loaded = True
             return img
-        return updated
+        return self._make(info, loaded=True)
+
+    def _patch(self, img: Any, operations: List[Dict[str, Any]]) -> Dict[str, Any]:
+        _, info = self.api.method_patch(
+            self._item_uri(img), body=operations, headers={"Content-Type": PATCH_CONTENT_TYPE}
+        )
+        return info
 
     def update_image_member(self, img_id: Any, status: str) -> ImageMember:
         """Accept, reject or reset (pending) a share of ``img_id`` with your project."""

@@ -1,13 +1,15 @@
-"""Build the JSON-patch document of an image update, valid on every Glance.
+"""Build the JSON-patch document of an image update.
 
-Old Glance (Rackspace) answers 409 to ``add`` on an existing property and to
-``replace`` on a missing one, so each operation is chosen from the image's
-current state. Read-only attributes are refused before any request.
+With the v2.1 patch media type ``add`` sets a property whether or not it
+exists, so an update needs no read first. Glance answers 409 to ``remove`` of
+a missing property (and old Glance to ``add`` on an existing one), refusing
+the whole patch; the manager then rebuilds it from the image's current state.
+Read-only attributes are refused before any request.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Optional
 
 from pyrax_image import exceptions as exc
 
@@ -54,19 +56,21 @@ def check_changes(changes: Mapping[str, Any]) -> None:
             raise exc.MissingName("An image name cannot be empty")
 
 
-def build_patch(current: Mapping[str, Any], changes: Mapping[str, Any]) -> List[Dict[str, Any]]:
-    """The operations that turn ``current`` into ``current`` updated by ``changes``.
+def build_patch(current: Optional[Mapping[str, Any]], changes: Mapping[str, Any]) -> List[Dict[str, Any]]:
+    """The operations that apply ``changes`` (a value of None removes the property).
 
-    A value of None removes the property (and is skipped if it is absent).
+    Without ``current`` every value is an ``add`` and every None a ``remove``.
+    From ``current``, each value is an ``add`` or a ``replace`` as the property
+    is missing or present, and removing an absent property is skipped.
     """
     check_changes(changes)
     operations: List[Dict[str, Any]] = []
     for key, value in changes.items():
         path = "/" + escape_pointer(key)
+        present = current is not None and key in current
         if value is None:
-            if key in current:
+            if current is None or present:
                 operations.append({"op": "remove", "path": path})
             continue
-        op = "replace" if key in current else "add"
-        operations.append({"op": op, "path": path, "value": value})
+        operations.append({"op": "replace" if present else "add", "path": path, "value": value})
     return operations

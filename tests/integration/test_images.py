@@ -98,6 +98,39 @@ def test_update_adds_replaces_and_removes_and_refreshes_the_image(scratch, uniqu
     assert "it_keep" not in scratch.client.get(image.id).to_dict()
 
 
+def test_update_is_one_patch_given_an_image_or_an_id(scratch, unique):
+    # The v2.1 patch media type: add on an existing property replaces it.
+    image = scratch.create(unique, metadata={"it_keep": "1", "it_drop": "x"})
+    with Recorder(scratch.client) as recorder:
+        assert scratch.client.update(image, {"it_keep": "2", "min_ram": 64, "it_new": "n"}) is image
+        by_id = scratch.client.update(image.id, {"it_keep": "3", "name": unique + "-r", "it_drop": None})
+    assert [(method, status) for method, _, status in recorder.calls] == [("PATCH", 200), ("PATCH", 200)]
+    assert (image.it_keep, image.min_ram, image.it_new) == ("2", 64, "n")
+    assert isinstance(by_id, Image) and by_id is not image and by_id.loaded
+    fresh = scratch.client.get(image.id).to_dict()
+    for seen in (by_id.to_dict(), fresh):
+        assert (seen["it_keep"], seen["name"], seen["min_ram"], seen["it_new"]) == ("3", unique + "-r", 64, "n")
+        assert "it_drop" not in seen
+
+
+def test_update_by_id_removing_an_absent_property_changes_the_rest(scratch, unique):
+    # Glance refuses the whole patch (409) for a missing property: nothing is
+    # applied, so the image is read and the patch resent without that removal.
+    image = scratch.create(unique, metadata={"it_keep": "1"})
+    with Recorder(scratch.client) as recorder:
+        updated = scratch.client.update(image.id, {"it_keep": "2", "it_absent": None})
+    assert [(method, status) for method, _, status in recorder.calls] == [
+        ("PATCH", 409),
+        ("GET", 200),
+        ("PATCH", 200),
+    ]
+    assert updated.it_keep == "2" and "it_absent" not in updated.to_dict()
+    assert scratch.client.get(image.id).it_keep == "2"
+    with Recorder(scratch.client) as recorder:
+        assert scratch.client.update(image.id, {"it_absent": None}).it_keep == "2"
+    assert [(method, status) for method, _, status in recorder.calls] == [("PATCH", 409), ("GET", 200)]
+
+
 def test_update_escapes_property_names_as_json_pointers(scratch, unique):
     keys = ["it/a~b", "it~1c", "it~0d/"]
     image = scratch.create(unique)

@@ -197,6 +197,8 @@ def test_list_all_through_a_special_name_filter(crowd):
         listed = client.list_all(name=name)
     assert sorted(ids(listed)) == sorted(ids(crowd["wanted"]))
     assert_pages_only_hold(recorder, name, [20])
+    # No page size given: the largest page Glance serves (its api_limit_max).
+    assert parse_qs(urlsplit(recorder.calls[0][1]).query)["limit"] == ["1000"]
     with Recorder(client) as recorder:
         paged = client.list_all(name=name, page_size=7, sort_key="name", sort_dir="asc")
     assert sorted(ids(paged)) == sorted(ids(crowd["wanted"]))
@@ -217,6 +219,12 @@ def test_versioned_endpoint_pages_like_the_unversioned_one(crowd, glance_url):
     everything = ids(box.client.list_all(owner=box.project, page_size=4))
     assert ids(versioned.list_all(owner=box.project, page_size=4)) == everything
     assert len(everything) == 25
+    # One request for all 25 (Glance's default page is 25; more would need two),
+    # and a page size above the server's cap is capped silently, never refused.
+    with Recorder(box.client) as recorder:
+        assert ids(box.client.list_all(owner=box.project)) == everything
+        assert sorted(ids(box.client.list_all(owner=box.project, page_size=10**6))) == sorted(everything)
+    assert [len(page["images"]) for page in recorder.pages] == [25, 25]
     image = versioned.get(crowd["wanted"][0].id)
     assert versioned.update(image, {"it_v": "2"}).it_v == "2"
 
@@ -241,7 +249,7 @@ def test_find_an_image_beyond_the_first_page(many):
     with Recorder(client) as recorder:
         found = client.find(name=name, it_idx=target.it_idx)  # it_idx is checked client-side
     assert found.id == target.id and found.it_idx == target.it_idx
-    assert [len(page) for page in recorder.page_names()] == [25, 2]
+    assert [len(page) for page in recorder.page_names()] == [27]  # one page: the largest Glance serves
     for _, url, _ in recorder.calls:  # the name narrowed the listing on the server
         assert parse_qs(urlsplit(url).query)["name"] == [name]
 

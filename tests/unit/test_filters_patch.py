@@ -91,6 +91,13 @@ def test_add_replace_remove_from_current_state():
     ]
 
 
+def test_without_current_state_values_add_and_none_removes():
+    assert build_patch(None, {"name": "b", "gone": None}) == [
+        {"op": "add", "path": "/name", "value": "b"},
+        {"op": "remove", "path": "/gone"},
+    ]
+
+
 def test_tags_and_visibility_are_writable():
     assert build_patch({"tags": []}, {"tags": ["a"], "visibility": "shared"}) == [
         {"op": "replace", "path": "/tags", "value": ["a"]},

@@ -98,11 +98,34 @@ def test_list_on_versioned_endpoint(vclient, rsps):
 
 # -- list_all / iter_all ---------------------------------------------------------------
 def test_list_all_follows_next_on_unversioned_endpoint(client, rsps):
-    rsps.get(IMAGES, json=page("a", next_link="/v2/images?marker=a"))
+    rsps.get(IMAGES + "?limit=1000", json=page("a", next_link="/v2/images?marker=a"))
     rsps.get(IMAGES + "?marker=a", json=page("b", next_link="/v2/images?marker=b"))
     rsps.get(IMAGES + "?marker=b", json=page())
     assert [i.id for i in client.list_all()] == ["a", "b"]
-    assert [c.request.url for c in rsps.calls] == [IMAGES, IMAGES + "?marker=a", IMAGES + "?marker=b"]
+    assert [c.request.url for c in rsps.calls] == [
+        IMAGES + "?limit=1000",
+        IMAGES + "?marker=a",
+        IMAGES + "?marker=b",
+    ]
+
+
+def test_iter_all_asks_for_the_largest_page_unless_told(client, rsps):
+    # Glance's default page is 25: 2,000 images would take 80 requests.
+    rsps.get(IMAGES + "?limit=1000", json=page("a"))
+    rsps.get(IMAGES + "?limit=3", json=page("b"))
+    rsps.get(IMAGES + "?limit=7", json=page("c"))
+    assert [i.id for i in client.list_all()] == ["a"]
+    assert [i.id for i in client.iter_all(page_size=3)] == ["b"]
+    assert [i.id for i in client.list_all(limit=7)] == ["c"]
+
+
+def test_a_server_capping_the_page_below_the_request_still_pages(client, rsps):
+    # Glance caps limit at api_limit_max silently: fewer items, and a next link.
+    rsps.get(IMAGES + "?limit=1000", json=page("a", "b", next_link="/v2/images?limit=2&marker=b"))
+    rsps.get(IMAGES + "?limit=2&marker=b", json=page("c", "d", next_link="/v2/images?limit=2&marker=d"))
+    rsps.get(IMAGES + "?limit=2&marker=d", json=page("e"))
+    assert [i.id for i in client.list_all()] == ["a", "b", "c", "d", "e"]
+    assert len(rsps.calls) == 3
 
 
 def test_list_all_follows_next_on_versioned_endpoint(vclient, rsps):
@@ -118,10 +141,10 @@ def test_next_link_with_encoded_filters_is_never_requoted(client, rsps):
     name = "my img+(1) & é"
     encoded = "my+img%2B%281%29+%26+%C3%A9"
     link = "/v2/images?name=%s&limit=2&marker=a" % encoded
-    rsps.get(IMAGES, json=page("a", next_link=link))
+    rsps.get(IMAGES + "?name=" + encoded + "&limit=1000", json=page("a", next_link=link))
     rsps.get(V2 + link[3:], json=page("b"))
     assert [i.id for i in client.list_all(name=name)] == ["a", "b"]
-    assert rsps.calls[0].request.url == IMAGES + "?name=" + encoded
+    assert rsps.calls[0].request.url == IMAGES + "?name=" + encoded + "&limit=1000"
     assert rsps.calls[1].request.url == BASE + link
 
 
@@ -131,7 +154,7 @@ def test_list_all_passes_every_filter_on_the_first_page(client, rsps):
                     status="active", size_min=0, size_max=9, sort_key="size", sort_dir="asc")
     assert call(rsps).url == (
         IMAGES + "?name=n&visibility=private&member_status=all&owner=o&tag=t1&tag=t2"
-        "&status=active&size_min=0&size_max=9&sort_key=size&sort_dir=asc"
+        "&status=active&size_min=0&size_max=9&sort_key=size&sort_dir=asc&limit=1000"
     )
 
 
@@ -167,7 +190,7 @@ def test_repeated_next_link_stops_instead_of_looping(client, rsps):
 # -- find / findall ------------------------------------------------------------------------
 def test_find_sees_an_image_on_the_second_page(client, rsps):
     # pyrax only looked at the first page of list() and raised NotFound.
-    rsps.get(IMAGES + "?name=web", json=page("a", "b", next_link="/v2/images?name=web&marker=b", name="web", min_disk=1))
+    rsps.get(IMAGES + "?name=web&limit=1000", json=page("a", "b", next_link="/v2/images?name=web&marker=b", name="web", min_disk=1))
     rsps.get(IMAGES + "?name=web&marker=b", json=page("c", name="web", min_disk=20))
     found = client.find(name="web", min_disk=20)
     assert found.id == "c"
@@ -175,25 +198,25 @@ def test_find_sees_an_image_on_the_second_page(client, rsps):
 
 
 def test_findall_collects_over_pages_with_server_filters(client, rsps):
-    rsps.get(IMAGES + "?name=web&status=active", json=page("a", next_link="/v2/images?marker=a", name="web", status="active"))
+    rsps.get(IMAGES + "?name=web&status=active&limit=1000", json=page("a", next_link="/v2/images?marker=a", name="web", status="active"))
     rsps.get(IMAGES + "?marker=a", json=page("b", name="web", status="active"))
     found = client.findall(name="web", status="active")
     assert [i.id for i in found] == ["a", "b"]
 
 
 def test_find_by_id_uses_the_id_filter(client, rsps):
-    rsps.get(IMAGES + "?id=in%3A" + IMAGE_ID, json=page(IMAGE_ID))
+    rsps.get(IMAGES + "?id=in%3A" + IMAGE_ID + "&limit=1000", json=page(IMAGE_ID))
     assert client.find(id=IMAGE_ID).id == IMAGE_ID
 
 
 def test_find_none_raises_not_found(client, rsps):
-    rsps.get(IMAGES + "?name=web", json=page())
+    rsps.get(IMAGES + "?name=web&limit=1000", json=page())
     with pytest.raises(exc.NotFound):
         client.find(name="web")
 
 
 def test_find_several_raises_no_unique_match(client, rsps):
-    rsps.get(IMAGES + "?owner=o", json=page("a", "b", owner="o"))
+    rsps.get(IMAGES + "?owner=o&limit=1000", json=page("a", "b", owner="o"))
     with pytest.raises(exc.NoUniqueMatch):
         client.find(owner="o")
 
@@ -293,41 +316,78 @@ def test_create_with_data_and_container_is_refused(client, rsps):
 
 
 # -- update ---------------------------------------------------------------------------------------------
-def test_update_gets_then_patches_add_replace_remove(client, rsps):
-    rsps.get(ITEM, json=image_info(os_distro="ubuntu", old="x"))
+CONFLICT = {"message": "Property old does not exist.", "code": "409 Conflict", "title": "Conflict"}
+
+
+def test_update_by_id_is_one_patch_of_add_and_remove(client, rsps):
+    # v2.1 patch media type: add sets a property whether or not it exists.
     rsps.patch(ITEM, json=image_info(name="renamed", os_distro="debian", min_ram=1))
     image = client.update(IMAGE_ID, {"name": "renamed", "os_distro": "debian", "min_ram": 1, "old": None})
-    assert [c.request.method for c in rsps.calls] == ["GET", "PATCH"]
+    assert [c.request.method for c in rsps.calls] == ["PATCH"]
     assert_headers(call(rsps), PATCH)
     assert sent_json(rsps) == [
-        {"op": "replace", "path": "/name", "value": "renamed"},
-        {"op": "replace", "path": "/os_distro", "value": "debian"},
+        {"op": "add", "path": "/name", "value": "renamed"},
+        {"op": "add", "path": "/os_distro", "value": "debian"},
         {"op": "add", "path": "/min_ram", "value": 1},
         {"op": "remove", "path": "/old"},
     ]
-    assert isinstance(image, Image) and image.name == "renamed"
+    assert isinstance(image, Image) and image.name == "renamed" and image.loaded
 
 
 def test_update_escapes_json_pointer(client, rsps):
-    rsps.get(ITEM, json=image_info())
     rsps.patch(ITEM, json=image_info())
     client.update(IMAGE_ID, {"a/b~c": "v"})
     assert sent_json(rsps) == [{"op": "add", "path": "/a~1b~0c", "value": "v"}]
 
 
 def test_update_refreshes_the_image_passed_in(client, rsps):
-    image = Image(client._manager, image_info(name="old", stale="x"))
-    rsps.get(ITEM, json=image_info(name="old", stale="x"))
+    image = Image(client._manager, image_info(name="old", stale="x"), loaded=True)
     rsps.patch(ITEM, json=image_info(name="new"))
     result = image.update({"name": "new", "stale": None})
-    assert result is image
+    assert result is image and len(rsps.calls) == 1
     assert image.name == "new" and "stale" not in image and not hasattr(image, "stale")
 
 
-def test_update_removing_a_missing_property_sends_nothing(client, rsps):
-    rsps.get(ITEM, json=image_info())
-    assert client.update(IMAGE_ID, {"gone": None}).id == IMAGE_ID
-    assert len(rsps.calls) == 1
+def test_update_removing_a_missing_property_reads_and_resends_without_it(client, rsps):
+    # Glance refuses the whole patch (409, nothing applied) when a property to
+    # remove is absent: the image is read and the patch rebuilt from it.
+    rsps.patch(ITEM, status=409, json=CONFLICT)
+    rsps.get(ITEM, json=image_info(os_distro="ubuntu"))
+    rsps.patch(ITEM, json=image_info(os_distro="debian"))
+    image = client.update(IMAGE_ID, {"os_distro": "debian", "old": None})
+    assert [c.request.method for c in rsps.calls] == ["PATCH", "GET", "PATCH"]
+    assert sent_json(rsps, 0) == [
+        {"op": "add", "path": "/os_distro", "value": "debian"},
+        {"op": "remove", "path": "/old"},
+    ]
+    assert sent_json(rsps) == [{"op": "replace", "path": "/os_distro", "value": "debian"}]
+    assert image.os_distro == "debian"
+
+
+def test_update_only_removing_a_missing_property_returns_the_image(client, rsps):
+    rsps.patch(ITEM, status=409, json=CONFLICT)
+    rsps.get(ITEM, json=image_info(name="same"))
+    image = Image(client._manager, {"id": IMAGE_ID})
+    assert client.update(image, {"gone": None}) is image
+    assert [c.request.method for c in rsps.calls] == ["PATCH", "GET"]
+    assert image.name == "same" and image.loaded
+
+
+def test_update_conflict_that_persists_is_raised(client, rsps):
+    # An old Glance refusing add on an existing property gets replace instead;
+    # a conflict that outlives the rebuilt patch reaches the caller.
+    rsps.patch(ITEM, status=409, json=CONFLICT)
+    rsps.get(ITEM, json=image_info(old="x"))
+    rsps.patch(ITEM, status=409, json=CONFLICT)
+    with pytest.raises(exc.Conflict):
+        client.update(IMAGE_ID, {"old": None})
+    assert sent_json(rsps) == [{"op": "remove", "path": "/old"}]
+
+
+def test_update_with_nothing_to_change_reads_the_image(client, rsps):
+    rsps.get(ITEM, json=image_info(name="same"))
+    assert client.update(IMAGE_ID, {}).name == "same"
+    assert [c.request.method for c in rsps.calls] == ["GET"]
 
 
 @pytest.mark.parametrize("attr", ["status", "size", "checksum", "os_hash_value", "created_at", "id"])
@@ -344,15 +404,13 @@ def test_update_refuses_empty_name_without_request(client, rsps):
 
 
 def test_change_image_name(client, rsps):
-    rsps.get(ITEM, json=image_info(name="a"))
     rsps.patch(ITEM, json=image_info(name="b"))
     assert client.change_image_name(IMAGE_ID, "b").name == "b"
-    assert sent_json(rsps) == [{"op": "replace", "path": "/name", "value": "b"}]
+    assert sent_json(rsps) == [{"op": "add", "path": "/name", "value": "b"}]
 
 
 def test_image_change_name(client, rsps):
     image = Image(client._manager, image_info(name="a"), loaded=True)
-    rsps.get(ITEM, json=image_info(name="a"))
     rsps.patch(ITEM, json=image_info(name="b"))
     image.change_name("b")
     assert image.name == "b"
@@ -373,7 +431,6 @@ def test_get_images_on_versioned_endpoint(vclient, rsps):
 
 
 def test_update_body_is_json_list(client, rsps):
-    rsps.get(ITEM, json=image_info())
     rsps.patch(ITEM, json=image_info(min_disk=3))
     client.update(IMAGE_ID, {"min_disk": 3})
     assert json.loads(call(rsps).body) == [{"op": "add", "path": "/min_disk", "value": 3}]
@@ -446,14 +503,14 @@ def test_update_with_non_mapping_sends_nothing(client, rsps):
 
 def test_find_with_operator_like_value_matches_client_side(client, rsps):
     # Glance would read name=in:x as "name in (x)"; the exact name is matched locally.
-    rsps.get(IMAGES + "?status=active", json=page("a", "b", status="active", name="in:x"))
+    rsps.get(IMAGES + "?status=active&limit=1000", json=page("a", "b", status="active", name="in:x"))
     assert len(client.findall(name="in:x", status="active")) == 2
 
 
 def test_encoded_next_link_on_versioned_endpoint(vclient, rsps):
     encoded = "a+%26+b%2B%28c%29+%C3%A9"
     link = "/v2/images?name=%s&marker=a" % encoded
-    rsps.get(VERSIONED + "/images?name=" + encoded, json=page("a", next_link=link))
+    rsps.get(VERSIONED + "/images?name=" + encoded + "&limit=1000", json=page("a", next_link=link))
     rsps.get("https://images.example.com" + link, json=page("b"))
     assert [i.id for i in vclient.iter_all(name="a & b+(c) é")] == ["a", "b"]
     assert rsps.calls[1].request.url == "https://images.example.com" + link
