@@ -26,8 +26,10 @@ setup(
     install_requires=["requests", "python-dateutil", "six"],
     extras_require={
         "yaml": ["PyYAML"],
-        "test": ["pytest", "responses", "PyYAML"],
+        "cli": ["tqdm"],
+        "test": ["pytest", "responses", "PyYAML", "tqdm"],
     },
+    entry_points={"console_scripts": ["pyrax-image = pyrax_image.cli:main"]},
     classifiers=[
         "License :: OSI Approved :: Apache Software License",
         "Programming Language :: Python :: 3",

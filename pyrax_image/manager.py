@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional, Type
 
 from pyrax_image import exceptions as exc
-from pyrax_image.resource import BaseResource
+from pyrax_image.resource import BaseResource, ResourceList
 from pyrax_image.utils import check_int, get_id, quote_segment
 
 
@@ -56,7 +56,7 @@ class BaseManager:
         """Every resource, lazily, following the server's ``next`` links."""
         for page in self._iter_pages(self._collection_uri(), params):
             for item in page:
-                yield self._make(item)
+                yield self._make_listed(item)
 
     def get(self, item: Any) -> Any:
         """The resource with this id (or the fresh state of this resource)."""
@@ -109,6 +109,10 @@ class BaseManager:
             return info
         return self.resource_class(self, info, loaded=loaded)
 
+    def _make_listed(self, info: Dict[str, Any]) -> Any:
+        """A resource from a list reply: loaded when its class says list entries are complete."""
+        return self._make(info, loaded=bool(getattr(self.resource_class, "listed_complete", False)))
+
     def _unwrap(self, body: Any, plural: bool = False) -> Any:
         key = self.plural_response_key if plural else self.response_key
         if key and isinstance(body, dict):
@@ -126,7 +130,8 @@ class BaseManager:
         items = self._unwrap(body, plural=True)
         if return_raw:
             return items
-        objects = [self._make(item) for item in items]
+        next_link = body.get("next") if isinstance(body, dict) else None
+        objects = ResourceList((self._make_listed(item) for item in items), next_link)
         if other_keys:
             return [objects] + [body.get(key) for key in other_keys]
         return objects

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar, Dict, Iterable, Optional, Tuple
+from datetime import datetime
+from typing import Any, ClassVar, Dict, Iterable, List, Optional, Tuple
+from urllib.parse import parse_qs, urlsplit
 
+from pyrax_image.display import parse_timestamp, short_id
 from pyrax_image.http_log import redact_text
 
 # (resource class, API member name) -> may it become an attribute?
@@ -17,12 +20,15 @@ class BaseResource:
 
     A member whose name collides with a method (say a custom property called
     ``update``) stays reachable as ``resource["update"]``. Reading a missing
-    public attribute of a resource that is not ``loaded`` fetches it once.
+    public attribute of a resource that is not ``loaded`` fetches it once;
+    resources built from a list reply are ``loaded`` when ``listed_complete``
+    (the list entries carry every member, as Glance v2's images do).
     """
 
     HUMAN_ID: ClassVar[bool] = False
     NAME_ATTR: ClassVar[str] = "name"
     get_details: ClassVar[bool] = True
+    listed_complete: ClassVar[bool] = False
     _non_display: ClassVar[Iterable[str]] = ()
 
     def __init__(self, manager: Any, info: Dict[str, Any], key: Optional[str] = None, loaded: bool = False):
@@ -133,9 +139,52 @@ class BaseResource:
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._id()))
 
+    @property
+    def created_at_dt(self) -> Optional[datetime]:
+        """``created_at`` as a timezone-aware datetime (None when absent)."""
+        return parse_timestamp(self._info.get("created_at"))
+
+    @property
+    def updated_at_dt(self) -> Optional[datetime]:
+        """``updated_at`` as a timezone-aware datetime (None when absent)."""
+        return parse_timestamp(self._info.get("updated_at"))
+
+    def _repr_parts(self) -> List[str]:
+        """The words of the short repr after the class name."""
+        parts = []
+        if self._id() is not None:
+            parts.append(short_id(self._id()))
+        name = self._info.get(self.NAME_ATTR)
+        if name is not None:
+            parts.append(repr(name))
+        if self._info.get("status"):
+            parts.append(str(self._info["status"]))
+        return parts
+
     def __repr__(self) -> str:
-        hidden = set(self._non_display)
-        keys = sorted(k for k in self._info if not str(k).startswith("_") and k not in hidden)
-        shown = ", ".join("%s=%s" % (k, self._info[k]) for k in keys)
-        # Task inputs and results may carry temp URLs: never show their signatures.
-        return redact_text("<%s %s>" % (type(self).__name__, shown))
+        # Short, from what is held (never a request); to_dict() has the body.
+        # Redacted in case a subclass shows a URL carrying a temp-URL signature.
+        return redact_text("<%s>" % " ".join([type(self).__name__] + self._repr_parts()))
+
+
+class ResourceList(List[Any]):
+    """One page of resources (a plain ``list``) that knows whether the
+    server offered another page: ``has_more`` and ``next_marker``."""
+
+    def __init__(self, items: Iterable[Any] = (), next_link: Optional[str] = None):
+        super().__init__(items)
+        self.next_link = next_link if isinstance(next_link, str) and next_link else None
+
+    @property
+    def has_more(self) -> bool:
+        """True when the reply linked a next page (Glance links one whenever
+        a page is full, so the next page may turn out empty)."""
+        return self.next_link is not None
+
+    @property
+    def next_marker(self) -> Optional[str]:
+        """The ``marker`` to pass to ``list()`` for the next page, or None."""
+        if self.next_link is None:
+            return None
+        markers = parse_qs(urlsplit(self.next_link).query).get("marker")
+        return markers[0] if markers else None

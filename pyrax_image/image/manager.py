@@ -69,7 +69,7 @@ class ImageManager(BaseManager):
         params.update(_page_params(page_size, None))
         for page in self._iter_pages(self._collection_uri(), params):
             for item in page:
-                yield self._make(item)
+                yield self._make_listed(item)
 
     def list_all(self, **filter_args: Any) -> List[Image]:
         """Every image matching the filters, all pages, as one list."""

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, List, Optional
 
+from pyrax_image.display import human_size, parse_timestamp, short_id
 from pyrax_image.resource import BaseResource
 
 
 class Image(BaseResource):
-    """A Glance image; its members and tags are managed from here too."""
+    """A Glance image; its members and tags are managed from here too.
+
+    ``repr`` is short (``<Image 3f2a1b9c… 'ubuntu-24.04' active 2.1 GiB>``);
+    ``to_dict()`` is the whole body.
+    """
 
     NAME_ATTR = "name"
+    listed_complete = True  # a Glance v2 list entry is the whole image
     _non_display = ("schema", "file", "self", "locations")
+
+    def _repr_parts(self) -> List[str]:
+        parts = super()._repr_parts()
+        size = human_size(self._info.get("size"))
+        return parts + [size] if size else parts
 
     @property
     def _member_manager(self) -> Any:
@@ -68,9 +80,18 @@ class ImageMember(BaseResource):
     """A project an image is shared with; its ``id`` is the ``member_id``."""
 
     get_details = False
+    listed_complete = True
 
     def _id(self) -> Optional[str]:
         return self._info.get("member_id")
+
+    def _repr_parts(self) -> List[str]:
+        parts = [short_id(self._id())]
+        if self._info.get("image_id"):
+            parts += ["of", "image", short_id(self._info["image_id"])]
+        if self._info.get("status"):
+            parts.append(str(self._info["status"]))
+        return parts
 
     @property
     def id(self) -> Optional[str]:
@@ -85,4 +106,14 @@ class ImageTag(BaseResource):
 
 
 class ImageTask(BaseResource):
-    """An asynchronous import or export task."""
+    """An asynchronous import or export task (a list entry lacks ``input``,
+    ``result`` and ``message``: reading one fetches the task)."""
+
+    def _repr_parts(self) -> List[str]:
+        parts = [short_id(self._id())] if self._id() is not None else []
+        return parts + [str(self._info[key]) for key in ("type", "status") if self._info.get(key)]
+
+    @property
+    def expires_at_dt(self) -> Optional[datetime]:
+        """``expires_at`` as a timezone-aware datetime (None when absent)."""
+        return parse_timestamp(self._info.get("expires_at"))

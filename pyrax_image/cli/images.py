@@ -1,0 +1,187 @@
+"""Image commands: list, show, create, upload, download, update, delete,
+deactivate, reactivate."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from pyrax_image import exceptions as exc
+from pyrax_image.cli import progress
+from pyrax_image.cli.lookup import find_image, parse_pairs
+from pyrax_image.cli.output import IMAGE_COLUMNS
+from pyrax_image.display import human_size
+
+LIST_FILTERS = ("name", "status", "visibility", "tag", "owner", "member_status", "sort_key", "sort_dir")
+
+
+def cmd_list(ctx: Any) -> int:
+    opts = ctx.options
+    filters = {key: getattr(opts, key) for key in LIST_FILTERS if getattr(opts, key)}
+    if opts.all:
+        images = list(ctx.client.iter_all(page_size=opts.limit, **filters))
+    else:
+        images = ctx.client.list(limit=opts.limit, **filters)
+        if images.has_more:
+            ctx.note("more images exist: --all lists every page")
+    ctx.out.table(images, IMAGE_COLUMNS)
+    return 0
+
+
+def cmd_show(ctx: Any) -> int:
+    ctx.out.record(find_image(ctx.client, ctx.options.image))
+    return 0
+
+
+def cmd_create(ctx: Any) -> int:
+    opts = ctx.options
+    metadata = parse_pairs(opts.property, "--property")
+    metadata.update({key: value for key, value in (("visibility", opts.visibility), ("tags", opts.tag)) if value})
+    data = readable_file(opts.file) if opts.file else None
+    with progress.transfer("upload", opts) as bar:
+        extra = {"progress": bar} if data else {}
+        image = ctx.client.create(
+            opts.name,
+            img_format=opts.disk_format,
+            data=data,
+            metadata=metadata,
+            img_container_format=opts.container_format,
+            **extra,
+        )
+    ctx.out.record(image)
+    return 0
+
+
+def cmd_upload(ctx: Any) -> int:
+    path = readable_file(ctx.options.path)
+    image = find_image(ctx.client, ctx.options.image)
+    with progress.transfer("upload", ctx.options) as bar:
+        image = ctx.client.upload(image, path, progress=bar)
+    ctx.out.record(image)
+    return 0
+
+
+def cmd_download(ctx: Any) -> int:
+    path = ctx.options.file
+    if path is None and sys.stdout.isatty():
+        raise exc.InvalidArgument("stdout is a terminal: give --file PATH or redirect the output")
+    image = find_image(ctx.client, ctx.options.image)
+    with progress.transfer("download", ctx.options) as bar:
+        done = ctx.client.download(image, path if path else sys.stdout.buffer, progress=bar)
+    if path:
+        verified = " verified with %s" % done.verified_with if done.verified_with else ""
+        ctx.out.message(
+            "Downloaded %s to %s (%s%s)" % (image.id, path, human_size(done.bytes_read), verified),
+            {"id": image.id, "file": path, "bytes": done.bytes_read, "verified_with": done.verified_with},
+        )
+    return 0
+
+
+def cmd_update(ctx: Any) -> int:
+    opts = ctx.options
+    changes = parse_pairs(opts.set, "--set")
+    changes.update({key: None for key in opts.unset or ()})
+    if opts.name:
+        changes["name"] = opts.name
+    if not changes:
+        raise exc.InvalidArgument("nothing to update: give --name, --set KEY=VALUE or --unset KEY")
+    ctx.out.record(ctx.client.update(find_image(ctx.client, opts.image), changes))
+    return 0
+
+
+def cmd_delete(ctx: Any) -> int:
+    failed = 0
+    for value in ctx.options.images:
+        try:
+            image = find_image(ctx.client, value)
+            ctx.client.delete(image)
+        except exc.ClientException as error:
+            ctx.report(error)
+            failed += 1
+            continue
+        ctx.out.message("Deleted %s (%s)" % (image.id, image.name), {"id": image.id, "deleted": True})
+    return 1 if failed else 0
+
+
+def cmd_deactivate(ctx: Any) -> int:
+    image = find_image(ctx.client, ctx.options.image)
+    ctx.client.deactivate(image)
+    ctx.out.message("Deactivated %s" % image.id, {"id": image.id, "status": "deactivated"})
+    return 0
+
+
+def cmd_reactivate(ctx: Any) -> int:
+    image = find_image(ctx.client, ctx.options.image)
+    ctx.client.reactivate(image)
+    ctx.out.message("Reactivated %s" % image.id, {"id": image.id, "status": "active"})
+    return 0
+
+
+def readable_file(path: str) -> str:
+    """``path`` if it is a readable file (checked before any request)."""
+    if not os.path.isfile(path) or not os.access(path, os.R_OK):
+        raise exc.InvalidArgument("cannot read %r: not a readable file" % path)
+    return path
+
+
+def register(commands: Any, common: Any, transfer: Any) -> None:
+    """Add the image commands to the ``commands`` subparsers."""
+    p = commands.add_parser("list", parents=[common], help="list images (one page unless --all)")
+    p.add_argument("--name")
+    p.add_argument("--status")
+    p.add_argument("--visibility", choices=("public", "private", "shared", "community", "all"))
+    p.add_argument("--tag", action="append", help="repeat for images having every tag")
+    p.add_argument("--owner", help="project id of the owner")
+    p.add_argument("--member-status", choices=("pending", "accepted", "rejected", "all"))
+    p.add_argument("--sort-key")
+    p.add_argument("--sort-dir", choices=("asc", "desc"))
+    p.add_argument("--limit", type=int, help="page size")
+    p.add_argument("--all", action="store_true", help="follow every page")
+    p.set_defaults(func=cmd_list)
+
+    p = commands.add_parser("show", parents=[common], help="show one image")
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.set_defaults(func=cmd_show)
+
+    p = commands.add_parser("create", parents=[common, transfer], help="create an image, with its data from --file")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--file", metavar="PATH", help="upload this file (verified)")
+    p.add_argument("--disk-format", help="qcow2, raw, vhd (the default), vmdk, iso, ...")
+    p.add_argument("--container-format", help="bare (the default), ovf, ...")
+    p.add_argument("--visibility", choices=("public", "private", "shared", "community"))
+    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="repeatable")
+    p.add_argument("--tag", action="append", help="repeatable")
+    p.set_defaults(func=cmd_create)
+
+    p = commands.add_parser("upload", parents=[common, transfer], help="upload data into a queued image")
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.add_argument("path", metavar="PATH")
+    p.set_defaults(func=cmd_upload)
+
+    p = commands.add_parser(
+        "download", parents=[common, transfer], help="download an image's data, verified"
+    )
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.add_argument("--file", metavar="PATH", help="write here (else to stdout when it is not a terminal)")
+    p.set_defaults(func=cmd_download)
+
+    p = commands.add_parser("update", parents=[common], help="rename, set or unset properties")
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.add_argument("--name", help="the new name")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="repeatable")
+    p.add_argument("--unset", action="append", metavar="KEY", help="repeatable")
+    p.set_defaults(func=cmd_update)
+
+    p = commands.add_parser("delete", parents=[common], help="delete images (each is reported)")
+    p.add_argument("images", metavar="IMAGE", nargs="+", help="id or unique name")
+    p.set_defaults(func=cmd_delete)
+
+    for name, func, text in (
+        ("deactivate", cmd_deactivate, "make an image's data unavailable"),
+        ("reactivate", cmd_reactivate, "make a deactivated image's data available again"),
+    ):
+        p = commands.add_parser(name, parents=[common], help=text)
+        p.add_argument("image", metavar="IMAGE", help="id or unique name")
+        p.set_defaults(func=func)
+

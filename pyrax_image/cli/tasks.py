@@ -1,0 +1,112 @@
+"""Tasks, object-storage import and export, schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyrax_image.cli import progress
+from pyrax_image.cli.lookup import find_image, parse_pairs
+from pyrax_image.cli.output import TASK_COLUMNS
+from pyrax_image.display import human_size
+
+SCHEMAS = {
+    "image": "get_image_schema",
+    "images": "get_images_schema",
+    "member": "get_image_member_schema",
+    "members": "get_image_members_schema",
+    "task": "get_image_task_schema",
+    "tasks": "get_image_tasks_schema",
+}
+
+
+def cmd_task_list(ctx: Any) -> int:
+    ctx.out.table(ctx.client.list_tasks(), TASK_COLUMNS)
+    return 0
+
+
+def cmd_task_show(ctx: Any) -> int:
+    ctx.out.record(ctx.client.get_task(ctx.options.task))
+    return 0
+
+
+def cmd_task_wait(ctx: Any) -> int:
+    with progress.waiting("task", ctx.options):
+        task = ctx.client.wait_for_task(ctx.options.task, timeout=ctx.options.timeout)
+    ctx.out.record(task)
+    return 0
+
+
+def cmd_import(ctx: Any) -> int:
+    opts = ctx.options
+    with progress.waiting("import", opts):
+        result = ctx.client.import_from_container(
+            opts.object,
+            opts.container,
+            img_format=opts.disk_format,
+            img_name=opts.name,
+            method=opts.method,
+            metadata=parse_pairs(opts.property, "--property"),
+            img_container_format=opts.container_format,
+            timeout=opts.timeout,
+        )
+    ctx.out.record(result)
+    return 0
+
+
+def cmd_export(ctx: Any) -> int:
+    opts = ctx.options
+    image = find_image(ctx.client, opts.image)
+    with progress.transfer("export", opts) as bar:
+        stored = ctx.client.export_to_container(image, opts.container, obj_name=opts.object, progress=bar)
+    ctx.out.message(
+        "Exported %s to %s/%s (%s)" % (image.id, stored.container, stored.name, human_size(stored.bytes)),
+        {"id": image.id, "container": stored.container, "object": stored.name, "bytes": stored.bytes},
+    )
+    return 0
+
+
+def cmd_schema(ctx: Any) -> int:
+    ctx.out.document(getattr(ctx.client, SCHEMAS[ctx.options.schema])())
+    return 0
+
+
+def register(commands: Any, common: Any, transfer: Any) -> None:
+    """Add ``task``, ``import``, ``export`` and ``schema`` to the ``commands`` subparsers."""
+    task = commands.add_parser("task", parents=[common], help="list, show or wait for tasks")
+    actions = task.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = actions.add_parser("list", parents=[common], help="every task")
+    p.set_defaults(func=cmd_task_list)
+    for action, func, text in (
+        ("show", cmd_task_show, "one task"),
+        ("wait", cmd_task_wait, "wait until a task succeeds (exit 1 if it fails)"),
+    ):
+        p = actions.add_parser(action, parents=[common], help=text)
+        p.add_argument("task", metavar="TASK", help="task id")
+        if action == "wait":
+            p.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
+        p.set_defaults(func=func)
+
+    p = commands.add_parser(
+        "import", parents=[common, transfer], help="import an object-storage object as a new image"
+    )
+    p.add_argument("container", metavar="CONTAINER")
+    p.add_argument("object", metavar="OBJECT")
+    p.add_argument("--name", help="the image's name (default: the object's)")
+    p.add_argument("--disk-format", help="default vhd")
+    p.add_argument("--container-format", help="default bare")
+    p.add_argument("--method", choices=("web-download", "task"), default="web-download")
+    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="repeatable")
+    p.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait (default 3600)")
+    p.set_defaults(func=cmd_import)
+
+    p = commands.add_parser(
+        "export", parents=[common, transfer], help="copy an image's data into an object-storage container"
+    )
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.add_argument("container", metavar="CONTAINER")
+    p.add_argument("--object", help="object name (default: <image id>.<disk_format>)")
+    p.set_defaults(func=cmd_export)
+
+    p = commands.add_parser("schema", parents=[common], help="a JSON schema of the API")
+    p.add_argument("schema", metavar="NAME", choices=sorted(SCHEMAS), help=" | ".join(sorted(SCHEMAS)))
+    p.set_defaults(func=cmd_schema)
