@@ -37,7 +37,9 @@ def cmd_show(ctx: Any) -> int:
 def cmd_create(ctx: Any) -> int:
     opts = ctx.options
     metadata = parse_pairs(opts.property, "--property")
-    metadata.update({key: value for key, value in (("visibility", opts.visibility), ("tags", opts.tag)) if value})
+    metadata.update(
+        {key: value for key, value in (("visibility", opts.visibility), ("tags", opts.tag)) if value}
+    )
     data = readable_file(opts.file) if opts.file else None
     with progress.transfer("upload", opts) as bar:
         extra = {"progress": bar} if data else {}
@@ -144,7 +146,9 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.set_defaults(func=cmd_show)
 
-    p = commands.add_parser("create", parents=[common, transfer], help="create an image, with its data from --file")
+    p = commands.add_parser(
+        "create", parents=[common, transfer], help="create an image, with its data from --file"
+    )
     p.add_argument("name", metavar="NAME")
     p.add_argument("--file", metavar="PATH", help="upload this file (verified)")
     p.add_argument("--disk-format", help="qcow2, raw, vhd (the default), vmdk, iso, ...")
@@ -159,9 +163,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("path", metavar="PATH")
     p.set_defaults(func=cmd_upload)
 
-    p = commands.add_parser(
-        "download", parents=[common, transfer], help="download an image's data, verified"
-    )
+    p = commands.add_parser("download", parents=[common, transfer], help="download an image's data, verified")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("--file", metavar="PATH", help="write here (else to stdout when it is not a terminal)")
     p.set_defaults(func=cmd_download)
@@ -184,4 +186,3 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         p = commands.add_parser(name, parents=[common], help=text)
         p.add_argument("image", metavar="IMAGE", help="id or unique name")
         p.set_defaults(func=func)
-

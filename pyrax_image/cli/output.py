@@ -66,7 +66,9 @@ class Output:
         rows += [[_cell(get(body)) for _, get in columns] for body in bodies]
         widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
         for row in rows:
-            self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n")
+            self.stdout.write(
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n"
+            )
 
     def record(self, item: Any) -> None:
         """One resource: ``key  value`` lines (its JSON body with ``--json``)."""

@@ -52,9 +52,15 @@ def build_parser() -> Parser:
     parser.add_argument("--os-cloud", metavar="NAME", help="a cloud of clouds.yaml (default: OS_CLOUD)")
     parser.add_argument("--credential-file", metavar="PATH", help="a pyrax credential file")
     parser.add_argument("--region", metavar="R", help="region of the image service (default: OS_REGION_NAME)")
-    parser.add_argument("--interface", choices=("public", "internal"), help="endpoint interface (default public)")
+    parser.add_argument(
+        "--interface", choices=("public", "internal"), help="endpoint interface (default public)"
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    parser.add_argument("--debug", action="store_true", help="HTTP requests as curl lines on stderr (secrets redacted), tracebacks")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="HTTP requests as curl lines on stderr (secrets redacted), tracebacks",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar for transfers")
     parser.add_argument("--version", action="version", version="%s %s" % (PROG, __version__))
 
@@ -63,7 +69,9 @@ def build_parser() -> Parser:
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     transfer = argparse.ArgumentParser(add_help=False)
-    transfer.add_argument("--no-progress", action="store_true", default=argparse.SUPPRESS, help="no progress bar")
+    transfer.add_argument(
+        "--no-progress", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
+    )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:

@@ -89,7 +89,9 @@ def _clock(seconds: float) -> str:
 class PlainBar:
     """One line, rewritten at most every ``interval`` seconds and at the end."""
 
-    def __init__(self, label: str, stream: TextIO, interval: float = PLAIN_INTERVAL, clock: Any = time.monotonic):
+    def __init__(
+        self, label: str, stream: TextIO, interval: float = PLAIN_INTERVAL, clock: Any = time.monotonic
+    ):
         self.label = label
         self.stream = stream
         self.interval = interval

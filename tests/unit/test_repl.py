@@ -116,7 +116,9 @@ def test_resources_hash_and_compare_by_id(client, rsps):
 
 
 def test_member_and_task_reprs(client):
-    member = ImageMember(client._manager, {"member_id": "98afdc256f3e44", "image_id": IMAGE_ID, "status": "pending"})
+    member = ImageMember(
+        client._manager, {"member_id": "98afdc256f3e44", "image_id": IMAGE_ID, "status": "pending"}
+    )
     assert repr(member) == "<ImageMember 98afdc25\u2026 of image 11111111\u2026 pending>"
     task = ImageTask(client._tasks_manager, {"id": IMAGE_ID, "type": "export", "status": "processing"})
     assert repr(task) == "<ImageTask 11111111\u2026 export processing>"
@@ -124,7 +126,15 @@ def test_member_and_task_reprs(client):
 
 @pytest.mark.parametrize(
     "size, text",
-    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (2254857830, "2.1 GiB"), (None, ""), (-1, ""), (True, "")],
+    [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1024, "1.0 KiB"),
+        (2254857830, "2.1 GiB"),
+        (None, ""),
+        (-1, ""),
+        (True, ""),
+    ],
 )
 def test_human_size(size, text):
     assert human_size(size) == text

@@ -30,7 +30,9 @@ def test_key_unwraps_the_body(client):
 
 
 def test_repr_is_short_and_informative(client):
-    img = Image(client._manager, image_info(name="ubuntu-24.04", status="active", size=2254857830), loaded=True)
+    img = Image(
+        client._manager, image_info(name="ubuntu-24.04", status="active", size=2254857830), loaded=True
+    )
     assert repr(img) == "<Image 11111111\u2026 'ubuntu-24.04' active 2.1 GiB>"
     assert img.to_dict()["schema"] == "/v2/schemas/image"
 
@@ -134,6 +136,9 @@ def test_repr_hides_temp_url_signatures(client):
     from pyrax_image.image.resources import ImageTask
 
     url = "http://swift/v1/AUTH_p/c/o?temp_url_sig=SECRETSIG&temp_url_expires=1"
-    task = ImageTask(client._tasks_manager, {"id": "t1", "type": "import", "status": "success", "input": {"import_from": url}})
+    task = ImageTask(
+        client._tasks_manager,
+        {"id": "t1", "type": "import", "status": "success", "input": {"import_from": url}},
+    )
     assert "SECRETSIG" not in repr(task) and repr(task) == "<ImageTask t1 import success>"
     assert task.to_dict()["input"]["import_from"] == url
