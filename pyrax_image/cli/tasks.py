@@ -56,6 +56,8 @@ def cmd_import(ctx: Any) -> int:
 def cmd_export(ctx: Any) -> int:
     opts = ctx.options
     image = find_image(ctx.client, opts.image)
+    if opts.create_container:
+        ctx.client.object_storage.create_container(opts.container)
     with progress.transfer("export", opts) as bar:
         stored = ctx.client.export_to_container(image, opts.container, obj_name=opts.object, progress=bar)
     ctx.out.message(
@@ -105,6 +107,9 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("container", metavar="CONTAINER")
     p.add_argument("--object", help="object name (default: <image id>.<disk_format>)")
+    p.add_argument(
+        "--create-container", action="store_true", help="create the container if it does not exist"
+    )
     p.set_defaults(func=cmd_export)
 
     p = commands.add_parser("schema", parents=[common], help="a JSON schema of the API")
