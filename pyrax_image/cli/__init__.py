@@ -44,6 +44,7 @@ class Context:
         return self._client
 
     def note(self, text: str) -> None:
+        sys.stdout.flush()  # what was printed comes first
         sys.stderr.write(text + "\n")
 
     def report(self, error: BaseException) -> None:

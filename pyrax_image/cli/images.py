@@ -23,9 +23,9 @@ def cmd_list(ctx: Any) -> int:
         images = list(ctx.client.iter_all(page_size=opts.limit, **filters))
     else:
         images = ctx.client.list(limit=opts.limit, **filters)
-        if images.has_more:
-            ctx.note("more images exist: --all lists every page")
     ctx.out.table(images, IMAGE_COLUMNS)
+    if getattr(images, "has_more", False):
+        ctx.note("more images may exist: --all lists every page")
     return 0
 
 

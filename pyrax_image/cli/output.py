@@ -30,7 +30,7 @@ TASK_COLUMNS: Sequence[Column] = (
     ("STATUS", lambda info: info.get("status")),
     ("CREATED", lambda info: info.get("created_at")),
 )
-HIDDEN_KEYS = frozenset(("schema", "file", "self"))
+HIDDEN_KEYS = ("schema", "file", "self")  # API links; a resource class may hide more (_non_display)
 
 
 def _body(item: Any) -> Dict[str, Any]:
@@ -75,7 +75,8 @@ class Output:
         body = _body(item)
         if self.json_mode:
             return self._json(body)
-        keys = sorted(key for key in body if key not in HIDDEN_KEYS)
+        hidden = set(HIDDEN_KEYS) | set(getattr(item, "_non_display", ()))
+        keys = sorted(key for key in body if key not in hidden)
         width = max((len(key) for key in keys), default=0)
         for key in keys:
             self.stdout.write("%s  %s\n" % (key.ljust(width), _cell(body[key])))

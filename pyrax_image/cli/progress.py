@@ -8,6 +8,7 @@ library's ``progress=`` arguments take.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import threading
 import time
@@ -48,12 +49,27 @@ def make_bar(label: str, stream: TextIO) -> Any:
     return TqdmBar(tqdm, label, stream)
 
 
+def terminal_width(stream: TextIO) -> int:
+    """The terminal's width in columns; 0 when it reports none."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
 class TqdmBar:
     """A tqdm bar in bytes, fed with absolute counts."""
 
     def __init__(self, tqdm: Any, label: str, stream: TextIO):
+        sized = terminal_width(stream) > 0  # a terminal reporting no size would get an empty bar
         self.bar = tqdm.tqdm(
-            desc=label, unit="B", unit_scale=True, unit_divisor=1024, file=stream, dynamic_ncols=True
+            desc=label,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1024,
+            file=stream,
+            dynamic_ncols=sized,
+            ncols=None if sized else 80,
         )
 
     def __call__(self, done: int, total: Optional[int]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import TASK_COLUMNS
@@ -36,15 +37,27 @@ def cmd_task_wait(ctx: Any) -> int:
     return 0
 
 
+def import_method(client: Any, asked: str) -> str:
+    """``auto``: web-download where the cloud enables it, else the import task."""
+    if asked != "auto":
+        return asked
+    try:
+        methods = client.get_import_info().get("import-methods", {}).get("value", [])
+    except exc.NotFound:  # a cloud older than interoperable import
+        methods = []
+    return "web-download" if "web-download" in methods else "task"
+
+
 def cmd_import(ctx: Any) -> int:
     opts = ctx.options
+    method = import_method(ctx.client, opts.method)
     with progress.waiting("import", opts):
         result = ctx.client.import_from_container(
             opts.object,
             opts.container,
             img_format=opts.disk_format,
             img_name=opts.name,
-            method=opts.method,
+            method=method,
             metadata=parse_pairs(opts.property, "--property"),
             img_container_format=opts.container_format,
             timeout=opts.timeout,
@@ -96,7 +109,12 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("--name", help="the image's name (default: the object's)")
     p.add_argument("--disk-format", help="default vhd")
     p.add_argument("--container-format", help="default bare")
-    p.add_argument("--method", choices=("web-download", "task"), default="web-download")
+    p.add_argument(
+        "--method",
+        choices=("auto", "web-download", "task"),
+        default="auto",
+        help="auto (the default): web-download where the cloud enables it, else the import task",
+    )
     p.add_argument("--property", action="append", metavar="KEY=VALUE", help="repeatable")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait (default 3600)")
     p.set_defaults(func=cmd_import)

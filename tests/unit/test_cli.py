@@ -6,6 +6,7 @@ credential paths run against the local cloud in tests/integration/test_cli*.py.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ import pytest
 from pyrax_image import exceptions as exc
 from pyrax_image.cli import credentials, error_line, main, progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
-from tests.unit.helpers import IMAGE_ID, V2, image_info
+from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info
 
 OTHER_ID = "99999999-8888-7777-6666-555555555555"
 
@@ -253,3 +254,39 @@ def test_plain_bar_line_is_throttled_and_ends_with_a_newline():
 
 def test_format_line_without_a_total():
     assert progress.format_line("upload", 3 * 1024, None, 1.0) == "upload 3.0 KiB 3.0 KiB/s"
+
+
+def test_ctrl_c_during_a_download_exits_130_and_leaves_no_file(cli, rsps, monkeypatch, tmp_path, capsys):
+    data = b"x" * (3 * 65536)
+    info = active_info(data)
+    rsps.get(V2 + "/images/" + IMAGE_ID, json=info)
+    rsps.get(V2 + "/images/" + IMAGE_ID, json=info)
+    rsps.get(V2 + "/images/%s/file" % IMAGE_ID, body=data, headers={"Content-Length": str(len(data))})
+
+    @contextlib.contextmanager
+    def interrupting(label, options, stream=None):
+        def bar(done, total):
+            raise KeyboardInterrupt  # Ctrl-C while the data streams
+
+        yield bar
+
+    monkeypatch.setattr(progress, "transfer", interrupting)
+    assert cli("download", IMAGE_ID, "--file", str(tmp_path / "copy.img")) == 130
+    assert capsys.readouterr().err == "error: interrupted\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_download_refuses_a_terminal_on_stdout(cli, rsps, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert cli("download", IMAGE_ID) == 2
+    assert "stdout is a terminal" in capsys.readouterr().err and len(rsps.calls) == 0
+
+
+def test_tqdm_bar_gets_a_width_on_a_terminal_that_reports_none(monkeypatch):
+    import tqdm
+    stream = FakeTTY()
+    monkeypatch.setattr(progress, "terminal_width", lambda stream: 0)
+    bar = progress.TqdmBar(tqdm, "upload", stream)
+    bar(1024 * 1024, 1024 * 1024)
+    bar.close()
+    assert "upload: 100%|" in stream.getvalue() and "1.00M/1.00M" in stream.getvalue()
