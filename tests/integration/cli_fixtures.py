@@ -65,7 +65,11 @@ def run_cli_on_terminal(args: List[str], env: Dict[str, str], timeout: float = 3
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a 100x30 terminal
     process = subprocess.Popen(
-        [str(BIN / "pyrax-image"), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env
+        [str(BIN / "pyrax-image"), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
     )
     os.close(slave)
     assert process.stdout is not None

@@ -109,7 +109,9 @@ def run_console(
             r"%s %d start\n(.*?)\n%s %d rc (\d+)\n" % (MARK, number, MARK, number), text, re.DOTALL
         )
         if found is None:
-            raise AssertionError("step %d (%s) did not finish; session output:\n%s" % (number, command, text[-3000:]))
+            raise AssertionError(
+                "step %d (%s) did not finish; session output:\n%s" % (number, command, text[-3000:])
+            )
         results.append((command, expected, found.group(1), int(found.group(2))))
     return results
 

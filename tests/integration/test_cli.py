@@ -47,7 +47,9 @@ def payload(tmp_path: Path) -> Path:
 
 def test_os_variables_create_list_show_update_delete(alice: Dict[str, str], name: str) -> None:
     try:
-        created = cli_json(["create", name, "--disk-format", "raw", "--property", "os_distro=cli", "--tag", "t1"], alice)
+        created = cli_json(
+            ["create", name, "--disk-format", "raw", "--property", "os_distro=cli", "--tag", "t1"], alice
+        )
         assert created["name"] == name and created["status"] == "queued" and created["tags"] == ["t1"]
         listed = cli_json(["list", "--name", name], alice)
         assert [img["id"] for img in listed] == [created["id"]]
@@ -55,12 +57,17 @@ def test_os_variables_create_list_show_update_delete(alice: Dict[str, str], name
         header, row = table.stdout.decode().splitlines()
         assert header.split() == ["ID", "NAME", "STATUS", "SIZE", "VISIBILITY"]
         assert row.split() == [created["id"], name, "queued", created["visibility"]]
-        updated = cli_json(["update", name, "--set", "min_ram=256", "--unset", "os_distro", "--name", name + "-b"], alice)
+        updated = cli_json(
+            ["update", name, "--set", "min_ram=256", "--unset", "os_distro", "--name", name + "-b"], alice
+        )
         assert updated["min_ram"] == 256 and "os_distro" not in updated and updated["name"] == name + "-b"
         shown = cli_json(["show", created["id"]], alice)
         assert shown == updated
         deleted = run_cli(["delete", name + "-b"], alice)
-        assert deleted.returncode == 0 and deleted.stdout.decode() == "Deleted %s (%s-b)\n" % (created["id"], name)
+        assert deleted.returncode == 0 and deleted.stdout.decode() == "Deleted %s (%s-b)\n" % (
+            created["id"],
+            name,
+        )
         gone = run_cli(["show", created["id"]], alice)
         assert gone.returncode == 1
         assert re.fullmatch(r"error: .+ \(HTTP 404, request req-[0-9a-f-]+\)\n", gone.stderr), gone.stderr
@@ -74,7 +81,13 @@ def test_credentials_from_clouds_yaml(cloud: Dict[str, Any], tmp_path: Path, nam
         "clouds:\n  partner:\n    region_name: RegionOne\n    auth:\n"
         "      auth_url: %s\n      username: bob\n      password: %s\n      project_name: %s\n"
         "      user_domain_name: %s\n      project_domain_name: %s\n"
-        % (cloud["keystone_v3_url"], account["password"], account["project_name"], cloud["domain"], cloud["domain"])
+        % (
+            cloud["keystone_v3_url"],
+            account["password"],
+            account["project_name"],
+            cloud["domain"],
+            cloud["domain"],
+        )
     )
     env = clean_environ()
     env["HOME"] = str(tmp_path)
@@ -84,14 +97,18 @@ def test_credentials_from_clouds_yaml(cloud: Dict[str, Any], tmp_path: Path, nam
         env["OS_CLOUD"] = "partner"
         assert [img["id"] for img in cli_json(["list", "--name", name], env, cwd=tmp_path)] == [created["id"]]
         unknown = run_cli(["--os-cloud", "nowhere", "list"], env, cwd=tmp_path)
-        assert unknown.returncode == 2 and unknown.stderr.startswith("error: ") and "nowhere" in unknown.stderr
+        assert (
+            unknown.returncode == 2 and unknown.stderr.startswith("error: ") and "nowhere" in unknown.stderr
+        )
     finally:
         delete_images(env, name)
 
 
 def test_create_with_a_progress_bar_on_a_terminal(alice: Dict[str, str], name: str, payload: Path) -> None:
     try:
-        status, screen, stdout = run_cli_on_terminal(["create", name, "--file", str(payload), "--disk-format", "raw"], alice)
+        status, screen, stdout = run_cli_on_terminal(
+            ["create", name, "--file", str(payload), "--disk-format", "raw"], alice
+        )
         assert status == 0, screen
         last = screen.replace("\r\n", "\n").split("\n")[0].rsplit("\r", 1)[-1]  # what the terminal shows
         assert re.match(r"upload: 100%\|.+\| 3\.00M/3\.00M \[.+/s\]", last), screen  # tqdm's bar
@@ -100,16 +117,22 @@ def test_create_with_a_progress_bar_on_a_terminal(alice: Dict[str, str], name: s
         delete_images(alice, name)
 
 
-def test_plain_progress_line_without_tqdm(alice: Dict[str, str], name: str, payload: Path, tmp_path: Path) -> None:
+def test_plain_progress_line_without_tqdm(
+    alice: Dict[str, str], name: str, payload: Path, tmp_path: Path
+) -> None:
     hidden = tmp_path / "no-tqdm"
     (hidden / "tqdm").mkdir(parents=True)
     (hidden / "tqdm" / "__init__.py").write_text("raise ImportError('tqdm is not installed')\n")
     env = dict(alice, PYTHONPATH=str(hidden))
     try:
-        status, screen, _ = run_cli_on_terminal(["create", name, "--file", str(payload), "--disk-format", "raw"], env)
+        status, screen, _ = run_cli_on_terminal(
+            ["create", name, "--file", str(payload), "--disk-format", "raw"], env
+        )
         assert status == 0, screen
         last = screen.replace("\r\n", "\n").split("\n")[0].rsplit("\r", 1)[-1]
-        assert re.fullmatch(r"upload 100% 3\.0 MiB/3\.0 MiB [\d.]+ (B|KiB|MiB|GiB)/s ETA 0:00:00", last), screen
+        assert re.fullmatch(r"upload 100% 3\.0 MiB/3\.0 MiB [\d.]+ (B|KiB|MiB|GiB)/s ETA 0:00:00", last), (
+            screen
+        )
         status, screen, _ = run_cli_on_terminal(["download", name, "--file", str(tmp_path / "out")], env)
         assert status == 0 and "download 100% 3.0 MiB/3.0 MiB" in screen
         assert (tmp_path / "out").read_bytes() == payload.read_bytes()
@@ -124,7 +147,9 @@ def test_no_bar_when_stderr_is_not_a_terminal_or_with_no_progress(
     try:
         piped = run_cli(["create", name, "--file", str(payload), "--disk-format", "raw"], alice)
         assert piped.returncode == 0 and piped.stderr == ""
-        status, screen, _ = run_cli_on_terminal(["--no-progress", "download", name, "--file", str(target)], alice)
+        status, screen, _ = run_cli_on_terminal(
+            ["--no-progress", "download", name, "--file", str(target)], alice
+        )
         assert status == 0 and screen == "" and target.read_bytes() == payload.read_bytes()
         status, screen, data = run_cli_on_terminal(["download", name, "--no-progress"], alice)
         assert status == 0 and screen == "" and data == payload.read_bytes()
@@ -133,11 +158,18 @@ def test_no_bar_when_stderr_is_not_a_terminal_or_with_no_progress(
 
 
 def test_share_with_another_project_accept_and_download_verified(
-    cloud: Dict[str, Any], alice: Dict[str, str], bob: Dict[str, str], name: str, payload: Path, tmp_path: Path
+    cloud: Dict[str, Any],
+    alice: Dict[str, str],
+    bob: Dict[str, str],
+    name: str,
+    payload: Path,
+    tmp_path: Path,
 ) -> None:
     bob_project = cloud["users"]["bob"]["project_id"]
     try:
-        image = cli_json(["create", name, "--file", str(payload), "--disk-format", "raw", "--visibility", "shared"], alice)
+        image = cli_json(
+            ["create", name, "--file", str(payload), "--disk-format", "raw", "--visibility", "shared"], alice
+        )
         assert image["status"] == "active"
         member = cli_json(["member", "add", name, bob_project], alice)
         assert (member["member_id"], member["status"]) == (bob_project, "pending")
@@ -149,26 +181,45 @@ def test_share_with_another_project_accept_and_download_verified(
         target = tmp_path / "copy.img"
         done = run_cli(["download", name, "--file", str(target)], bob)
         assert done.returncode == 0, done.stderr
-        assert done.stdout.decode() == "Downloaded %s to %s (3.0 MiB verified with sha512)\n" % (image["id"], target)
+        assert done.stdout.decode() == "Downloaded %s to %s (3.0 MiB verified with sha512)\n" % (
+            image["id"],
+            target,
+        )
         assert hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(payload.read_bytes()).digest()
         streamed = run_cli(["download", image["id"]], bob)
         assert streamed.returncode == 0 and streamed.stdout == payload.read_bytes()
         refused = run_cli(["delete", image["id"]], bob)
-        assert refused.returncode == 1 and re.fullmatch(r"error: .+ \(HTTP 403, request req-[0-9a-f-]+\)\n", refused.stderr)
+        assert refused.returncode == 1 and re.fullmatch(
+            r"error: .+ \(HTTP 403, request req-[0-9a-f-]+\)\n", refused.stderr
+        )
         rejected = cli_json(["member", "reject", name], bob)
         assert rejected["status"] == "rejected"
     finally:
         delete_images(alice, name)
 
 
-def test_errors_are_one_line_with_exit_codes(cloud: Dict[str, Any], alice: Dict[str, str], tmp_path: Path) -> None:
+def test_errors_are_one_line_with_exit_codes(
+    cloud: Dict[str, Any], alice: Dict[str, str], tmp_path: Path
+) -> None:
     missing = str(uuid.uuid4())
     cases = [
-        (["show", missing], 1, r"error: No image found with ID %s \(HTTP 404, request req-[0-9a-f-]+\)" % missing),
-        (["show", "no-such-image-" + missing], 1, r"error: no image with id or name 'no-such-image-%s'" % missing),
+        (
+            ["show", missing],
+            1,
+            r"error: No image found with ID %s \(HTTP 404, request req-[0-9a-f-]+\)" % missing,
+        ),
+        (
+            ["show", "no-such-image-" + missing],
+            1,
+            r"error: no image with id or name 'no-such-image-%s'" % missing,
+        ),
         (["update", missing], 2, r"error: nothing to update: .+"),
         (["list", "--sort-dir", "up"], 2, r"error: argument --sort-dir: invalid choice: 'up' .+"),
-        (["upload", missing, str(tmp_path / "absent")], 2, r"error: cannot read '.+absent': not a readable file"),
+        (
+            ["upload", missing, str(tmp_path / "absent")],
+            2,
+            r"error: cannot read '.+absent': not a readable file",
+        ),
     ]
     for args, status, pattern in cases:
         done = run_cli(args, alice)
@@ -208,5 +259,7 @@ def test_python_dash_m_is_the_same_command(alice: Dict[str, str]) -> None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "pyrax_image", "--version"], env=alice, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pyrax_image", "--version"], env=alice, capture_output=True, text=True
+    )
     assert done.returncode == 0 and done.stdout.startswith("pyrax-image ")

@@ -19,12 +19,34 @@ def test_cli_guide_runs_as_written(cloud: Dict[str, Any], tmp_path: Path) -> Non
     steps = console_steps(DOC.read_text())
     assert len(steps) >= 30
     commands = " ".join(command for command, _ in steps)
-    for name in ("list", "show", "create", "upload", "download", "update", "delete", "deactivate",
-                 "reactivate", "tag add", "tag delete", "member add", "member list", "member accept",
-                 "member delete", "task list", "task show", "task wait", "import", "export", "schema"):
+    for name in (
+        "list",
+        "show",
+        "create",
+        "upload",
+        "download",
+        "update",
+        "delete",
+        "deactivate",
+        "reactivate",
+        "tag add",
+        "tag delete",
+        "member add",
+        "member list",
+        "member accept",
+        "member delete",
+        "task list",
+        "task show",
+        "task wait",
+        "import",
+        "export",
+        "schema",
+    ):
         assert "pyrax-image %s" % name in commands or "pyrax-image --json %s" % name in commands, name
     env = os_env(cloud, "alice", tmp_path)
-    env.update(BOB_PROJECT_ID=cloud["users"]["bob"]["project_id"], BOB_PASSWORD=cloud["users"]["bob"]["password"])
+    env.update(
+        BOB_PROJECT_ID=cloud["users"]["bob"]["project_id"], BOB_PASSWORD=cloud["users"]["bob"]["password"]
+    )
     results = run_console(steps, env, str(tmp_path))
     try:
         check_console(DOC, results)

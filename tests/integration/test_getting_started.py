@@ -46,7 +46,11 @@ def test_readme_points_to_getting_started() -> None:
 
 
 def test_command_line_session_on_a_terminal(checkout: Path) -> None:
-    steps = [step for step in console_steps(DOC.read_text()) if "venv" not in step[0] and not step[0].startswith("pip install")]
+    steps = [
+        step
+        for step in console_steps(DOC.read_text())
+        if "venv" not in step[0] and not step[0].startswith("pip install")
+    ]
     assert any("member accept" in command for command, _ in steps)
     results = run_console(steps, session_env(checkout), str(checkout), tty=True)
     check_console(DOC, results)
@@ -78,6 +82,10 @@ def test_python_repl_session(checkout: Path, cloud: Dict[str, Any]) -> None:
     )
     done = subprocess.run(
         [str(checkout / ".venv" / "bin" / "python"), "-c", runner],
-        cwd=checkout, env=env, capture_output=True, text=True, timeout=600,
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr

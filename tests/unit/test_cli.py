@@ -284,9 +284,22 @@ def test_download_refuses_a_terminal_on_stdout(cli, rsps, monkeypatch, capsys):
 
 def test_tqdm_bar_gets_a_width_on_a_terminal_that_reports_none(monkeypatch):
     import tqdm
+
     stream = FakeTTY()
     monkeypatch.setattr(progress, "terminal_width", lambda stream: 0)
     bar = progress.TqdmBar(tqdm, "upload", stream)
     bar(1024 * 1024, 1024 * 1024)
     bar.close()
     assert "upload: 100%|" in stream.getvalue() and "1.00M/1.00M" in stream.getvalue()
+
+
+def test_import_method_auto_follows_the_cloud(client, rsps):
+    from pyrax_image.cli.tasks import import_method
+
+    rsps.get(V2 + "/info/import", json={"import-methods": {"value": ["glance-direct", "web-download"]}})
+    assert import_method(client, "auto") == "web-download"
+    rsps.get(V2 + "/info/import", json={"import-methods": {"value": ["glance-direct"]}})
+    assert import_method(client, "auto") == "task"
+    rsps.get(V2 + "/info/import", status=404, json={"message": "no such thing"})
+    assert import_method(client, "auto") == "task"
+    assert import_method(client, "web-download") == "web-download" and len(rsps.calls) == 3
