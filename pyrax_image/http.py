@@ -17,7 +17,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image import http_log
+from pyrax_image import http_log, redirects
+from pyrax_image.secrets import SecretValues
 from pyrax_image.version import __version__
 
 DEFAULT_TIMEOUT = 60.0
@@ -75,6 +76,15 @@ def _is_seekable(data: Any) -> bool:
         return False
 
 
+class NoRedirectSession(requests.Session):
+    """A ``requests.Session`` that never follows (or prepares) a redirect
+    itself: :class:`Transport` decides which redirects are safe."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        """No redirect is ever followed by requests."""
+        return None
+
+
 class Transport:
     """Sends requests over one shared ``requests.Session``.
 
@@ -96,9 +106,11 @@ class Transport:
         max_retry_after: float = 120.0,
         timings: bool = False,
         log_debug: bool = False,
+        secrets: Optional[SecretValues] = None,
     ):
+        self.secrets = secrets if secrets is not None else SecretValues()
         self.log_debug = log_debug  # log this transport's traffic whatever the logger level
-        self.session = session if session is not None else requests.Session()
+        self.session = session if session is not None else NoRedirectSession()
         self.session.verify = verify
         if cert is not None:
             self.session.cert = cert
@@ -133,6 +145,9 @@ class Transport:
         ``auth_headers`` is called before every attempt (so a renewed token is
         used); ``on_unauthorized`` is called once after a 401 and returns True
         if the credentials were renewed, in which case the request is resent.
+        Redirects are followed only within the same origin (see
+        :mod:`pyrax_image.redirects`), others raise
+        :class:`~pyrax_image.exceptions.UnsafeRedirect`.
         Raises a :class:`~pyrax_image.exceptions.ClientException` subclass for
         an error status and :class:`~pyrax_image.exceptions.ConnectionFailed`
         when the server cannot be reached.
@@ -144,7 +159,7 @@ class Transport:
             send_headers.setdefault("Content-Type", "application/json")
         body = RequestBody(data)
         reauthenticated = False
-        attempt = 0
+        attempt = hops = 0
         while True:
             merged = dict(send_headers)
             if auth_headers is not None:
@@ -154,6 +169,12 @@ class Transport:
                 attempt += 1
                 continue
             status = response.status_code
+            if status in redirects.REDIRECT_STATUSES:
+                target = redirects.redirect_target(response, url)
+                if target is not None:
+                    self._check_redirect(response, method, url, target, body, hops)
+                    url, params, hops = target, None, hops + 1
+                    continue
             if status == 401 and on_unauthorized is not None and not reauthenticated:
                 reauthenticated = True
                 if on_unauthorized():
@@ -202,6 +223,7 @@ class Transport:
                 params=params,
                 data=payload,
                 stream=stream,
+                allow_redirects=False,  # ours to decide: see _check_redirect
                 timeout=timeout if timeout is not None else self.timeout,
                 # Explicit, or REQUESTS_CA_BUNDLE would override a CA path or False.
                 verify=self.session.verify,
@@ -247,6 +269,25 @@ class Transport:
         if debug:
             http_log.log_response(response, streamed=stream and response.ok, force=self.log_debug)
         return response
+
+    def _check_redirect(
+        self, response: requests.Response, method: str, url: str, target: str, body: RequestBody, hops: int
+    ) -> None:
+        """Return if the redirect may be followed, else raise UnsafeRedirect."""
+        status = response.status_code
+        response.close()
+        reason = redirects.refusal(method, status, url, target, body.rewindable, hops)
+        if reason is None:
+            return
+        location = self.secrets.scrub(redirects.safe_location(target))
+        raise exc.UnsafeRedirect(
+            status,
+            "Redirect to %s refused: %s" % (location, reason),
+            location=location,
+            request_id=exc.request_id_of(response),
+            method=method,
+            url=self.secrets.scrub(url),
+        )
 
     def _should_retry_status(self, method: str, status: int, body: RequestBody, attempt: int) -> bool:
         if status not in RETRY_STATUSES or attempt >= self.retries or not body.rewindable:

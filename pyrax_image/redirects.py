@@ -1,0 +1,73 @@
+"""Which redirects a request may follow (requests' own following is off).
+
+A redirect is followed only to the same origin (scheme, host and port), so a
+token, password or body never reaches another host and never leaves https.
+A 307/308 keeps its method and body, so it is followed when the body can be
+sent again; a 301/302/303 would turn the request into a GET, so it is followed
+only for GET and HEAD. Everything else is refused with
+:class:`~pyrax_image.exceptions.UnsafeRedirect`.
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import requests
+
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+METHOD_KEEPING_STATUSES = frozenset((307, 308))
+MAX_REDIRECTS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SECRET_QUERY_WORDS = ("sig", "token", "key", "secret", "password", "pass", "auth", "credential")
+
+
+def origin(url: str) -> Tuple[str, str, Optional[int]]:
+    """``(scheme, host, port)`` of ``url``, with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: compare it as unknown
+        port = -1
+    return scheme, (parts.hostname or "").lower(), port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+def redirect_target(response: requests.Response, url: str) -> Optional[str]:
+    """The absolute URL a redirect points to, or None if it has no Location."""
+    location = response.headers.get("Location")
+    if not location:
+        return None
+    return urljoin(response.url or url, location.strip())
+
+
+def refusal(method: str, status: int, url: str, target: str, rewindable: bool, hops: int) -> Optional[str]:
+    """Why the redirect from ``url`` to ``target`` must not be followed (None: it may)."""
+    source, destination = origin(url), origin(target)
+    if source[0] == "https" and destination[0] != "https":
+        return "it leaves https"
+    if source != destination:
+        return "it points to another origin"
+    if "@" in urlsplit(target).netloc:
+        return "its target carries credentials"
+    if hops >= MAX_REDIRECTS:
+        return "more than %d redirects in a row" % MAX_REDIRECTS
+    if status in METHOD_KEEPING_STATUSES:
+        return None if rewindable else "the request body cannot be sent again"
+    if method in ("GET", "HEAD"):
+        return None
+    return "a %s would become a GET" % method
+
+
+def safe_location(target: str) -> str:
+    """``target`` without userinfo and with secret-looking query values masked."""
+    parts = urlsplit(target)
+    netloc = parts.netloc.rpartition("@")[2]
+    query = parts.query
+    if query:
+        pairs = [
+            (name, "***" if any(word in name.lower() for word in _SECRET_QUERY_WORDS) else value)
+            for name, value in parse_qsl(query, keep_blank_values=True)
+        ]
+        query = urlencode(pairs, safe="*/")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))

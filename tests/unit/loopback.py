@@ -1,0 +1,102 @@
+"""Tiny real HTTP(S) servers on 127.0.0.1 for transport tests.
+
+``LoopbackServer(handler)`` runs ``handler(request) -> Reply`` for every
+request on a free port in a thread, and records what it received
+(method, path, headers, body) in ``requests``. A reply may trickle its body
+or cut it short to exercise the client's fault handling.
+"""
+
+from __future__ import annotations
+
+import http.server
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+
+@dataclass
+class Received:
+    """One request as the server saw it."""
+
+    method: str
+    path: str
+    headers: Dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Reply:
+    """What the server answers: ``body`` sent whole, one byte every ``trickle``
+    seconds, or only ``cut_after`` bytes of it before closing the connection."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: Dict[str, str] = field(default_factory=dict)
+    trickle: Optional[float] = None
+    cut_after: Optional[int] = None
+
+
+Handler = Callable[[Received], Reply]
+
+
+class LoopbackServer:
+    """A threaded HTTP server answering with ``handler``; a context manager."""
+
+    def __init__(self, handler: Handler, tls: Optional[ssl.SSLContext] = None):
+        self.handler = handler
+        self.requests: List[Received] = []
+        server = self
+
+        class _Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                received = Received(self.command, self.path, dict(self.headers.items()), body)
+                server.requests.append(received)
+                reply = server.handler(received)
+                self.send_response(reply.status)
+                headers = {"Content-Length": str(len(reply.body)), **reply.headers}
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                data = reply.body if reply.cut_after is None else reply.body[: reply.cut_after]
+                try:
+                    if reply.trickle is None:
+                        self.wfile.write(data)
+                    else:
+                        for index in range(len(data)):
+                            self.wfile.write(data[index : index + 1])
+                            self.wfile.flush()
+                            time.sleep(reply.trickle)
+                except OSError:  # the client gave up: fine
+                    self.close_connection = True
+                    return
+                if reply.cut_after is not None:
+                    self.close_connection = True
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self.port = self._server.server_address[1]
+        scheme = "https" if tls is not None else "http"
+        host = "localhost" if tls is not None else "127.0.0.1"
+        self.url = "%s://%s:%d" % (scheme, host, self.port)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+
+    def __enter__(self) -> "LoopbackServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._server.shutdown()
+        self._server.server_close()
