@@ -42,6 +42,10 @@ class SecretValues:
                 text = text.replace(value, MASK)
         return text
 
+    def __reduce__(self) -> tuple:
+        # The lock cannot be pickled (a resource pickles its client with it).
+        return (SecretValues, (list(self._values),))
+
     def __contains__(self, value: object) -> bool:
         return value in self._values
 
