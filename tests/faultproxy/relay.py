@@ -97,13 +97,21 @@ class Relay:
                 _keep(entry, piece)
             self._send_canned(fault, entry)
             return True
+        chaos = self.proxy.chaos
+        closing = (fault is not None and fault.kind == "close_idle") or (
+            fault is None and chaos is not None and chaos.close_after_response()
+        )
+        if closing:
+            # Hold the reply's last bytes until the close, so that the FIN
+            # travels with them: the client can always tell, before reusing
+            # the connection, that it was closed (no race with its next request).
+            self.client.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
         self._forward_request(method, target, headers, body, fault, entry)
         keep_alive = self._relay_response(method, fault, entry)
         self._close_upstream()
-        if fault is not None and fault.kind == "close_idle":
-            return False
-        chaos = self.proxy.chaos
-        return keep_alive and not (chaos is not None and chaos.close_after_response())
+        if closing:
+            raise Cut("cut")
+        return keep_alive
 
     def _forward_request(
         self,

@@ -17,8 +17,9 @@ class FaultProxy:
     """A fault-injecting HTTP/1.1 forwarder on 127.0.0.1 for ``upstream``.
 
     ``chaos`` closes idle connections at random; ``rewrites`` maps real
-    origins to proxied ones in JSON bodies and URL headers. The proxy stops
-    by itself after ``lifetime`` seconds and serves at most
+    origins to proxied ones in JSON bodies and URL headers. Without
+    ``record`` only the number of exchanges is kept (for whole-suite runs).
+    The proxy stops by itself after ``lifetime`` seconds and serves at most
     ``max_connections`` clients at once (more are reset).
     """
 
@@ -29,18 +30,21 @@ class FaultProxy:
         rewrites: Optional[Dict[str, str]] = None,
         lifetime: float = 900.0,
         max_connections: int = 64,
+        record: bool = True,
     ):
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.chaos = chaos
-        self.rewrites = dict(rewrites or {})
+        self.rewrites = rewrites if rewrites is not None else {}
+        self.recording = record
+        self.exchanges = 0
         self.rules: List[Rule] = []
         self.log: List[Exchange] = []
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self._slots = threading.BoundedSemaphore(max_connections)
         self._relays: Set[Relay] = set()
-        self._connections = 0
+        self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.25)
         self.port: int = self._listener.getsockname()[1]
@@ -78,6 +82,9 @@ class FaultProxy:
             ]
 
     def count(self, method: Optional[str] = None, path: Optional[str] = None) -> int:
+        """How many exchanges (matching, if a filter is given) the proxy saw."""
+        if method is None and path is None:
+            return self.exchanges
         return len(self.requests(method, path))
 
     def stop(self) -> None:
@@ -112,11 +119,14 @@ class FaultProxy:
 
     def record(self, entry: Exchange) -> None:
         with self.lock:
-            self.log.append(entry)
+            self.exchanges += 1
+            if self.recording:
+                self.log.append(entry)
 
     def rewrite(self, data: bytes) -> bytes:
+        """``data`` with each real origin replaced (not inside a longer port number)."""
         for real, proxied in self.rewrites.items():
-            data = data.replace(real.encode(), proxied.encode())
+            data = re.sub(re.escape(real.encode()) + rb"(?![0-9])", proxied.encode(), data)
         return data
 
     # -- serving ---------------------------------------------------------------------
@@ -132,8 +142,8 @@ class FaultProxy:
                 _reset(client)
                 continue
             with self.lock:
-                self._connections += 1
-                relay = Relay(self, client, self._connections)
+                self.connections += 1
+                relay = Relay(self, client, self.connections)
                 self._relays.add(relay)
             threading.Thread(target=self._serve, args=(relay,), daemon=True).start()
 

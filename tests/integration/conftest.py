@@ -3,7 +3,9 @@
 The session starts the cloud with ``localcloud/start.sh`` unless it already
 runs, and stops it at the end if it started it (set
 ``PYRAX_IMAGE_KEEP_CLOUD=1`` to leave it running). Integration tests never
-skip: a cloud that cannot start fails the run.
+skip: a cloud that cannot start fails the run. ``PYRAX_IMAGE_VIA_PROXY=1``
+sends everything through proxies closing idle connections at random
+(tests/integration/proxied_cloud.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import requests
 
 from pyrax_image import ImageClient, TokenIdentity
 from pyrax_image import exceptions as exc
+from tests.integration import proxied_cloud
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOUD_HOME = Path(os.environ.get("PYRAX_IMAGE_CLOUD_HOME", Path.home() / ".cache" / "pyrax_image_cloud"))
@@ -51,7 +54,8 @@ def cloud() -> Iterator[Dict[str, Any]]:
         subprocess.run(["bash", str(ROOT / "localcloud" / "start.sh")], check=True)
         started = True
     try:
-        yield json.loads((STATE / "cloud.json").read_text())
+        with proxied_cloud.maybe_through_proxies(json.loads((STATE / "cloud.json").read_text())) as described:
+            yield described
     finally:
         if started and not os.environ.get("PYRAX_IMAGE_KEEP_CLOUD"):
             subprocess.run(["bash", str(ROOT / "localcloud" / "stop.sh")], check=False)

@@ -14,6 +14,7 @@ import pytest
 from pyrax_image import ImageClient, TokenIdentity
 from pyrax_image import exceptions as exc
 from tests.faultproxy import FaultProxy
+from tests.integration import proxied_cloud
 from tests.integration.conftest import ALPHA, delete_quietly, noauth_client
 
 MIB = 1024 * 1024
@@ -121,3 +122,9 @@ def raised(error_class: type, call: Callable[[], Any], *secrets: str) -> Any:
 
 def names_now(client: ImageClient, name: str) -> List[str]:
     return [image.id for image in client.list_all(name=name)]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """After a second pass, say what the proxies did."""
+    for line in proxied_cloud.report():
+        terminalreporter.write_line(line)

@@ -103,7 +103,7 @@ def test_temp_url_gives_access_without_a_token(ks_alpha, container, digest):
 
 def test_storage_endpoint_comes_from_the_keystone_catalog(cloud):
     info = cloud["users"]["alice"]
-    for endpoint_type, host in ((None, "127.0.0.1"), ("internal", "localhost")):
+    for endpoint_type, key in ((None, "object_store"), ("internal", "object_store_internal")):
         identity = KeystoneIdentity(
             "alice",
             info["password"],
@@ -112,7 +112,7 @@ def test_storage_endpoint_comes_from_the_keystone_catalog(cloud):
         )
         images = ImageClient(identity, region_name="RegionOne", endpoint_type=endpoint_type)
         url = images.object_storage.management_url
-        assert url == "http://%s:8080/v1/AUTH_%s" % (host, info["project_id"])
+        assert url == cloud["regions"]["RegionOne"][key].replace("%(project_id)s", info["project_id"])
         assert images.object_storage.session is images.session
     identity = KeystoneIdentity(
         "alice", info["password"], tenant_name=info["project_name"], auth_endpoint=cloud["keystone_v3_url"]
