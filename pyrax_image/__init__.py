@@ -11,7 +11,7 @@ A standalone re-creation of pyrax's ``pyrax.image`` module::
         print(image.name)
 
 or, as with pyrax, ``import pyrax_image as pyrax`` and ``pyrax.set_credentials(...)``,
-``pyrax.images.list()``. ``pyrax_image.identity``, ``images``, ``default_region``,
+``pyrax.images.list()``. ``pyrax_image.identity``, ``images``, ``cloudfiles``, ``default_region``,
 ``regions`` and ``services`` are the live module-wide state (see connect.py).
 """
 
@@ -27,6 +27,7 @@ from pyrax_image.connect import (
     auth_with_token,
     authenticate,
     clear_credentials,
+    connect_to_cloudfiles,
     connect_to_images,
     connect_to_services,
     create_context,
@@ -83,6 +84,7 @@ __all__ = [
     "auth_with_token",
     "authenticate",
     "clear_credentials",
+    "connect_to_cloudfiles",
     "connect_to_images",
     "connect_to_services",
     "create_context",

@@ -38,6 +38,7 @@ _KEYSTONE_SETTINGS = (
 class _State:
     identity: Optional[AuthIdentity] = None
     images: Any = None
+    cloudfiles: Any = None
     default_region: Optional[str] = None
     http_debug: bool = False
 
@@ -265,7 +266,8 @@ def _auth_and_connect(region: Optional[str] = None, connect: bool = True) -> Non
 
 
 def connect_to_services(region: Optional[str] = None) -> None:
-    """Create ``pyrax_image.images`` (None when the catalog has no image service there)."""
+    """Create ``pyrax_image.images`` and ``pyrax_image.cloudfiles`` (each None
+    when the catalog has no such service there)."""
     public = getattr(_state.identity, "interface", "public") == "public" and not settings.get(
         "use_servicenet"
     )
@@ -273,6 +275,10 @@ def connect_to_services(region: Optional[str] = None) -> None:
         _state.images = connect_to_images(region, public=public)
     except (exc.NoEndpointForService, exc.NoEndpointForRegion):
         _state.images = None
+    try:
+        _state.cloudfiles = connect_to_cloudfiles(region, public=public)
+    except (exc.NoEndpointForService, exc.NoEndpointForRegion):
+        _state.cloudfiles = None
 
 
 def connect_to_images(region: Optional[str] = None, public: bool = True) -> Any:
@@ -299,6 +305,33 @@ def connect_to_images(region: Optional[str] = None, public: bool = True) -> Any:
     )
 
 
+def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> Any:
+    """A CloudFilesClient (pyrax's Cloud Files names) for ``region``'s object
+    storage, on the public (or internal) URL, sharing ``pyrax_image.images``'
+    HTTP session when there is one.
+
+    Raises NoEndpointForRegion / NoEndpointForService when the catalog has none.
+    """
+    from pyrax_image.cloud_files import CloudFilesClient
+
+    identity = _require_identity()
+    endpoint = identity.service_catalog.endpoint_for(
+        "object-store", _safe_region(region), preferred_region=identity.get_default_region()
+    )
+    endpoint.url(public)
+    images = _state.images
+    return CloudFilesClient(
+        identity,
+        region_name=None if endpoint.region == "ALL" else endpoint.region,
+        endpoint_type="public" if public else "internal",
+        verify_ssl=settings.get("verify_ssl"),
+        http_log_debug=get_http_debug(),
+        timeout=settings.get("timeout"),
+        user_agent=settings.get("user_agent"),
+        transport=images.transport if images is not None else None,
+    )
+
+
 def create_context(
     id_type: Optional[str] = None,
     username: Optional[str] = None,
@@ -320,6 +353,7 @@ def clear_credentials() -> None:
     """Forget the identity and the clients (pyrax)."""
     _state.identity = None
     _state.images = None
+    _state.cloudfiles = None
 
 
 def set_http_debug(val: bool) -> None:
@@ -332,8 +366,9 @@ def _apply_http_debug(val: bool) -> None:
     http_log.enable_debug_output(val)
     if _state.identity is not None:
         _state.identity.http_log_debug = val
-    if _state.images is not None:
-        _state.images.http_log_debug = val
+    for client in (_state.images, _state.cloudfiles):
+        if client is not None:
+            client.http_log_debug = val
 
 
 def get_http_debug() -> bool:
@@ -351,11 +386,13 @@ def reset(config_file: Optional[str] = None) -> None:
 
 
 def module_attribute(name: str) -> Any:
-    """The live value of ``pyrax_image.identity``/``images``/``default_region``/``regions``/``services``."""
+    """The live value of ``pyrax_image.identity``/``images``/``cloudfiles``/``default_region``/``regions``/``services``."""
     if name == "identity":
         return _state.identity
     if name == "images":
         return _state.images
+    if name == "cloudfiles":
+        return _state.cloudfiles
     if name == "default_region":
         return _state.default_region
     if name == "regions":

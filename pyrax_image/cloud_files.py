@@ -1,0 +1,432 @@
+"""pyrax's Cloud Files names for the object storage of image workflows.
+
+``pyrax_image.cloudfiles`` (after authentication) and
+:func:`pyrax_image.connect_to_cloudfiles` are a :class:`CloudFilesClient`:
+an :class:`~pyrax_image.object_storage.ObjectStorageClient` (streamed,
+percent-encoded, segmented past 5 GiB) with the names and signatures of
+pyrax's ``CloudFilesClient``::
+
+    cf = pyrax.cloudfiles
+    cont = cf.create_container("images")
+    cf.upload_file(cont, "/path/disk.vhd")
+    task = pyrax.images.import_task("disk.vhd", cont)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from typing import Any, Dict, Iterator, List, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.object_storage import client as _storage
+from pyrax_image.object_storage import resources as _resources
+from pyrax_image.utils import check_int, get_name, quote_segment
+
+CONTAINER_META_PREFIX = "X-Container-Meta-"
+OBJECT_META_PREFIX = "X-Object-Meta-"
+
+
+def _prefixed(metadata: Optional[Dict[str, Any]], prefix: str) -> Dict[str, str]:
+    """Metadata as headers, ``prefix`` added where missing (as pyrax did)."""
+    headers = {}
+    for key, value in (metadata or {}).items():
+        name = key if key.lower().startswith(prefix.lower()) else prefix + key
+        headers[name] = str(value)
+    return headers
+
+
+class StorageObject(_resources.StorageObject):
+    """An object, with pyrax's ``get``/``fetch``, ``download`` and ``hash``."""
+
+    @property
+    def hash(self) -> Optional[str]:
+        """The ETag (pyrax's name)."""
+        return self.etag
+
+    def get(self, include_meta: bool = False, chunk_size: Optional[int] = None) -> Any:
+        """The data (pyrax's name for :meth:`fetch`)."""
+        return self.fetch(include_meta=include_meta, chunk_size=chunk_size)
+
+    def download(self, directory: str, structure: bool = True) -> str:
+        """Write the object into ``directory``; see ``CloudFilesClient.download_object``."""
+        return self.client.download_object(self.container, self, directory, structure=structure)
+
+
+class Container(_resources.Container):
+    """A container, with pyrax's method names and argument order."""
+
+    def get_objects(  # type: ignore[override]
+        self,
+        marker: Optional[str] = None,
+        limit: Optional[int] = None,
+        prefix: Optional[str] = None,
+        delimiter: Optional[str] = None,
+        end_marker: Optional[str] = None,
+        full_listing: bool = False,
+    ) -> List[StorageObject]:
+        """The objects of this container (every page unless ``limit``)."""
+        return self.client.list_container_objects(
+            self, limit, marker, prefix, delimiter, end_marker, full_listing
+        )
+
+    list = get_objects
+
+    def list_all(self, prefix: Optional[str] = None) -> Iterator[StorageObject]:
+        """Every object, fetched page by page as the iterator advances."""
+        return self.client.object_listing_iterator(self, prefix=prefix)
+
+    def list_object_names(self, *args: Any, **kwargs: Any) -> List[str]:
+        """The names of the objects (same arguments as :meth:`get_objects`)."""
+        return [obj.name for obj in self.get_objects(*args, **kwargs)]
+
+    def store_object(  # type: ignore[override]
+        self, obj_name: str, data: Any, *args: Any, **kwargs: Any
+    ) -> Optional[_resources.StorageObject]:
+        """Upload ``data`` as ``obj_name`` (see ``CloudFilesClient.store_object``)."""
+        return self.client.store_object(self, obj_name, data, *args, **kwargs)
+
+    def upload_file(self, file_or_path: Any, obj_name: Optional[str] = None, **kwargs: Any) -> Any:
+        """Upload a file (see ``CloudFilesClient.upload_file``)."""
+        return self.client.upload_file(self, file_or_path, obj_name=obj_name, **kwargs)
+
+    def fetch(
+        self,
+        obj: Any,
+        include_meta: bool = False,
+        chunk_size: Optional[int] = None,
+        size: Optional[int] = None,
+    ) -> Any:
+        """The object's data (see ``CloudFilesClient.fetch_object``)."""
+        return self.client.fetch_object(
+            self, obj, include_meta=include_meta, chunk_size=chunk_size, size=size
+        )
+
+    def fetch_object(
+        self, obj_name: Any, include_meta: bool = False, chunk_size: Optional[int] = None
+    ) -> Any:
+        """pyrax's alias of :meth:`fetch`."""
+        return self.fetch(obj_name, include_meta=include_meta, chunk_size=chunk_size)
+
+    def download(self, obj: Any, directory: str, structure: bool = True) -> str:
+        """Write the object into ``directory``; returns the path."""
+        return self.client.download_object(self, obj, directory, structure=structure)
+
+    download_object = download
+
+    def get_temp_url(
+        self, obj: Any, seconds: float, method: str = "GET", key: Optional[str] = None, cached: bool = True
+    ) -> str:
+        """A temporary URL for one object of this container."""
+        return self.client.get_temp_url(self, obj, seconds, method=method, key=key, cached=cached)
+
+    def __repr__(self) -> str:
+        return "<Container '%s'>" % self.name
+
+
+class CloudFilesClient(_storage.ObjectStorageClient):
+    """pyrax's ``CloudFilesClient`` names over :class:`ObjectStorageClient`."""
+
+    name = "Cloud Files"
+
+    # -- containers -----------------------------------------------------------------
+    def list(
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        end_marker: Optional[str] = None,
+        prefix: Optional[str] = None,
+    ) -> List[Container]:
+        """The account's containers (every page unless ``limit``)."""
+        params = {"end_marker": end_marker, "prefix": prefix}
+        return [
+            Container(self, item["name"], _container_headers(item))
+            for item in self._listing("", params, limit, marker)
+        ]
+
+    def list_containers(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[str]:
+        """The names of the account's containers."""
+        return [cont.name for cont in self.list(limit=limit, marker=marker)]
+
+    list_container_names = list_containers
+
+    def list_containers_info(
+        self, limit: Optional[int] = None, marker: Optional[str] = None
+    ) -> List[Dict[str, Any]]:
+        """``{"name", "count", "bytes"}`` of each container."""
+        return [
+            {"name": item["name"], "count": item.get("count"), "bytes": item.get("bytes")}
+            for item in self._listing("", {}, limit, marker)
+        ]
+
+    def get(self, item: Any) -> Container:
+        """The container named ``item`` (a Container is returned as is)."""
+        return item if isinstance(item, Container) else self.get_container(item)
+
+    def get_container(self, container: Any) -> Container:
+        """The container (HEAD); ``NoSuchContainer`` if it does not exist."""
+        found = super().get_container(container)
+        return Container(self, found.name, found.headers)
+
+    def create_container(
+        self, name: str, metadata: Optional[Dict[str, Any]] = None, prefix: Optional[str] = None
+    ) -> Container:
+        """Create the container (an existing one is kept) and return it."""
+        if not isinstance(name, str) or not name:
+            raise exc.InvalidArgument("A container name must be a non-empty string, not %r" % (name,))
+        headers = _prefixed(metadata, CONTAINER_META_PREFIX if prefix is None else prefix)
+        self.method_put("/" + quote_segment(name), headers=headers)
+        return self.get_container(name)
+
+    create = create_container
+
+    def delete(self, container: Any, del_objects: bool = False) -> None:
+        """Delete a container; with ``del_objects``, its objects first."""
+        self.delete_container(container, del_objects=del_objects)
+
+    # -- listings -------------------------------------------------------------------
+    def list_container_objects(  # type: ignore[override]
+        self,
+        container: Any,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        prefix: Optional[str] = None,
+        delimiter: Optional[str] = None,
+        end_marker: Optional[str] = None,
+        full_listing: bool = False,
+    ) -> List[StorageObject]:
+        """The objects of a container (every page unless ``limit``; with
+        ``delimiter``, pseudo-folders come as objects named after the ``subdir``)."""
+        return list(self._objects(container, limit, marker, prefix, delimiter, end_marker))
+
+    get_container_objects = list_container_objects
+
+    def list_container_object_names(self, container: Any, *args: Any, **kwargs: Any) -> List[str]:
+        """The names of the objects of a container."""
+        return [obj.name for obj in self.list_container_objects(container, *args, **kwargs)]
+
+    get_container_object_names = list_container_object_names
+
+    def object_listing_iterator(
+        self, container: Any, prefix: Optional[str] = None
+    ) -> Iterator[StorageObject]:
+        """Every object of a container, page by page as the iterator advances."""
+        return self._objects(container, None, None, prefix, None, None)
+
+    def _objects(
+        self,
+        container: Any,
+        limit: Optional[int],
+        marker: Optional[str],
+        prefix: Optional[str],
+        delimiter: Optional[str],
+        end_marker: Optional[str],
+    ) -> Iterator[StorageObject]:
+        cname = get_name(container)
+        params = {"prefix": prefix, "delimiter": delimiter, "end_marker": end_marker}
+        try:
+            for item in self._listing("/" + quote_segment(cname), params, limit, marker):
+                yield StorageObject(self, cname, item.get("name") or item["subdir"], _object_headers(item))
+        except exc.NotFound:
+            raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
+
+    def _listing(
+        self, path: str, params: Dict[str, Any], limit: Optional[int], marker: Optional[str]
+    ) -> Iterator[Dict[str, Any]]:
+        """The JSON entries of an account or container listing, every page."""
+        if limit is not None:
+            check_int("limit", limit, digits=True)
+            limit = int(limit)
+        query = {key: value for key, value in params.items() if value}
+        query["format"] = "json"
+        count = 0
+        while limit is None or count < limit:
+            if marker:
+                query["marker"] = marker
+            if limit is not None:
+                query["limit"] = limit - count
+            response, body = self.method_get(self.management_url + path, params=query)
+            if response.status_code == 204:
+                return
+            if not isinstance(body, list) or not all(_is_entry(item) for item in body):
+                raise exc.InvalidResponse(
+                    response.status_code,
+                    "The listing of %s is not a JSON list of entries" % (path or "the account"),
+                    url=response.url,
+                )
+            if not body:
+                return
+            yield from body
+            count += len(body)
+            last = body[-1]
+            marker = last.get("name") or last.get("subdir")
+
+    # -- objects --------------------------------------------------------------------
+    def get_object(self, container: Any, obj: Any) -> StorageObject:
+        """The object (HEAD); ``NoSuchObject`` if it does not exist."""
+        found = super().get_object(container, obj)
+        return StorageObject(self, found.container, found.name, found.headers)
+
+    def store_object(  # type: ignore[override]
+        self,
+        container: Any,
+        obj_name: str,
+        data: Any,
+        content_type: Optional[str] = None,
+        etag: Optional[str] = None,
+        content_encoding: Optional[str] = None,
+        ttl: Optional[int] = None,
+        return_none: bool = False,
+        chunk_size: Optional[int] = None,
+        headers: Optional[Dict[str, str]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        extra_info: Any = None,
+        **kwargs: Any,
+    ) -> Optional[_resources.StorageObject]:
+        """Upload ``data`` (bytes, text, a file object or an iterator of
+        bytes), streamed. ``etag`` is the MD5 Swift must find (plain objects),
+        ``ttl`` deletes the object after that many seconds; ``extra_info`` is
+        accepted and unused, as in pyrax. More keywords go to
+        :meth:`ObjectStorageClient.store_object` (``size``, ``progress``...)."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        send = _object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
+        stored = super().store_object(
+            container,
+            obj_name,
+            data,
+            content_type=content_type,
+            headers=send,
+            chunk_size=chunk_size,
+            **kwargs,
+        )
+        return None if return_none else stored
+
+    def upload_file(  # type: ignore[override]
+        self,
+        container: Any,
+        file_or_path: Any,
+        obj_name: Optional[str] = None,
+        content_type: Optional[str] = None,
+        etag: Optional[str] = None,
+        content_encoding: Optional[str] = None,
+        ttl: Optional[int] = None,
+        content_length: Optional[int] = None,
+        return_none: bool = False,
+        headers: Optional[Dict[str, str]] = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        extra_info: Any = None,
+        **kwargs: Any,
+    ) -> Optional[_resources.StorageObject]:
+        """Upload a file given by path or as a file object (named after the
+        file unless ``obj_name``), streamed; large files are segmented."""
+        if content_length is not None:
+            kwargs["size"] = check_int("content_length", content_length, digits=True)
+        if obj_name is None:
+            path = file_or_path if isinstance(file_or_path, str) else getattr(file_or_path, "name", None)
+            if not isinstance(path, str):
+                raise exc.InvalidArgument("obj_name is required for a file object without a name")
+            obj_name = os.path.basename(path.replace("\\", "/"))
+        send = _object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
+        # The parent's store_object: a str here is a path, not data.
+        stored = super().store_object(
+            container, obj_name, file_or_path, content_type=content_type, headers=send, **kwargs
+        )
+        return None if return_none else stored
+
+    def fetch_object(
+        self,
+        container: Any,
+        obj: Any,
+        include_meta: bool = False,
+        chunk_size: Optional[int] = None,
+        size: Optional[int] = None,
+        extra_info: Any = None,
+    ) -> Any:
+        """The data: bytes, or with ``chunk_size`` an iterator of chunks;
+        ``include_meta`` gives ``(headers, data)``; ``size`` the first bytes."""
+        return super().fetch_object(
+            container, obj, include_meta=include_meta, chunk_size=chunk_size, size=size
+        )
+
+    def download_object(self, container: Any, obj: Any, directory: str, structure: bool = True) -> str:
+        """Write the object into ``directory`` (keeping its pseudo-folders
+        when ``structure``), streamed into a temporary file renamed when
+        complete; returns the path."""
+        target = obj if isinstance(obj, StorageObject) else self.get_object(container, obj)
+        name = target.name if structure else target.name.rsplit("/", 1)[-1]
+        parts = [part for part in name.split("/") if part not in ("", ".", "..")]
+        if not parts:
+            raise exc.InvalidArgument("Object name %r gives no file name" % target.name)
+        path = os.path.join(directory, *parts)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                chunks: Iterator[bytes] = target.fetch(chunk_size=self.chunk_size)  # type: ignore[assignment]
+                for chunk in chunks:
+                    out.write(chunk)
+            os.replace(partial, path)
+        except BaseException:
+            os.unlink(partial)
+            raise
+        return path
+
+    # -- temporary URLs ----------------------------------------------------------------
+    def get_temp_url(  # type: ignore[override]
+        self,
+        container: Any,
+        obj: Any,
+        seconds: float,
+        method: str = "GET",
+        key: Optional[str] = None,
+        cached: bool = True,
+        digest: str = "sha256",
+    ) -> str:
+        """A URL giving ``method`` (GET or PUT...) access to the object for ``seconds``."""
+        return super().get_temp_url(
+            container, obj, seconds, method=method, key=key, digest=digest, cached=cached
+        )
+
+
+def _object_headers_to_send(
+    headers: Optional[Dict[str, str]],
+    metadata: Optional[Dict[str, Any]],
+    etag: Optional[str],
+    content_encoding: Optional[str],
+    ttl: Optional[int],
+) -> Dict[str, str]:
+    send = dict(headers or {})
+    send.update(_prefixed(metadata, OBJECT_META_PREFIX))
+    if etag:
+        send["ETag"] = etag
+    if content_encoding:
+        send["Content-Encoding"] = content_encoding
+    if ttl is not None:
+        send["X-Delete-After"] = str(check_int("ttl", ttl, 1, digits=True))
+    return send
+
+
+def _is_entry(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("name", item.get("subdir")), str)
+
+
+def _container_headers(item: Dict[str, Any]) -> Dict[str, str]:
+    return {
+        "X-Container-Object-Count": str(item.get("count")),
+        "X-Container-Bytes-Used": str(item.get("bytes")),
+    }
+
+
+def _object_headers(item: Dict[str, Any]) -> Dict[str, str]:
+    if "subdir" in item and "name" not in item:
+        return {"Content-Type": "pseudo/subdirectory"}
+    headers = {
+        "Content-Length": str(item.get("bytes")),
+        "Etag": item.get("hash") or "",
+        "Content-Type": item.get("content_type") or "",
+        "Last-Modified": item.get("last_modified") or "",
+    }
+    if "slo_etag" in item:
+        headers["X-Static-Large-Object"] = "True"
+    return headers
