@@ -259,7 +259,11 @@ class CloudFilesClient(_storage.ObjectStorageClient):
             yield from body
             count += len(body)
             last = body[-1]
-            marker = last.get("name") or last.get("subdir")
+            previous, marker = marker, last.get("name") or last.get("subdir")
+            if marker == previous:
+                raise exc.InvalidResponse(
+                    response.status_code, "The listing repeats itself after %r" % marker, url=response.url
+                )
 
     # -- objects --------------------------------------------------------------------
     def get_object(self, container: Any, obj: Any) -> StorageObject:
