@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from pyrax_image import exceptions as exc
 from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import resources as _resources
+from pyrax_image.object_storage.listing import entry_name, iter_listing
 from pyrax_image.utils import check_int, get_name, quote_segment
 
 CONTAINER_META_PREFIX = "X-Container-Meta-"
@@ -130,7 +131,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
     name = "Cloud Files"
 
     # -- containers -----------------------------------------------------------------
-    def list(
+    def list(  # type: ignore[override]
         self,
         limit: Optional[int] = None,
         marker: Optional[str] = None,
@@ -141,7 +142,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         params = {"end_marker": end_marker, "prefix": prefix}
         return [
             Container(self, item["name"], _container_headers(item))
-            for item in self._listing("", params, limit, marker)
+            for item in iter_listing(self, "", params, limit, marker)
         ]
 
     def list_containers(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[str]:
@@ -156,7 +157,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         """``{"name", "count", "bytes"}`` of each container."""
         return [
             {"name": item["name"], "count": item.get("count"), "bytes": item.get("bytes")}
-            for item in self._listing("", {}, limit, marker)
+            for item in iter_listing(self, "", {}, limit, marker)
         ]
 
     def get(self, item: Any) -> Container:
@@ -225,45 +226,10 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         cname = get_name(container)
         params = {"prefix": prefix, "delimiter": delimiter, "end_marker": end_marker}
         try:
-            for item in self._listing("/" + quote_segment(cname), params, limit, marker):
-                yield StorageObject(self, cname, item.get("name") or item["subdir"], _object_headers(item))
+            for item in iter_listing(self, "/" + quote_segment(cname), params, limit, marker):
+                yield StorageObject(self, cname, entry_name(item), _object_headers(item))
         except exc.NotFound:
             raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
-
-    def _listing(
-        self, path: str, params: Dict[str, Any], limit: Optional[int], marker: Optional[str]
-    ) -> Iterator[Dict[str, Any]]:
-        """The JSON entries of an account or container listing, every page."""
-        if limit is not None:
-            check_int("limit", limit, digits=True)
-            limit = int(limit)
-        query = {key: value for key, value in params.items() if value}
-        query["format"] = "json"
-        count = 0
-        while limit is None or count < limit:
-            if marker:
-                query["marker"] = marker
-            if limit is not None:
-                query["limit"] = limit - count
-            response, body = self.method_get(self.management_url + path, params=query)
-            if response.status_code == 204:
-                return
-            if not isinstance(body, list) or not all(_is_entry(item) for item in body):
-                raise exc.InvalidResponse(
-                    response.status_code,
-                    "The listing of %s is not a JSON list of entries" % (path or "the account"),
-                    url=response.url,
-                )
-            if not body:
-                return
-            yield from body
-            count += len(body)
-            last = body[-1]
-            previous, marker = marker, last.get("name") or last.get("subdir")
-            if marker == previous:
-                raise exc.InvalidResponse(
-                    response.status_code, "The listing repeats itself after %r" % marker, url=response.url
-                )
 
     # -- objects --------------------------------------------------------------------
     def get_object(self, container: Any, obj: Any) -> StorageObject:
@@ -409,10 +375,6 @@ def _object_headers_to_send(
     if ttl is not None:
         send["X-Delete-After"] = str(check_int("ttl", ttl, 1, digits=True))
     return send
-
-
-def _is_entry(item: Any) -> bool:
-    return isinstance(item, dict) and isinstance(item.get("name", item.get("subdir")), str)
 
 
 def _container_headers(item: Dict[str, Any]) -> Dict[str, str]:

@@ -236,16 +236,15 @@ class ImageDataClient(BaseClient):
 
     @property
     def object_storage(self) -> Any:
-        """The ``CloudFilesClient`` (an ``ObjectStorageClient`` with pyrax's
-        Cloud Files names) of this client's identity and region
+        """The ``ObjectStorageClient`` of this client's identity and region
         (public or internal like the image endpoint), sharing its HTTP session.
         Its endpoint is ``object_storage_url`` when set, else the catalog's.
         Assign an ``ObjectStorageClient`` to use another one."""
         storage = self.__dict__.get("_object_storage")
         if storage is None:
-            from pyrax_image.cloud_files import CloudFilesClient
+            from pyrax_image.object_storage import ObjectStorageClient
 
-            storage = CloudFilesClient(
+            storage = ObjectStorageClient(
                 self.identity,
                 region_name=self.region_name,
                 endpoint_type=self.endpoint_type,

@@ -18,6 +18,7 @@ from pyrax_image.client import BaseClient
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.object_storage.listing import iter_listing
 from pyrax_image.object_storage.resources import Container, StorageObject
 from pyrax_image.object_storage.tempurl import make_temp_url
 from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
@@ -74,6 +75,28 @@ class ObjectStorageClient(BaseClient):
         return "%s/%s" % (self._container_uri(container), quote(name, safe="/"))
 
     # -- containers -----------------------------------------------------------------
+    def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[Container]:
+        """The account's containers (every page unless ``limit``), as pyrax's ``list``."""
+        return [
+            Container(
+                self,
+                item["name"],
+                {
+                    "X-Container-Object-Count": str(item.get("count")),
+                    "X-Container-Bytes-Used": str(item.get("bytes")),
+                },
+            )
+            for item in iter_listing(self, "", {}, limit, marker)
+        ]
+
+    def get(self, item: Any) -> Container:
+        """The container named ``item`` (pyrax's ``get``)."""
+        return self.get_container(item)
+
+    def delete(self, item: Any) -> None:
+        """Delete the (empty) container ``item`` (pyrax's ``delete``)."""
+        self.delete_container(item)
+
     def get_container(self, container: Any) -> Container:
         """The container (HEAD); ``NoSuchContainer`` if it does not exist."""
         name = get_name(container)

@@ -1,0 +1,55 @@
+"""Swift's JSON listings (an account's containers, a container's objects), page by page."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.utils import check_int
+
+
+def iter_listing(
+    client: Any, path: str, params: Dict[str, Any], limit: Optional[int] = None, marker: Optional[str] = None
+) -> Iterator[Dict[str, Any]]:
+    """The entries (``name`` or ``subdir`` dicts) of the listing at
+    ``client.management_url + path``, following markers; ``limit`` caps the
+    total. A reply of the wrong shape, or one that does not advance, raises
+    InvalidResponse."""
+    if limit is not None:
+        limit = check_int("limit", limit, digits=True)
+    query = {key: value for key, value in params.items() if value}
+    query["format"] = "json"
+    count = 0
+    while limit is None or count < limit:
+        if marker:
+            query["marker"] = marker
+        if limit is not None:
+            query["limit"] = limit - count
+        response, body = client.method_get(client.management_url + path, params=query)
+        if response.status_code == 204:
+            return
+        if not isinstance(body, list) or not all(_is_entry(item) for item in body):
+            raise exc.InvalidResponse(
+                response.status_code,
+                "The listing of %s is not a JSON list of entries" % (path or "the account"),
+                url=response.url,
+            )
+        if not body:
+            return
+        yield from body
+        count += len(body)
+        previous, marker = marker, entry_name(body[-1])
+        if marker == previous:
+            raise exc.InvalidResponse(
+                response.status_code, "The listing repeats itself after %r" % marker, url=response.url
+            )
+
+
+def entry_name(item: Dict[str, Any]) -> str:
+    """The name of an entry: an object's or container's ``name``, or a pseudo-folder's ``subdir``."""
+    name: str = item.get("name") or item["subdir"]
+    return name
+
+
+def _is_entry(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("name", item.get("subdir")), str)
