@@ -1,10 +1,21 @@
-"""BaseManager: turns API calls into resources, and pages through lists."""
+"""BaseManager: turns API calls into resources, and pages through lists.
+
+Every reply is checked for its shape before it becomes a resource: an object
+where one is expected, a list of objects under the plural key, a string
+``next`` link (:mod:`pyrax_image.replies`); anything else raises
+:class:`~pyrax_image.exceptions.InvalidResponse`. Listings always end
+(:mod:`pyrax_image.paging`).
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional, Type
 
+import requests
+
 from pyrax_image import exceptions as exc
+from pyrax_image.paging import iter_pages
+from pyrax_image.replies import expect_object, expect_objects, invalid, json_document
 from pyrax_image.resource import BaseResource, ResourceList
 from pyrax_image.utils import check_int, get_id, quote_segment
 
@@ -52,11 +63,10 @@ class BaseManager:
         params = _page_params(limit, marker)
         return self._list(self._collection_uri(), params=params, return_raw=return_raw, other_keys=other_keys)
 
-    def iter_all(self, **params: Any) -> Iterator[Any]:
-        """Every resource, lazily, following the server's ``next`` links."""
-        for page in self._iter_pages(self._collection_uri(), params):
-            for item in page:
-                yield self._make_listed(item)
+    def iter_all(self, max_pages: Optional[int] = None, **params: Any) -> Iterator[Any]:
+        """Every resource, lazily, following the server's ``next`` links (at
+        most ``max_pages`` pages, default :data:`~pyrax_image.paging.DEFAULT_MAX_PAGES`)."""
+        return self._iter_items(self._collection_uri(), params, max_pages)
 
     def get(self, item: Any) -> Any:
         """The resource with this id (or the fresh state of this resource)."""
@@ -95,7 +105,7 @@ class BaseManager:
     # -- hooks and helpers ------------------------------------------------------
     def _iter_candidates(self, criteria: Dict[str, Any]) -> Iterator[Any]:
         """Resources ``findall`` checks; managers narrow this with server filters."""
-        return self.iter_all()
+        return self._iter_items(self._collection_uri(), {}, tolerate_loops=True)
 
     def _create_body(self, name: str, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         """The JSON body of a create request; subclasses define it."""
@@ -113,11 +123,24 @@ class BaseManager:
         """A resource from a list reply: loaded when its class says list entries are complete."""
         return self._make(info, loaded=bool(getattr(self.resource_class, "listed_complete", False)))
 
-    def _unwrap(self, body: Any, plural: bool = False) -> Any:
+    def _what(self, plural: bool = False) -> str:
+        return "The %s" % (self.plural_response_key if plural and self.plural_response_key else self._kind())
+
+    def _unwrap(self, body: Any, plural: bool = False, response: Optional[requests.Response] = None) -> Any:
+        """The object (or, ``plural``, the list of objects) a reply holds;
+        InvalidResponse when it has another shape."""
+        what = self._what(plural)
+        if body is None and response is not None:
+            body = json_document(response, what)  # empty, not JSON, or JSON without the header
         key = self.plural_response_key if plural else self.response_key
-        if key and isinstance(body, dict):
-            return body.get(key, [] if plural else body)
-        return body
+        if key:
+            container = expect_object(body, what, response)
+            if key not in container:
+                raise invalid(response, "%s: the reply has no '%s'" % (what, key))
+            body = container[key]
+        if plural:
+            return expect_objects(body, what, response)
+        return expect_object(body, what, response)
 
     def _list(
         self,
@@ -126,8 +149,8 @@ class BaseManager:
         return_raw: bool = False,
         other_keys: Optional[List[str]] = None,
     ) -> Any:
-        _, body = self.api.method_get(uri, params=params)
-        items = self._unwrap(body, plural=True)
+        response, body = self.api.method_get(uri, params=params)
+        items = self._unwrap(body, plural=True, response=response)
         if return_raw:
             return items
         next_link = body.get("next") if isinstance(body, dict) else None
@@ -136,27 +159,32 @@ class BaseManager:
             return [objects] + [body.get(key) for key in other_keys]
         return objects
 
-    def _iter_pages(self, uri: str, params: Optional[Dict[str, Any]]) -> Iterator[List[Dict[str, Any]]]:
-        """Yield each page's items; the filters ride along in the ``next`` links."""
-        seen = set()
-        _, body = self.api.method_get(uri, params=params or None)
-        while True:
-            yield self._unwrap(body, plural=True)
-            link = body.get("next") if isinstance(body, dict) else None
-            if not link or link in seen:
-                return
-            seen.add(link)
-            _, body = self.api.method_get(self.api.resolve_link(link))
+    def _iter_items(
+        self,
+        uri: str,
+        params: Optional[Dict[str, Any]],
+        max_pages: Optional[int] = None,
+        tolerate_loops: bool = False,
+    ) -> Iterator[Any]:
+        """Every resource of every page, each once (see :func:`~pyrax_image.paging.iter_pages`)."""
+
+        def unwrap(body: Any, response: requests.Response) -> List[Dict[str, Any]]:
+            return self._unwrap(body, plural=True, response=response)
+
+        pages = iter_pages(self.api, uri, params, unwrap, max_pages, tolerate_loops)
+        for page in pages:
+            for item in page:
+                yield self._make_listed(item)
 
     def _get(self, uri: str) -> Any:
-        _, body = self.api.method_get(uri)
-        return self._make(self._unwrap(body), loaded=True)
+        response, body = self.api.method_get(uri)
+        return self._make(self._unwrap(body, response=response), loaded=True)
 
     def _create(self, uri: str, body: Any, return_none: bool = False, return_raw: bool = False) -> Any:
-        _, resp_body = self.api.method_post(uri, body=body)
+        response, resp_body = self.api.method_post(uri, body=body)
         if return_none:
             return None
-        result = self._unwrap(resp_body)
+        result = self._unwrap(resp_body, response=response)
         return result if return_raw else self._make(result, loaded=True)
 
     def _update(self, uri: str, body: Any, **kwargs: Any) -> Any:

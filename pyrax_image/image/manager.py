@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, Dict, Iterator, List, Optional
+from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
@@ -11,6 +12,7 @@ from pyrax_image.image.members import ImageMemberManager
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
+from pyrax_image.replies import expect_object, invalid, json_document
 from pyrax_image.utils import get_id, quote_segment
 
 MEMBER_STATUSES = ("pending", "accepted", "rejected")
@@ -60,16 +62,26 @@ class ImageManager(BaseManager):
         params.update(_page_params(limit, marker))
         return self._list(self._collection_uri(), params=params, return_raw=return_raw)
 
-    def iter_all(self, page_size: Optional[int] = None, **filter_args: Any) -> Iterator[Image]:
+    def iter_all(  # type: ignore[override]
+        self, page_size: Optional[int] = None, max_pages: Optional[int] = None, **filter_args: Any
+    ) -> Iterator[Image]:
         """Every image matching the filters, lazily, page after page: pages of
-        ``page_size`` (or ``limit``) if given, else the largest Glance serves."""
+        ``page_size`` (or ``limit``) if given, else the largest Glance serves;
+        at most ``max_pages`` pages, each image once."""
+        return self._iter_images(page_size, max_pages, False, filter_args)
+
+    def _iter_images(
+        self,
+        page_size: Optional[int],
+        max_pages: Optional[int],
+        tolerate_loops: bool,
+        filter_args: Dict[str, Any],
+    ) -> Iterator[Image]:
         params = filters.image_query(**filter_args)
         if page_size is None and "limit" not in params:
             page_size = ALL_PAGE_SIZE
         params.update(_page_params(page_size, None))
-        for page in self._iter_pages(self._collection_uri(), params):
-            for item in page:
-                yield self._make_listed(item)
+        return self._iter_items(self._collection_uri(), params, max_pages, tolerate_loops)
 
     def list_all(self, **filter_args: Any) -> List[Image]:
         """Every image matching the filters, all pages, as one list."""
@@ -83,7 +95,7 @@ class ImageManager(BaseManager):
         }
         if "id" in criteria and isinstance(criteria["id"], str) and "," not in criteria["id"]:
             server["id"] = "in:%s" % criteria["id"]
-        return self.iter_all(**server)
+        return self._iter_images(None, None, True, server)
 
     def create(
         self,
@@ -106,11 +118,29 @@ class ImageManager(BaseManager):
         source = data
         if container is not None or obj is not None:
             source = self.api._object_source(container, obj)
-        _, info = self.api.method_post(self._collection_uri(), body=body)
-        image = self._make(info, loaded=True)
+        image = self._make(self._created(body), loaded=True)
         if source is None:
             return image
         return self.api._upload_new_image(image, source, **upload_args)
+
+    def _created(self, body: Dict[str, Any]) -> Dict[str, Any]:
+        """POST the image record; a reply of the wrong shape raises
+        InvalidResponse after deleting the image if its id can be told."""
+        response, _ = self.api.method_post(self._collection_uri(), body=body, stream=True)
+        info: Any = None
+        try:
+            info = json_document(response, "The created image")
+            image = self._unwrap(info, response=response)
+            if not isinstance(image.get("id"), str) or not image["id"]:
+                raise invalid(response, "The created image has no id")
+            return image
+        except exc.InvalidResponse as error:
+            image_id = _created_id(info, response)
+            if image_id is not None and not self.api._discard(image_id):
+                error.message += "; image %s was created and could not be deleted" % image_id
+            elif image_id is not None:
+                error.message += "; image %s was created and has been deleted" % image_id
+            raise
 
     def _create_body(
         self,
@@ -154,10 +184,10 @@ class ImageManager(BaseManager):
         return self._make(info, loaded=True)
 
     def _patch(self, img: Any, operations: List[Dict[str, Any]]) -> Dict[str, Any]:
-        _, info = self.api.method_patch(
+        response, info = self.api.method_patch(
             self._item_uri(img), body=operations, headers={"Content-Type": PATCH_CONTENT_TYPE}
         )
-        return info
+        return self._unwrap(info, response=response)
 
     def update_image_member(self, img_id: Any, status: str) -> ImageMember:
         """Accept, reject or reset (pending) a share of ``img_id`` with your project."""
@@ -170,7 +200,8 @@ class ImageManager(BaseManager):
             raise exc.NotAuthenticated("Your project id is unknown, so there is no membership to update")
         uri = "%s/members/%s" % (self._item_uri(img_id), quote_segment(project_id))
         try:
-            _, info = self.api.method_put(uri, body={"status": status})
+            response, info = self.api.method_put(uri, body={"status": status})
+            info = expect_object(info, "The image member", response)
         except (exc.Forbidden, exc.NotFound) as error:
             # Glance answers the owner 403, or 404 (it is not in its own member list).
             if isinstance(error, exc.Forbidden) or self._owned_by(img_id, project_id):
@@ -201,3 +232,18 @@ class ImageManager(BaseManager):
     def reactivate(self, img: Any) -> None:
         """Make a deactivated image active again."""
         self.action(img, "reactivate")
+
+
+_IMAGE_PATH = re.compile(r"/images/([^/]+)/?$")
+
+
+def _created_id(info: Any, response: Any) -> Optional[str]:
+    """The id of an image a malformed create reply still names: from the
+    body (an object, or a list of one) or the ``Location`` header."""
+    candidates = [info] + (info if isinstance(info, list) and len(info) == 1 else [])
+    for candidate in candidates:
+        if isinstance(candidate, dict) and isinstance(candidate.get("id"), str) and candidate["id"]:
+            return str(candidate["id"])
+    location = response.headers.get("Location") if response is not None else None
+    match = _IMAGE_PATH.search(urlsplit(location).path) if isinstance(location, str) else None
+    return unquote(match.group(1)) if match else None

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 from pyrax_image import exceptions as exc
 from pyrax_image.image.resources import ImageTask
 from pyrax_image.manager import BaseManager
+from pyrax_image.replies import expect_object, json_document
 from pyrax_image.utils import get_id, get_name
 
 DEFAULT_IMPORT_FORMAT = "vhd"
@@ -78,8 +79,10 @@ class JSONSchemaManager(BaseManager):
     """The JSON schemas under ``/schemas`` (returned as plain dicts)."""
 
     def _schema(self, name: str) -> Dict[str, Any]:
-        _, body = self.api.method_get("/%s/%s" % (self.uri_base, name))
-        return body
+        response, body = self.api.method_get("/%s/%s" % (self.uri_base, name))
+        if body is None:
+            body = json_document(response, "The %s schema" % name)
+        return expect_object(body, "The %s schema" % name, response)
 
     def images(self) -> Dict[str, Any]:
         """Schema of a list of images."""

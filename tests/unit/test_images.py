@@ -181,10 +181,13 @@ def test_iter_all_is_lazy_and_takes_page_size(client, rsps):
     assert len(rsps.calls) == 1
 
 
-def test_repeated_next_link_stops_instead_of_looping(client, rsps):
+def test_repeated_next_link_stops_with_a_clear_error_instead_of_looping(client, rsps):
     rsps.get(IMAGES, json=page("a", next_link="/v2/images?marker=a"))
     rsps.get(IMAGES + "?marker=a", json=page("b", next_link="/v2/images?marker=a"))
-    assert [i.id for i in client.list_all()] == ["a", "b"]
+    listed = []
+    with pytest.raises(exc.InvalidResponse, match="loop"):
+        listed.extend(i.id for i in client.iter_all())
+    assert listed == ["a", "b"] and len(rsps.calls) == 2
 
 
 # -- find / findall ------------------------------------------------------------------------
