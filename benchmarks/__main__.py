@@ -1,4 +1,4 @@
-"""Run the benchmarks: ``python -m benchmarks [calls|data] [options]``."""
+"""Run the benchmarks: ``python -m benchmarks [calls|data|peers] [options]``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,11 @@ def main(argv: list[str]) -> int:
         from benchmarks import data_throughput
 
         return data_throughput.main(rest)
-    print("unknown benchmark %r (calls, data)" % name, file=sys.stderr)
+    if name == "peers":
+        from benchmarks import peers
+
+        return peers.main(rest)
+    print("unknown benchmark %r (calls, data, peers)" % name, file=sys.stderr)
     return 2
 
 

@@ -8,7 +8,8 @@ the peak RSS (``ru_maxrss``) belongs to that one transfer. Baselines: raw
 ``requests`` streaming without verification, raw ``requests`` computing the
 same MD5 + SHA-512 inline, python-glanceclient and openstacksdk (run with
 ``--python`` pointing at an interpreter that has them; they are never
-dependencies of pyrax_image). Also measured: Swift -> Glance ``create`` of a
+dependencies of pyrax_image; ``tox -e bench`` points it at the peers' own
+virtualenv). Also measured: Swift -> Glance ``create`` of a
 Swift object through the Keystone-backed Glance (peak RSS flat in size).
 Medians are printed as a Markdown table.
 """
@@ -144,7 +145,7 @@ def run(
                     if swift:
                         _swift_round(cloud, path, size, samples)
             finally:
-                pyrax.delete(source)
+                _retrying(lambda source=source: pyrax.delete(source))
                 os.unlink(path)
     return samples
 
@@ -229,8 +230,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--python",
-        default=sys.executable,
-        help="interpreter with python-glanceclient and openstacksdk installed",
+        default=os.environ.get("PYRAX_IMAGE_PEERS_PYTHON", sys.executable),
+        help="interpreter with python-glanceclient and openstacksdk installed (tox -e bench: the peers' virtualenv)",
     )
     parser.add_argument("--clients", default=",".join(CLIENTS))
     parser.add_argument("--no-swift", action="store_true", help="skip the Swift -> Glance create")

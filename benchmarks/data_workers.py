@@ -1,12 +1,14 @@
 """One measured transfer per process, so its peak RSS is its own.
 
 ``python -m benchmarks.data_workers CLIENT OP ARGS_JSON`` prints one JSON line:
-``{"seconds", "bytes", "rss_kib", "rss_before_kib"}``. Clients: ``raw``
+``{"seconds", "bytes", "rss_kib", "rss_before_kib", "cpu", "requests"}`` (CPU
+seconds of this process, HTTP requests sent). Clients: ``raw``
 (requests streaming, no hashes), ``raw-hash`` (requests streaming computing
 inline the hashes pyrax_image verifies and comparing them with Glance's: MD5 +
-SHA-512 going up, the SHA-512 multihash coming down), ``pyrax_image``, ``glanceclient``, ``openstacksdk``. Ops: ``upload``
-(create + upload a file), ``download`` (to a file), ``swift-create`` (a
-Swift object -> Glance image, pyrax_image only).
+SHA-512 going up, the SHA-512 multihash coming down), ``pyrax_image``,
+``glanceclient``, ``openstacksdk``. Ops: ``upload`` (create + upload a file),
+``download`` (to a path), ``download-file`` (into an open file object),
+``swift-create`` (a Swift object -> Glance image, pyrax_image only).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import sys
 import time
 import uuid
 from typing import Any, Callable, Dict
+
+from benchmarks.peer_workers import RequestCounter
 
 MIB = 1024 * 1024
 
@@ -133,6 +137,16 @@ def pyrax_download(args: Dict[str, Any]) -> Callable[[], None]:
     return lambda: client.download(args["image_id"], args["dest"]) and None
 
 
+def pyrax_download_file(args: Dict[str, Any]) -> Callable[[], None]:
+    client = _pyrax(args, args["glance"])
+
+    def run() -> None:
+        with open(args["dest"], "wb") as handle:
+            client.download(args["image_id"], handle)
+
+    return run
+
+
 def pyrax_swift_create(args: Dict[str, Any]) -> Callable[[], None]:
     client = _pyrax(args, args["glance"])
     client.object_storage_url = args["swift"]
@@ -150,7 +164,7 @@ def pyrax_swift_create(args: Dict[str, Any]) -> Callable[[], None]:
 def _glanceclient(args: Dict[str, Any]) -> Any:
     from glanceclient import Client
 
-    client = Client("2", endpoint=args["glance"], token="bench")
+    client = Client("2", endpoint=args["glance"], token=args.get("token") or "bench")
     # On the session: glanceclient percent-encodes its identity_headers ("," in X-Roles).
     client.http_client.session.headers.update(args["headers"])
     return client
@@ -185,12 +199,14 @@ def glanceclient_download(args: Dict[str, Any]) -> Callable[[], None]:
 
 def _sdk(args: Dict[str, Any]) -> Any:
     import openstack.connection
-    from keystoneauth1 import noauth
+    from keystoneauth1 import noauth, token_endpoint
     from keystoneauth1 import session as ks_session
 
-    session = ks_session.Session(
-        auth=noauth.NoAuth(endpoint=args["glance"]), additional_headers=args["headers"]
-    )
+    if args.get("token"):  # Keystone-backed Glance: the token, as the other clients send it
+        auth: Any = token_endpoint.Token(args["glance"], args["token"])
+    else:
+        auth = noauth.NoAuth(endpoint=args["glance"])
+    session = ks_session.Session(auth=auth, additional_headers=args["headers"])
     return openstack.connection.Connection(session=session, image_endpoint_override=args["glance"])
 
 
@@ -215,11 +231,27 @@ def openstacksdk_download(args: Dict[str, Any]) -> Callable[[], None]:
     return lambda: conn.image.download_image(args["image_id"], output=args["dest"]) and None
 
 
+def openstacksdk_download_file(args: Dict[str, Any]) -> Callable[[], None]:
+    conn = _sdk(args)
+
+    def run() -> None:
+        with open(args["dest"], "wb") as handle:
+            conn.image.download_image(args["image_id"], output=handle)
+
+    return run
+
+
 WORKERS: Dict[str, Callable[[Dict[str, Any]], Callable[[], None]]] = {
     "raw/upload": lambda a: raw_upload(a, False),
     "raw-hash/upload": lambda a: raw_upload(a, True),
     "raw/download": lambda a: raw_download(a, False),
     "raw-hash/download": lambda a: raw_download(a, True),
+    # Raw code and glanceclient write into a file object either way.
+    "raw/download-file": lambda a: raw_download(a, False),
+    "raw-hash/download-file": lambda a: raw_download(a, True),
+    "glanceclient/download-file": glanceclient_download,
+    "pyrax_image/download-file": pyrax_download_file,
+    "openstacksdk/download-file": openstacksdk_download_file,
     "pyrax_image/upload": pyrax_upload,
     "pyrax_image/download": pyrax_download,
     "pyrax_image/swift-create": pyrax_swift_create,
@@ -243,16 +275,25 @@ def main(argv: list) -> int:
     """Run one worker and print its measurement."""
     client, op, raw_args = argv
     args = json.loads(raw_args)
+    counter = RequestCounter()
     run = WORKERS["%s/%s" % (client, op)](args)
     before = _rss_kib()
-    started = time.perf_counter()
+    sent, cpu, started = counter.count, time.process_time(), time.perf_counter()
     try:
         run()
         seconds = time.perf_counter() - started
+        cpu, sent = time.process_time() - cpu, counter.count - sent
     finally:
         if args.get("created"):
             _delete(args)
-    result = {"seconds": seconds, "bytes": args["size"], "rss_kib": _rss_kib(), "rss_before_kib": before}
+    result = {
+        "seconds": seconds,
+        "bytes": args["size"],
+        "rss_kib": _rss_kib(),
+        "rss_before_kib": before,
+        "cpu": cpu,
+        "requests": sent,
+    }
     print(json.dumps(result))
     return 0
 
