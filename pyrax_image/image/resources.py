@@ -109,6 +109,18 @@ class ImageTask(BaseResource):
     """An asynchronous import or export task (a list entry lacks ``input``,
     ``result`` and ``message``: reading one fetches the task)."""
 
+    #: Fields Glance leaves out while they have no value (``expires_at`` of a
+    #: pending task): read as None, as pyrax's samples expect.
+    _OPTIONAL = frozenset(("expires_at", "message", "result"))
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return super().__getattr__(key)
+        except AttributeError:
+            if key in self._OPTIONAL:
+                return None
+            raise
+
     def _repr_parts(self) -> List[str]:
         parts = [short_id(self._id())] if self._id() is not None else []
         return parts + [str(self._info[key]) for key in ("type", "status") if self._info.get(key)]

@@ -35,11 +35,12 @@ class ImageTasksManager(BaseManager):
 
         ``cont`` is a container name or object; it must exist in the object
         storage of the client's own identity and region. Any other task type
-        (e.g. ``api_image_import``) is sent as ``{"type": name, "input": input}``.
+        (e.g. ``api_image_import``), or any type given ``input=``, is sent as
+        ``{"type": name, "input": input}`` (upstream Glance's own bodies).
         """
         if not isinstance(name, str) or not name:
             raise exc.InvalidArgument("The task type must be a non-empty string, not %r" % (name,))
-        if cont is None and name in ("export", "import"):
+        if cont is None and name in ("export", "import") and "input" not in kwargs:
             raise exc.InvalidArgument("A container is required for an %s task" % name)
         if cont is not None:
             self.api._check_container(cont)
@@ -54,7 +55,7 @@ class ImageTasksManager(BaseManager):
         img_name: Optional[str] = None,
         **kwargs: Any,
     ) -> Dict[str, Any]:
-        if name not in ("export", "import"):
+        if name not in ("export", "import") or "input" in kwargs:
             return {"type": name, "input": kwargs.pop("input", None) or {}}
         container = get_name(cont)
         if name == "export":

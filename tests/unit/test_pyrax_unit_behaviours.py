@@ -317,3 +317,21 @@ def test_clt_list_and_get_tasks(client, rsps):
 def test_schemas(client, rsps, method, path):
     rsps.get(V2 + "/schemas/" + path, json={"name": path})
     assert getattr(client, method)() == {"name": path}
+
+
+def test_pending_task_reads_missing_optional_fields_as_none(client, rsps):
+    # Glance leaves out expires_at (and message, result) while they have no value;
+    # pyrax's samples/images/list_tasks.py prints them.
+    rsps.get(TASKS, json={"tasks": [{"id": "t1", "type": "import", "status": "pending"}]})
+    rsps.get(TASKS + "/t1", json={"id": "t1", "type": "import", "status": "pending"})
+    [task] = client.list_tasks()
+    assert (task.expires_at, task.message, task.result) == (None, None, None)
+    with pytest.raises(AttributeError):
+        getattr(task, "no_such_field")  # noqa: B009
+
+
+def test_import_task_in_upstream_format(client, rsps):
+    body = {"import_from": "http://example.com/a.raw", "import_from_format": "raw", "image_properties": {"name": "a"}}
+    rsps.post(TASKS, status=201, json={"id": "t3", "type": "import", "status": "pending"})
+    client._tasks_manager.create("import", input=body)
+    assert sent_json(rsps) == {"type": "import", "input": body}
