@@ -87,9 +87,8 @@ class AuthIdentity(CredentialIdentity):
             timeout=self.timeout if self.timeout is not None else DEFAULT_TIMEOUT,
             user_agent=user_agent,
             retries=2,
+            secrets=self.secrets,  # scrubs Keystone's replies from logs and errors
         )
-        # Scrubs Keystone's replies from the transport's logs and errors.
-        setattr(self._transport, "secrets", self.secrets)  # noqa: B010 (until Transport(secrets=))
         self._verify_ssl = verify_ssl
         self._cert = self._transport.session.cert
         if http_log_debug:

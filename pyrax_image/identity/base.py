@@ -81,15 +81,6 @@ class BaseIdentity:
             "%s has no service catalog: pass management_url to the client" % type(self).__name__
         )
 
-    def __getstate__(self) -> Dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_secrets", None)  # holds a lock; rebuilt from the token below
-        return state
-
-    def __setstate__(self, state: Dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self.secrets.add(self.token)
-
     def __repr__(self) -> str:
         text = "<%s tenant_id=%s authenticated=%s>" % (
             type(self).__name__,

@@ -252,6 +252,9 @@ def test_connect_to_images_uses_the_identitys_tls(
         connect._use_identity(identity, "RegionOne", authenticate=True)
         assert_tls(connect.module_attribute("images"), tls_files)  # connect_to_services
         assert_tls(connect.connect_to_images("RegionTwo"), tls_files)
+        assert_tls(connect.connect_to_cloudfiles("RegionOne"), tls_files)
+        connect._state.images = None
+        assert_tls(connect.connect_to_cloudfiles("RegionOne"), tls_files)  # its own session
     finally:
         connect.reset()
 
