@@ -77,12 +77,13 @@ def cell(samples: Samples, key: str, client: str, kind: str) -> str:
         return "+" + _spread([r["ms"] for r in results], "%.0f", " ms")
     if kind == "memory":
         return "{:,.0f} B".format(statistics.median(r["bytes_per_image"] for r in results))
-    if client == _reference(kind):
+    relative = ratios(samples, key, client, kind)
+    if client == _reference(kind) or not relative:  # the reference itself, or no reference measured
         if kind == "rate":
             rates = [r["bytes"] / r["seconds"] / MIB for r in results]
             return "%.0f MiB/s%s" % (statistics.median(rates), _requests(results))
         return "%.1f ms%s" % (statistics.median(r["seconds"] for r in results) * 1000, _requests(results))
-    return _spread(ratios(samples, key, client, kind), unit="x") + _requests(results)
+    return _spread(relative, unit="x") + _requests(results)
 
 
 def main_table(samples: Samples, size: str) -> str:
