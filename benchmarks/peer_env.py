@@ -30,4 +30,4 @@ def ensure(directory: Path) -> Path:
 
 
 if __name__ == "__main__":
-    print(ensure(Path(sys.argv[1])))
+    ensure(Path(sys.argv[1]))
