@@ -34,8 +34,16 @@ exit status:
 """
 
 
+SHORT_EPILOG = "exit status: 0 success, 1 error from the cloud, 2 usage error, 130 interrupted"
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit status 2)."""
+    """argparse with one-line errors (exit status 2); every level's help ends
+    with the exit statuses."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("epilog", SHORT_EPILOG)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, "error: %s (see '%s --help')\n" % (message, self.prog))

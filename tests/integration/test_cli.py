@@ -263,3 +263,77 @@ def test_python_dash_m_is_the_same_command(alice: Dict[str, str]) -> None:
         [sys.executable, "-m", "pyrax_image", "--version"], env=alice, capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("pyrax-image ")
+
+
+def test_pyrax_credential_file_with_cloud_settings(cloud: Dict[str, Any], tmp_path: Path, name: str) -> None:
+    account = cloud["users"]["alice"]
+    creds = tmp_path / "creds.ini"
+    creds.write_text(
+        "[keystone]\nusername = alice\npassword = %s\ntenant_name = %s\n"
+        % (account["password"], account["project_name"])
+    )
+    env = clean_environ()
+    env.update(
+        HOME=str(tmp_path),
+        CLOUD_ID_TYPE="keystone",
+        CLOUD_AUTH_ENDPOINT=cloud["keystone_v3_url"],
+        CLOUD_REGION="RegionOne",
+        CLOUD_USER_DOMAIN_NAME=cloud["domain"],
+        CLOUD_PROJECT_DOMAIN_NAME=cloud["domain"],
+    )
+    try:
+        created = cli_json(["--credential-file", str(creds), "create", name], env)
+        assert created["owner"] == account["project_id"]
+        # ~/.rackspace_cloud_credentials and ~/.pyrax.cfg, as pyrax users have them
+        creds.rename(tmp_path / ".rackspace_cloud_credentials")
+        (tmp_path / ".pyrax.cfg").write_text(
+            "[settings]\nidentity_type = keystone\nauth_endpoint = %s\nregion = RegionOne\n"
+            "user_domain_name = %s\nproject_domain_name = %s\n"
+            % (cloud["keystone_v3_url"], cloud["domain"], cloud["domain"])
+        )
+        home_only = {k: v for k, v in env.items() if not k.startswith("CLOUD_")}
+        assert home_only.get("OS_AUTH_URL") is None
+        assert [img["id"] for img in cli_json(["list", "--name", name], home_only)] == [created["id"]]
+    finally:
+        delete_images(os_env(cloud, "alice", tmp_path), name)
+
+
+def test_export_and_import_through_object_storage_on_a_terminal(
+    cloud: Dict[str, Any], alice: Dict[str, str], name: str, payload: Path
+) -> None:
+    container = "cli-" + uuid.uuid4().hex[:10]
+    try:
+        image = cli_json(["create", name, "--file", str(payload), "--disk-format", "raw"], alice)
+        status, screen, stdout = run_cli_on_terminal(["export", name, container, "--create-container"], alice)
+        assert status == 0, screen
+        assert "export: 100%|" in screen and "3.00M/3.00M" in screen
+        assert stdout.decode() == "Exported %s to %s/%s.raw (3.0 MiB)\n" % (
+            image["id"],
+            container,
+            image["id"],
+        )
+        args = ["import", container, image["id"] + ".raw", "--name", name + "-in", "--disk-format", "raw"]
+        status, screen, stdout = run_cli_on_terminal(args, alice)
+        assert status == 0, screen
+        assert re.search(r"import: done in \d+s", screen), screen
+        imported = cli_json(["show", name + "-in"], alice)
+        assert imported["status"] == "active" and imported["checksum"] == image["checksum"]
+        assert imported["os_hash_value"] == image["os_hash_value"]
+    finally:
+        delete_images(alice, name, name + "-in")
+        _delete_container(cloud, container)
+
+
+def _delete_container(cloud: Dict[str, Any], container: str) -> None:
+    from pyrax_image import ImageClient
+    from pyrax_image import exceptions as exc
+    from tests.integration.keystone_fixtures import keystone_identity
+
+    identity = keystone_identity(cloud, "alice")
+    identity.authenticate()
+    try:
+        ImageClient(identity, region_name="RegionOne").object_storage.delete_container(
+            container, del_objects=True
+        )
+    except exc.NotFound:
+        pass

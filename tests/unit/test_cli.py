@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -303,3 +304,23 @@ def test_import_method_auto_follows_the_cloud(client, rsps):
     rsps.get(V2 + "/info/import", status=404, json={"message": "no such thing"})
     assert import_method(client, "auto") == "task"
     assert import_method(client, "web-download") == "web-download" and len(rsps.calls) == 3
+
+
+def test_waiting_shows_the_time_on_a_terminal_only():
+    stream = FakeTTY()
+    with progress.waiting("import", SimpleNamespace(no_progress=False), stream):
+        pass
+    assert re.fullmatch(r"\rimport: done in 0s\n", stream.getvalue())
+    quiet = io.StringIO()
+    with progress.waiting("import", SimpleNamespace(no_progress=False), quiet):
+        pass
+    assert quiet.getvalue() == ""
+
+
+def test_every_subcommand_help_shows_the_exit_statuses(cli, capsys):
+    for argv in (["list", "--help"], ["tag", "add", "--help"], ["member", "accept", "--help"]):
+        assert cli(*argv) == 0
+        assert (
+            "exit status: 0 success, 1 error from the cloud, 2 usage error, 130 interrupted"
+            in capsys.readouterr().out
+        )
