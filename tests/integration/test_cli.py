@@ -337,3 +337,30 @@ def _delete_container(cloud: Dict[str, Any], container: str) -> None:
         )
     except exc.NotFound:
         pass
+
+
+def test_ctrl_c_during_a_download_exits_130(alice: Dict[str, str], name: str, payload: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.integration.cli_fixtures import BIN
+
+    try:
+        cli_json(["create", name, "--file", str(payload), "--disk-format", "raw"], alice)
+        process = subprocess.Popen(
+            [str(BIN / "pyrax-image"), "download", name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=alice,
+        )
+        assert process.stdout is not None
+        first = process.stdout.read(1)  # the data flows; unread, the pipe fills and the writer blocks
+        time.sleep(1.0)
+        process.send_signal(signal.SIGINT)
+        rest, err = process.communicate(timeout=120)
+        assert process.returncode == 130
+        assert err.decode() == "error: interrupted\n"
+        assert 0 < len(first + rest) < payload.stat().st_size
+    finally:
+        delete_images(alice, name)
