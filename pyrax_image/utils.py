@@ -8,10 +8,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
-
-# States after which an image or task never changes status on its own.
-FAILURE_STATES = frozenset(("error", "killed", "deleted", "failure", "pending_delete"))
-TERMINAL_STATES = FAILURE_STATES | frozenset(("active", "success", "deactivated"))
+from pyrax_image.statuses import TERMINAL_STATES
 
 
 def get_id(id_or_obj: Any) -> str:

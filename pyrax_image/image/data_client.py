@@ -1,42 +1,30 @@
-"""The image-data half of ImageClient: upload, download, staging and import,
-waiters, and images to and from object storage.
+"""The image-data methods of ImageClient, under pyrax's names and signatures.
 
-ImageClient inherits these methods; they live here to keep each module
-small. The work is done in ``data``, ``download``, ``importing``,
-``waiters`` and ``object_transfer``.
+Each one delegates to the client's :class:`~pyrax_image.image.data_service.ImageDataService`
+(``client.data_service``), which owns the work and its state; this mixin
+holds none. It exists to keep ``image/client.py`` short.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Union
 
-from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.image import download as _download
 from pyrax_image.image import importing as _importing
 from pyrax_image.image import object_transfer as _transfer
 from pyrax_image.image import waiters as _waiters
-from pyrax_image.image.data import (
-    DEFAULT_CHUNK_SIZE,
-    DEFAULT_HASH_ALGO,
-    Progress,
-    UploadStream,
-    send_image_data,
-    verify_image,
-)
+from pyrax_image.image.data_service import ImageDataService
 from pyrax_image.image.resources import Image, ImageTask
-from pyrax_image.utils import get_id, get_name
-
-DISCARD_ATTEMPTS = 4
-logger = logging.getLogger(__name__)
+from pyrax_image.object_storage import ObjectStorageClient, StorageObject
+from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 
 
 class ImageDataClient(BaseClient):
     """Image data methods of :class:`~pyrax_image.image.client.ImageClient`."""
 
-    _manager: Any
-    _tasks_manager: Any
+    data_service: ImageDataService
 
     # -- image data -----------------------------------------------------------------
     def upload(
@@ -58,54 +46,7 @@ class ImageDataClient(BaseClient):
         (:class:`~pyrax_image.exceptions.ChecksumMismatch` otherwise).
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         """
-        stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
-        digests = send_image_data(self, img, "file", stream)
-        expected_md5 = getattr(stream.source, "expected_md5", None)
-        if verify and expected_md5 and digests.get("md5") not in (None, expected_md5):
-            raise exc.ChecksumMismatch("md5 (source)", expected_md5, digests["md5"], get_id(img))
-        image = self._manager.get(img)
-        if verify and image.to_dict().get("status") == "saving":
-            image = self.wait_for_status(image, "active")
-        if verify and image.to_dict().get("status") == "active":
-            verify_image(image, digests, stream.bytes_sent)
-        if isinstance(img, Image):
-            img._replace_details(image.to_dict())
-            return img
-        return image
-
-    def _upload_new_image(
-        self, image: Image, source: Any, keep_on_failure: bool = False, **upload_args: Any
-    ) -> Image:
-        """Upload into a just-created image; unless ``keep_on_failure``, delete
-        the image if the upload fails (then re-raise), so nothing stays queued."""
-        try:
-            return self.upload(image, source, **upload_args)
-        except BaseException:
-            if not keep_on_failure:
-                self._discard(image)
-            raise
-
-    def _discard(self, image: Any) -> bool:
-        """Delete an image created for an operation that failed; False if it stays.
-
-        Right after an aborted upload Glance may still be writing the image and
-        answer 500 or 409, so a few attempts are made before giving up.
-        """
-        last: Optional[Exception] = None
-        for attempt in range(DISCARD_ATTEMPTS):
-            try:
-                self._manager.delete(image)
-                return True
-            except exc.NotFound:
-                return True
-            except (exc.InternalServerError, exc.Conflict, exc.ConnectionFailed) as error:
-                last = error
-                self.transport.sleep(0.25 * 2**attempt)
-            except exc.PyraxImageException as error:
-                last = error
-                break
-        logger.warning("Could not delete image %s after a failed operation: %s", get_id(image), last)
-        return False
+        return self.data_service.upload(img, data, size, chunk_size, verify, progress, hash_algo)
 
     def download(
         self,
@@ -125,11 +66,7 @@ class ImageDataClient(BaseClient):
         times); the image's multihash, then MD5, must match or
         ``ChecksumMismatch`` is raised.
         """
-        _download.check_destination(dest)
-        download = _download.open_image_download(self, img, chunk_size, verify, progress, max_resumes)
-        if dest is None:
-            return download.start()
-        return _download.download_image(download, dest)
+        return self.data_service.download(img, dest, chunk_size, verify, progress, max_resumes)
 
     # -- interoperable import -----------------------------------------------------------
     def stage(
@@ -143,9 +80,7 @@ class ImageDataClient(BaseClient):
         """Stream data to the image's staging area (then ``import_image(img,
         "glance-direct")``). The digests sent are remembered, and checked when
         ``wait_for_status`` sees the image active. Returns the image reloaded."""
-        sent = _importing.stage(self, img, data, size=size, chunk_size=chunk_size, progress=progress)
-        self._staged()[get_id(img)] = sent
-        return self._refreshed(img)
+        return self.data_service.stage(img, data, size=size, chunk_size=chunk_size, progress=progress)
 
     def import_image(
         self,
@@ -173,30 +108,16 @@ class ImageDataClient(BaseClient):
             remote_image_id=remote_image_id,
             remote_service_interface=remote_service_interface,
         )
-        self._import(img, body)
-        return self._refreshed(img)
-
-    def _import(self, img: Any, body: Dict[str, Any]) -> None:
-        _importing.import_image(self, img, body)
+        return self.data_service.import_image(img, body)
 
     def get_import_info(self) -> Dict[str, Any]:
         """The import methods this cloud enables (``GET /v2/info/import``)."""
-        return _importing.get_import_info(self)
+        return self.data_service.get_import_info()
 
     def get_stores_info(self) -> List[Dict[str, Any]]:
         """The stores of a multi-store cloud: ``[{"id", "description",
         "default"?}, ...]`` (``GET /v2/info/stores``)."""
-        return _importing.get_stores_info(self)
-
-    def _staged(self) -> Dict[str, Dict[str, Any]]:
-        return self.__dict__.setdefault("_staged_data", {})
-
-    def _refreshed(self, img: Any) -> Image:
-        image = self._manager.get(img)
-        if isinstance(img, Image):
-            img._replace_details(image.to_dict())
-            return img
-        return image
+        return self.data_service.get_stores_info()
 
     # -- waiters --------------------------------------------------------------------------
     def wait_for_status(
@@ -212,13 +133,7 @@ class ImageDataClient(BaseClient):
         failed import), ``WaitTimeout`` after ``timeout`` seconds (None: no
         limit). ``callback(image)`` is called after each poll. Data staged by
         ``stage`` is verified once the image is active."""
-        image = _waiters.wait_for_status(self, img, status, timeout, interval, callback)
-        info = image.to_dict()
-        staged = self._staged().get(info.get("id", ""))
-        if staged and info.get("status") == "active":
-            self._staged().pop(info["id"], None)
-            verify_image(image, staged["digests"], staged["size"])
-        return image
+        return self.data_service.wait_for_status(img, status, timeout, interval, callback)
 
     def wait_for_task(
         self,
@@ -229,73 +144,40 @@ class ImageDataClient(BaseClient):
     ) -> ImageTask:
         """Poll a task until ``success`` and return it; ``TaskFailed`` (with
         the server's message) on ``failure``, ``WaitTimeout`` on timeout."""
-        return _waiters.wait_for_task(self, task, timeout, interval, callback)
+        return self.data_service.wait_for_task(task, timeout, interval, callback)
 
     # -- object storage -----------------------------------------------------------------
-    check_containers = True
-
     @property
-    def object_storage(self) -> Any:
+    def object_storage(self) -> ObjectStorageClient:
         """The ``ObjectStorageClient`` of this client's identity and region
         (public or internal like the image endpoint), sharing its HTTP session.
         Its endpoint is ``object_storage_url`` when set, else the catalog's.
         Assign an ``ObjectStorageClient`` to use another one."""
-        storage = self.__dict__.get("_object_storage")
-        if storage is None:
-            from pyrax_image.object_storage import ObjectStorageClient
-
-            storage = ObjectStorageClient(
-                self.identity,
-                region_name=self.region_name,
-                endpoint_type=self.endpoint_type,
-                management_url=self.object_storage_url,
-                transport=self.transport,
-            )
-            self.__dict__["_object_storage"] = storage
-        return storage
+        return self.data_service.storage.client
 
     @object_storage.setter
-    def object_storage(self, storage: Any) -> None:
-        self.__dict__["_object_storage"] = storage
+    def object_storage(self, storage: ObjectStorageClient) -> None:
+        self.data_service.storage.client = storage
 
     @property
     def object_storage_url(self) -> Optional[str]:
         """An explicit object-storage endpoint (``https://host/v1/AUTH_<project>``);
         None (the default) takes it from the identity's catalog."""
-        return self.__dict__.get("_object_storage_url")
+        return self.data_service.storage.url
 
     @object_storage_url.setter
     def object_storage_url(self, url: Optional[str]) -> None:
-        self.__dict__["_object_storage_url"] = url
-        self.__dict__.pop("_object_storage", None)
+        self.data_service.storage.url = url
 
-    def _object_source(self, container: Any, obj: Any) -> Any:
-        """The data of an object-storage object: a seekable reader streaming
-        it (HEADs it first: NoSuchContainer / NoSuchObject)."""
-        return _transfer.object_source(self._reachable_storage("read the object"), container, obj)
+    @property
+    def check_containers(self) -> bool:
+        """Whether ``import_task``/``export_task`` check the container first
+        (default True); False skips the check on purpose."""
+        return self.data_service.storage.check_containers
 
-    def _check_container(self, cont: Any) -> None:
-        """Make sure the container exists in this client's object storage
-        (NoSuchContainer). Without an object-storage endpoint this raises
-        NoEndpointForService (or ...ForRegion) rather than skipping the check; set
-        ``check_containers = False`` to skip it on purpose."""
-        if not self.check_containers:
-            return
-        hint = "check that container %r exists (or set client.check_containers = False)" % get_name(cont)
-        self._reachable_storage(hint).get_container(cont)
-
-    def _reachable_storage(self, purpose: str) -> Any:
-        """``object_storage`` with its endpoint resolved; a missing endpoint
-        raises NoEndpointFor* saying what needed it and how to give one."""
-        storage = self.object_storage
-        try:
-            storage.management_url  # noqa: B018 - resolves the endpoint
-        except (exc.NoEndpointForService, exc.NoEndpointForRegion) as error:
-            raise type(error)(
-                "Cannot %s: this client has no object storage (%s). Set client.object_storage_url "
-                "or use an identity whose catalog has an object-store endpoint." % (purpose, error)
-            ) from error
-        return storage
+    @check_containers.setter
+    def check_containers(self, value: bool) -> None:
+        self.data_service.storage.check_containers = bool(value)
 
     def import_from_container(
         self,
@@ -311,7 +193,7 @@ class ImageDataClient(BaseClient):
         timeout: Optional[float] = _waiters.DEFAULT_WAIT_TIMEOUT,
         interval: float = _waiters.DEFAULT_WAIT_INTERVAL,
         keep_on_failure: bool = False,
-    ) -> Any:
+    ) -> Union[Image, ImageTask]:
         """Import object ``img`` of container ``cont`` server-side (the bytes do
         not pass through this client), as ``import_task`` does on Rackspace.
 
@@ -322,8 +204,7 @@ class ImageDataClient(BaseClient):
         otherwise the image (web-download) or task (task) right away. A failed
         import deletes the image it created unless ``keep_on_failure``.
         """
-        return _transfer.import_from_container(
-            self,
+        return self.data_service.import_from_container(
             img,
             cont,
             img_format=img_format,
@@ -346,14 +227,13 @@ class ImageDataClient(BaseClient):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Optional[Progress] = None,
         segment_threshold: Optional[int] = None,
-    ) -> Any:
+    ) -> StorageObject:
         """Copy an image's data into container ``cont`` through this client, for
         clouds without an export task; returns the ``StorageObject`` (named
         ``<image id>.<disk_format>`` unless ``obj_name``). The download is
         verified against the image's hashes and every PUT against Swift's ETag;
         images larger than ``segment_threshold`` become static large objects."""
-        return _transfer.export_to_container(
-            self,
+        return self.data_service.export_to_container(
             img,
             cont,
             obj_name=obj_name,

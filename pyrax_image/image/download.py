@@ -1,7 +1,7 @@
 """Image data coming down: streamed, resumed after a dropped connection, verified.
 
 :class:`ImageDownload` reads the image through a
-:class:`~pyrax_image.image.streams.RangedReader` (resumed with ``Range`` after
+:class:`~pyrax_image.transfer.RangedReader` (resumed with ``Range`` after
 a dropped connection), hashes what it reads and verifies the whole image
 (its multihash, else MD5) before it hands over the last chunk, so a consumer
 never holds a complete-looking corrupt image.
@@ -19,26 +19,15 @@ from typing import Any, Dict, Iterator, Optional
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, HashSet, Progress, verify_digests
-from pyrax_image.image.streams import DEFAULT_MAX_RESUMES, Opener, RangedReader, ReadAhead
+from pyrax_image.image.api import ImageApi
+from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
+from pyrax_image.transfer.hashing import HashSet, verify_digests
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader
+from pyrax_image.transfer.sources import start_position
 from pyrax_image.utils import check_int, check_progress, quote_segment
 
 logger = logging.getLogger("pyrax_image.data")
-
-# Statuses in which an image has no (complete) data to download.
-NO_DATA_STATUSES = frozenset(
-    ("queued", "saving", "uploading", "importing", "killed", "deleted", "pending_delete")
-)
-
-__all__ = [
-    "DEFAULT_MAX_RESUMES",
-    "ImageDownload",
-    "RangedReader",
-    "ReadAhead",
-    "check_destination",
-    "download_image",
-    "open_image_download",
-]
 
 
 def _hashes_for(info: Dict[str, Any], threaded: bool) -> HashSet:
@@ -154,7 +143,7 @@ class ImageDownload:
 
 
 def open_image_download(
-    client: Any,
+    api: ImageApi,
     img: Any,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     verify: bool = True,
@@ -168,15 +157,15 @@ def open_image_download(
     """
     check_int("chunk_size", chunk_size, 1)
     check_progress(progress)
-    info = client._manager.get(img).to_dict()
+    info = api.images.get(img).to_dict()
     status = info.get("status")
-    if status in NO_DATA_STATUSES:
+    if status in IMAGE_NO_DATA_STATUSES:
         raise exc.ImageStatusError("Image %s is %s: it has no data to download" % (info.get("id"), status))
     uri = "/images/%s/file" % quote_segment(info["id"])
 
     def open_request(headers: Dict[str, str]) -> requests.Response:
         headers = dict(headers, Accept="application/octet-stream")
-        response, _ = client.method_get(uri, headers=headers, stream=True)
+        response, _ = api.http.method_get(uri, headers=headers, stream=True)
         if response.status_code == 204:
             response.close()
             raise exc.ImageStatusError("Image %s has no data (the server answered 204)" % info["id"])
@@ -209,7 +198,7 @@ def download_image(download: ImageDownload, dest: Any) -> ImageDownload:
     check_destination(dest)
     if isinstance(dest, (str, os.PathLike)):
         return _to_path(download, os.fspath(dest))
-    start = _tell(dest)
+    start = start_position(dest)
     try:
         for chunk in download:
             dest.write(chunk)
@@ -242,12 +231,3 @@ def _to_path(download: ImageDownload, path: str) -> ImageDownload:
             pass
         raise
     return download
-
-
-def _tell(handle: Any) -> Optional[int]:
-    try:
-        if callable(getattr(handle, "seekable", None)) and not handle.seekable():
-            return None
-        return int(handle.tell())
-    except (AttributeError, OSError, ValueError):
-        return None

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.statuses import MEMBER_STATUS_FILTERS
 from pyrax_image.utils import check_int
 
 VISIBILITIES = frozenset(("public", "private", "shared", "community", "all"))
-MEMBER_STATUSES = frozenset(("pending", "accepted", "rejected", "all"))
 SORT_DIRS = frozenset(("asc", "desc"))
 
 
@@ -38,7 +38,7 @@ def image_query(
     if visibility is not None:
         params["visibility"] = _choice("visibility", visibility, VISIBILITIES)
     if member_status is not None:
-        params["member_status"] = _choice("member_status", member_status, MEMBER_STATUSES)
+        params["member_status"] = _choice("member_status", member_status, MEMBER_STATUS_FILTERS)
     if owner is not None:
         params["owner"] = _text("owner", owner)
     if tag is not None:

@@ -11,13 +11,11 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import (
-    DEFAULT_CHUNK_SIZE,
-    DEFAULT_HASH_ALGO,
-    Progress,
-    UploadStream,
-    send_image_data,
-)
+from pyrax_image.client import BaseClient
+from pyrax_image.image.uploads import send_image_data
+from pyrax_image.transfer.bodies import UploadStream
+from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.utils import get_id, quote_segment
 
 IMPORT_METHODS = ("glance-direct", "web-download", "copy-image", "glance-download")
@@ -74,7 +72,7 @@ def import_body(
 
 
 def stage(
-    client: Any,
+    http: BaseClient,
     img: Any,
     data: Any,
     size: Optional[int] = None,
@@ -85,22 +83,22 @@ def stage(
     """Stream ``data`` to ``PUT /images/{id}/stage``; return the digests and
     size of what was sent (to verify the image once imported)."""
     stream = UploadStream(data, chunk_size=chunk_size, size=size, hash_algo=hash_algo, progress=progress)
-    digests = send_image_data(client, img, "stage", stream)
+    digests = send_image_data(http, img, "stage", stream)
     return {"digests": digests, "size": stream.bytes_sent}
 
 
-def import_image(client: Any, img: Any, body: Dict[str, Any]) -> None:
+def import_image(http: BaseClient, img: Any, body: Dict[str, Any]) -> None:
     """``POST /images/{id}/import`` with a body from :func:`import_body`."""
-    client.method_post("/images/%s/import" % quote_segment(get_id(img)), body=body)
+    http.method_post("/images/%s/import" % quote_segment(get_id(img)), body=body)
 
 
-def get_import_info(client: Any) -> Dict[str, Any]:
+def get_import_info(http: BaseClient) -> Dict[str, Any]:
     """``GET /info/import``: the import methods this cloud enables."""
-    _, body = client.method_get("/info/import")
+    _, body = http.method_get("/info/import")
     return body or {}
 
 
-def get_stores_info(client: Any) -> List[Dict[str, Any]]:
+def get_stores_info(http: BaseClient) -> List[Dict[str, Any]]:
     """``GET /info/stores``: the stores (``id``, ``description``, ``default``)."""
-    _, body = client.method_get("/info/stores")
+    _, body = http.method_get("/info/stores")
     return list((body or {}).get("stores") or [])

@@ -13,9 +13,9 @@ from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
 from pyrax_image.replies import expect_object, invalid, json_document
+from pyrax_image.statuses import MEMBER_STATUSES
 from pyrax_image.utils import get_id, quote_segment
 
-MEMBER_STATUSES = ("pending", "accepted", "rejected")
 # Attributes that findall can hand to the server as filters (exact match).
 SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")
 # Values Glance would read as an operator ("in:a,b", "gte:..."): matched client-side.
@@ -117,11 +117,11 @@ class ImageManager(BaseManager):
         body = self._create_body(name, img_format, img_container_format, metadata)
         source = data
         if container is not None or obj is not None:
-            source = self.api._object_source(container, obj)
+            source = self.api.data_service.object_source(container, obj)
         image = self._make(self._created(body), loaded=True)
         if source is None:
             return image
-        return self.api._upload_new_image(image, source, **upload_args)
+        return self.api.data_service.upload_new_image(image, source, **upload_args)
 
     def _created(self, body: Dict[str, Any]) -> Dict[str, Any]:
         """POST the image record; a reply of the wrong shape raises
@@ -136,7 +136,7 @@ class ImageManager(BaseManager):
             return image
         except exc.InvalidResponse as error:
             image_id = _created_id(info, response)
-            if image_id is not None and not self.api._discard(image_id):
+            if image_id is not None and not self.api.data_service.discard(image_id):
                 error.message += "; image %s was created and could not be deleted" % image_id
             elif image_id is not None:
                 error.message += "; image %s was created and has been deleted" % image_id

@@ -1,8 +1,8 @@
 """Images to and from object storage (Swift / Cloud Files).
 
-- :func:`object_source`: an object as a streamed, seekable upload source, so
-  ``create(name, container=..., obj=...)`` moves the bytes Swift -> Glance
-  through the client in constant memory, checked against the object's ETag.
+Objects as upload sources (``create(name, container=..., obj=...)``) are in
+:mod:`~pyrax_image.image.storage_access`.
+
 - :func:`import_from_container`: a server-side import of an object by a
   temporary URL (web-download, or the legacy task import); no bytes pass
   through the client.
@@ -13,12 +13,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
-from pyrax_image.image.importing import import_body
+from pyrax_image.image.importing import import_body, import_image
+from pyrax_image.image.resources import Image, ImageTask
+from pyrax_image.image.storage_access import StorageAccess, storage_object
+from pyrax_image.image.tasks import import_task_body
+from pyrax_image.image.uploads import discard_image
 from pyrax_image.image.waiters import (
     DEFAULT_WAIT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -27,6 +31,8 @@ from pyrax_image.image.waiters import (
     wait_for_status,
     wait_for_task,
 )
+from pyrax_image.object_storage import StorageObject
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -34,29 +40,7 @@ DEFAULT_TEMP_URL_SECONDS = 3600
 IMPORT_FROM_CONTAINER_METHODS = ("web-download", "task")
 
 
-def storage_object(storage: Any, container: Any, obj: Any) -> Any:
-    """The ``StorageObject`` for ``obj`` (a name or a StorageObject); HEADs it.
-
-    Raises ``NoSuchContainer`` or ``NoSuchObject``.
-    """
-    from pyrax_image.object_storage import StorageObject
-
-    if obj is None:
-        raise exc.InvalidArgument("An object (name or StorageObject) is required")
-    if isinstance(obj, StorageObject) and container is None:
-        container = obj.container
-    if container is None:
-        raise exc.InvalidArgument("A container is required with an object name")
-    storage.get_container(container)
-    return storage.get_object(container, obj)
-
-
-def object_source(storage: Any, container: Any, obj: Any, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:
-    """A seekable reader of the object's data, for ``ImageClient.upload``."""
-    return storage_object(storage, container, obj).open(chunk_size=chunk_size)
-
-
-def check_object_md5(image: Any, obj: Any) -> None:
+def check_object_md5(image: Image, obj: StorageObject) -> None:
     """Raise ``ChecksumMismatch`` if an image's MD5 differs from a plain
     object's ETag (large objects carry no MD5 of their data)."""
     checksum = image.to_dict().get("checksum")
@@ -65,7 +49,8 @@ def check_object_md5(image: Any, obj: Any) -> None:
 
 
 def import_from_container(
-    client: Any,
+    api: ImageApi,
+    storage_access: StorageAccess,
     obj: Any,
     cont: Any,
     img_format: Optional[str] = None,
@@ -78,14 +63,14 @@ def import_from_container(
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
     interval: float = DEFAULT_WAIT_INTERVAL,
     keep_on_failure: bool = False,
-) -> Any:
+) -> Union[Image, ImageTask]:
     """Import an object server-side through a temporary URL; see
     ``ImageClient.import_from_container``."""
     if method not in IMPORT_FROM_CONTAINER_METHODS:
         raise exc.InvalidArgument(
             "method must be one of %s, not %r" % (", ".join(IMPORT_FROM_CONTAINER_METHODS), method)
         )
-    storage = client._reachable_storage("import an object from object storage")
+    storage = storage_access.reachable("import an object from object storage")
     source = storage_object(storage, cont, obj)
     if not storage.get_temp_url_key():
         storage.set_temp_url_key()
@@ -95,29 +80,27 @@ def import_from_container(
     name = img_name or source.name
     if method == "task":
         return _task_import(
-            client, source, url, name, img_format, img_container_format, metadata, wait, timeout, interval
+            api, source, url, name, img_format, img_container_format, metadata, wait, timeout, interval
         )
-    image = client.create(name, img_format, metadata=metadata, img_container_format=img_container_format)
+    image = api.images.create(name, img_format, img_container_format, metadata=metadata)
     try:
-        known = [str(task.get("id")) for task in image_tasks(client, image)]
-        body = import_body("web-download", uri=url)
-        client._import(image, body)
+        known = [str(task.get("id")) for task in image_tasks(api.http, image)]
+        import_image(api.http, image, import_body("web-download", uri=url))
         if not wait:
-            return client.get(image)
-        wait_for_status(
-            client, image, "active", timeout, interval, failure_check=new_task_failure(client, image, known)
-        )
+            return api.images.get(image)
+        failure_check = new_task_failure(api.http, image, known)
+        wait_for_status(api, image, "active", timeout, interval, failure_check=failure_check)
         check_object_md5(image, source)
         return image
     except BaseException:
         if not keep_on_failure:
-            client._discard(image)
+            discard_image(api, image)
         raise
 
 
 def _task_import(
-    client: Any,
-    source: Any,
+    api: ImageApi,
+    source: StorageObject,
     url: str,
     name: str,
     img_format: Optional[str],
@@ -126,40 +109,39 @@ def _task_import(
     wait: bool,
     timeout: Optional[float],
     interval: float,
-) -> Any:
-    """The legacy ``import`` task from an http(s) URL (upstream Glance)."""
-    disk_format = img_format or (metadata or {}).get("disk_format") or "raw"
-    properties: Dict[str, Any] = dict(metadata or {})
+) -> Union[Image, ImageTask]:
+    """The legacy ``import`` task from an http(s) URL (upstream Glance); the
+    disk format defaults as in ``import_task`` (vhd)."""
+    body = import_task_body(url, img_format or (metadata or {}).get("disk_format"), dict(metadata or {}))
+    properties = body["input"]["image_properties"]
     properties.update(
         name=name,
-        disk_format=disk_format,
+        disk_format=body["input"]["import_from_format"],
         container_format=img_container_format or properties.get("container_format") or "bare",
     )
-    if client.projectid and "owner" not in properties:
+    project_id = api.http.projectid
+    if project_id and "owner" not in properties:
         # Glance 33 fails a member's task import unless the owner is given.
-        properties["owner"] = client.projectid
-    body = {
-        "type": "import",
-        "input": {"import_from": url, "import_from_format": disk_format, "image_properties": properties},
-    }
-    task = client._tasks_manager._create("/tasks", body)
+        properties["owner"] = project_id
+    task = api.tasks.create_task(body)
     if not wait:
         return task
-    task = wait_for_task(client, task, timeout, interval)
+    task = wait_for_task(api, task, timeout, interval)
     image_id = (task.to_dict().get("result") or {}).get("image_id")
     if not image_id:
         raise exc.TaskFailed("Task %s succeeded without an image id" % task.id, task)
-    image = client.get(image_id)
+    image = api.images.get(image_id)
     try:
         check_object_md5(image, source)
     except exc.ChecksumMismatch:
-        client._discard(image)
+        discard_image(api, image)
         raise
     return image
 
 
 def export_to_container(
-    client: Any,
+    api: ImageApi,
+    storage_access: StorageAccess,
     img: Any,
     cont: Any,
     obj_name: Optional[str] = None,
@@ -167,11 +149,11 @@ def export_to_container(
     progress: Optional[Progress] = None,
     segment_threshold: Optional[int] = None,
     segment_size: Optional[int] = None,
-) -> Any:
+) -> StorageObject:
     """Stream an image into a container; see ``ImageClient.export_to_container``."""
-    storage = client._reachable_storage("export an image to object storage")
+    storage = storage_access.reachable("export an image to object storage")
     container = storage.get_container(cont)
-    download = open_image_download(client, img, chunk_size=chunk_size, verify=True, progress=progress)
+    download = open_image_download(api, img, chunk_size=chunk_size, verify=True, progress=progress)
     info = download.info
     name = obj_name or "%s.%s" % (info["id"], info.get("disk_format") or "img")
     try:

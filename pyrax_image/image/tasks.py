@@ -1,4 +1,11 @@
-"""Tasks (Rackspace-style import/export) and the API's JSON schemas."""
+"""Tasks (Rackspace-style import/export) and the API's JSON schemas.
+
+:func:`import_task_body` is the one builder of an ``import`` task body. Its
+disk-format default is ``vhd``, as pyrax's ``import_task`` had it (and as
+``create`` has): every entry point that starts an import task without an
+explicit format (``import_task``, ``import_from_container(method="task")``)
+gets the same one.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,21 @@ from pyrax_image.replies import expect_object, json_document
 from pyrax_image.utils import get_id, get_name
 
 DEFAULT_IMPORT_FORMAT = "vhd"
+
+
+def import_task_body(
+    import_from: str, img_format: Optional[str], image_properties: Dict[str, Any]
+) -> Dict[str, Any]:
+    """The body of an ``import`` task reading ``import_from`` (``container/object``
+    on Rackspace, an http(s) URL upstream) as ``img_format`` (default vhd)."""
+    return {
+        "type": "import",
+        "input": {
+            "image_properties": image_properties,
+            "import_from": import_from,
+            "import_from_format": img_format or DEFAULT_IMPORT_FORMAT,
+        },
+    }
 
 
 class ImageTasksManager(BaseManager):
@@ -43,8 +65,13 @@ class ImageTasksManager(BaseManager):
         if cont is None and name in ("export", "import") and "input" not in kwargs:
             raise exc.InvalidArgument("A container is required for an %s task" % name)
         if cont is not None:
-            self.api._check_container(cont)
+            self.api.data_service.check_container(cont)
         return super().create(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
+
+    def create_task(self, body: Dict[str, Any]) -> ImageTask:
+        """``POST /tasks`` with a ready body (see :func:`import_task_body`)."""
+        task: ImageTask = self._create(self._collection_uri(), body)
+        return task
 
     def _create_body(
         self,
@@ -66,14 +93,7 @@ class ImageTasksManager(BaseManager):
         object_name = get_name(img)
         properties = {"name": img_name or object_name}
         properties.update(kwargs.pop("image_properties", None) or {})
-        return {
-            "type": "import",
-            "input": {
-                "image_properties": properties,
-                "import_from": "%s/%s" % (container, object_name),
-                "import_from_format": img_format or DEFAULT_IMPORT_FORMAT,
-            },
-        }
+        return import_task_body("%s/%s" % (container, object_name), img_format, properties)
 
 
 class JSONSchemaManager(BaseManager):

@@ -13,14 +13,15 @@ import time
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
 from pyrax_image.http_log import redact_text
+from pyrax_image.image.api import ImageApi
 from pyrax_image.image.resources import Image, ImageTask
+from pyrax_image.statuses import IMAGE_DEAD_ENDS
 from pyrax_image.utils import get_id, quote_segment
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0
-# Image statuses that never turn into another status on their own.
-IMAGE_DEAD_ENDS = frozenset(("killed", "deleted", "pending_delete", "deactivated"))
 Callback = Callable[[Any], None]
 FailureCheck = Callable[[Image], Optional[str]]
 
@@ -55,7 +56,7 @@ class _Clock:
 
 
 def wait_for_status(
-    client: Any,
+    api: ImageApi,
     img: Any,
     status: Union[str, Iterable[str]] = "active",
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
@@ -73,10 +74,10 @@ def wait_for_status(
     image_id = get_id(img)
     while True:
         try:
-            image = client._manager.get(image_id)
+            image = api.images.get(image_id)
         except exc.NotFound:
             if "deleted" in wanted:
-                return Image(client._manager, {"id": image_id, "status": "deleted"})
+                return Image(api.images, {"id": image_id, "status": "deleted"})
             raise exc.ImageStatusError(
                 "Image %s was deleted while waiting for %s" % (image_id, _names(wanted))
             )
@@ -105,7 +106,7 @@ def wait_for_status(
 
 
 def wait_for_task(
-    client: Any,
+    api: ImageApi,
     task: Any,
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
     interval: float = DEFAULT_WAIT_INTERVAL,
@@ -116,7 +117,7 @@ def wait_for_task(
     clock = _Clock(timeout)
     task_id = get_id(task)
     while True:
-        current = client._tasks_manager.get(task_id)
+        current = api.tasks.get(task_id)
         info = current.to_dict()
         if callback is not None:
             callback(current)
@@ -149,10 +150,10 @@ def failed_import(image: Image) -> Optional[str]:
     return "the import failed for store(s) %s%s" % (failed, ": %s" % reason if reason else "")
 
 
-def image_tasks(client: Any, img: Any) -> List[Dict[str, Any]]:
+def image_tasks(http: BaseClient, img: Any) -> List[Dict[str, Any]]:
     """The tasks that worked on an image (Images API 2.12+), newest first."""
     try:
-        _, body = client.method_get("/images/%s/tasks" % quote_segment(get_id(img)))
+        _, body = http.method_get("/images/%s/tasks" % quote_segment(get_id(img)))
     except (exc.NotFound, exc.Forbidden):
         return []
     tasks = list((body or {}).get("tasks") or [])
@@ -160,15 +161,15 @@ def image_tasks(client: Any, img: Any) -> List[Dict[str, Any]]:
     return tasks
 
 
-def latest_task_message(client: Any, img: Any) -> Optional[str]:
+def latest_task_message(http: BaseClient, img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
-    for task in image_tasks(client, img):
+    for task in image_tasks(http, img):
         if task.get("status") == "failure":
             return redact_text(task.get("message") or "task %s failed" % task.get("id"))
     return None
 
 
-def new_task_failure(client: Any, img: Any, known: Iterable[str]) -> Callable[[Image], Optional[str]]:
+def new_task_failure(http: BaseClient, img: Any, known: Iterable[str]) -> Callable[[Image], Optional[str]]:
     """A failure check for an import started after the tasks ``known`` existed:
     reports a new task of the image that failed while it is back to queued."""
     known_ids = set(known)
@@ -176,7 +177,7 @@ def new_task_failure(client: Any, img: Any, known: Iterable[str]) -> Callable[[I
     def check(image: Image) -> Optional[str]:
         if image.to_dict().get("status") != "queued":
             return None
-        for task in image_tasks(client, img):
+        for task in image_tasks(http, img):
             if task.get("id") not in known_ids and task.get("status") == "failure":
                 reason = task.get("message") or "task %s failed" % task.get("id")
                 return "the import failed: %s" % redact_text(reason)

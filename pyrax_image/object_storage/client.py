@@ -17,11 +17,11 @@ from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.object_storage.listing import iter_listing
 from pyrax_image.object_storage.resources import Container, StorageObject
 from pyrax_image.object_storage.tempurl import make_temp_url
 from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.utils import get_name, quote_segment
 
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
@@ -68,7 +68,8 @@ class ObjectStorageClient(BaseClient):
     def _container_uri(self, container: Any) -> str:
         return "/" + quote_segment(get_name(container))
 
-    def _object_uri(self, container: Any, obj: Any) -> str:
+    def object_uri(self, container: Any, obj: Any) -> str:
+        """The path of an object below the account (every segment quoted)."""
         name = get_name(obj)
         if not name:
             raise exc.InvalidArgument("An object name cannot be empty")
@@ -160,7 +161,7 @@ class ObjectStorageClient(BaseClient):
         """The object (HEAD); ``NoSuchObject`` if it does not exist."""
         cname, oname = get_name(container), get_name(obj)
         try:
-            response, _ = self.method_head(self._object_uri(cname, oname))
+            response, _ = self.method_head(self.object_uri(cname, oname))
         except exc.NotFound:
             raise exc.NoSuchObject("Object %r does not exist in container %r" % (oname, cname)) from None
         return StorageObject(self, cname, oname, dict(response.headers))
@@ -217,7 +218,7 @@ class ObjectStorageClient(BaseClient):
         """Copy an object server-side; returns the response headers."""
         source = "/%s/%s" % (quote_segment(get_name(container)), quote(get_name(obj), safe="/"))
         response, _ = self.method_put(
-            self._object_uri(new_container, new_obj_name),
+            self.object_uri(new_container, new_obj_name),
             data=b"",
             headers={"X-Copy-From": source, "Content-Length": "0"},
         )
@@ -244,7 +245,7 @@ class ObjectStorageClient(BaseClient):
             if target.is_static_large_object:
                 params = {"multipart-manifest": "delete"}
         try:
-            self.method_delete(self._object_uri(container, obj), params=params)
+            self.method_delete(self.object_uri(container, obj), params=params)
         except exc.NotFound:
             raise exc.NoSuchObject(
                 "Object %r does not exist in container %r" % (get_name(obj), get_name(container))

@@ -8,8 +8,8 @@ import os
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.image.streams import DEFAULT_MAX_RESUMES, RangedReader, ReadAhead
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader, ReadAhead
 from pyrax_image.utils import check_int
 
 
@@ -106,7 +106,7 @@ class StorageObject:
         """The data, as pyrax fetched it: all bytes (or the first ``size``), or
         with ``chunk_size`` an iterator streaming the data in such chunks."""
         reader = RangedReader(
-            self._opener(),
+            self.range_opener(),
             self.total_bytes,
             chunk_size or DEFAULT_CHUNK_SIZE,
             end=size,
@@ -131,8 +131,10 @@ class StorageObject:
                 handle.write(chunk)
         return path
 
-    def _opener(self) -> Any:
-        uri = self.client._object_uri(self.container, self.name)
+    def range_opener(self) -> Opener:
+        """``open_request(headers)`` for a :class:`~pyrax_image.transfer.RangedReader`
+        of this object's data."""
+        uri = self.client.object_uri(self.container, self.name)
 
         def open_request(headers: Dict[str, str]) -> Any:
             headers = dict(headers, Accept="*/*")
@@ -224,7 +226,7 @@ class ObjectReader(io.RawIOBase):
             if not self._buffer:
                 if self._chunks is None:
                     reader: Any = RangedReader(
-                        self.obj._opener(),
+                        self.obj.range_opener(),
                         self.len,
                         self.chunk_size,
                         self.max_resumes,

@@ -14,176 +14,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import time
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import (
-    DEFAULT_CHUNK_SIZE,
-    HashSet,
-    Progress,
-    _known_size,
-    raise_source_error,
-)
+from pyrax_image.transfer.bodies import PartBody, raise_source_error
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.sources import SourceReader
 from pyrax_image.utils import check_int, check_progress
 
 logger = logging.getLogger("pyrax_image.object_storage")
 
 DEFAULT_SEGMENT_THRESHOLD = 5 * 1024**3  # Swift's largest single object
 SEGMENTS_SUFFIX = "_segments"
-
-
-class SourceReader:
-    """``read(n)`` over bytes, a path, a file object or an iterator of bytes.
-
-    Bytes and seekable files can be repositioned (``seek``), so a segment can
-    be resent; ``unread`` pushes bytes back (used to peek for more data).
-    """
-
-    def __init__(self, data: Any):
-        self._owned = None
-        self._memory: Optional[memoryview] = None
-        self._file: Any = None
-        self._iter: Optional[Iterator[Any]] = None
-        self._start: Optional[int] = None
-        self._pushback = b""
-        self.position = 0
-        if isinstance(data, (str, os.PathLike)):
-            path = os.fspath(data)
-            if not os.path.isfile(path):
-                raise exc.InvalidArgument("No such file: %s" % path)
-            data = self._owned = open(path, "rb")
-        if isinstance(data, (bytes, bytearray, memoryview)):
-            self._memory = memoryview(data).cast("B")
-            self.size: Optional[int] = len(self._memory)
-        elif hasattr(data, "read"):
-            self._file = data
-            try:
-                if not callable(getattr(data, "seekable", None)) or data.seekable():
-                    self._start = int(data.tell())
-            except (AttributeError, OSError, ValueError):
-                self._start = None
-            self.size = _known_size(data, self._start)
-        elif hasattr(data, "__iter__") and not isinstance(data, (str, dict)):
-            self._iter = iter(data)
-            self.size = None
-        else:
-            raise exc.InvalidArgument(
-                "Data must be bytes, a file object, a path or an iterator of bytes, not %s"
-                % type(data).__name__
-            )
-
-    @property
-    def seekable(self) -> bool:
-        """True when any earlier position can be read again."""
-        return self._memory is not None or self._start is not None
-
-    def seek(self, position: int) -> None:
-        """Go back to ``position`` bytes from the start (seekable sources only)."""
-        if not self.seekable:
-            raise exc.BodyNotRewindable("The data is a one-shot stream and cannot be read again")
-        self._pushback = b""
-        if self._start is not None:
-            self._file.seek(self._start + position)
-        self.position = position
-
-    def read(self, size: int) -> bytes:
-        """Up to ``size`` bytes (fewer at the end; b"" when exhausted)."""
-        if self._pushback:
-            chunk, self._pushback = self._pushback[:size], self._pushback[size:]
-        elif self._memory is not None:
-            chunk = bytes(self._memory[self.position : self.position + size])
-        elif self._file is not None:
-            chunk = self._file.read(size)
-        else:
-            chunk = b""
-            assert self._iter is not None
-            for item in self._iter:
-                if isinstance(item, str):
-                    raise exc.InvalidArgument("Data must be bytes, not text")
-                if item:
-                    chunk = bytes(item)
-                    break
-            if len(chunk) > size:
-                chunk, self._pushback = chunk[:size], chunk[size:]
-        self.position += len(chunk)
-        return chunk
-
-    def unread(self, data: bytes) -> None:
-        """Push ``data`` back so the next read returns it first."""
-        self._pushback = data + self._pushback
-        self.position -= len(data)
-
-    def close(self) -> None:
-        """Close the file opened from a path."""
-        if self._owned is not None:
-            self._owned.close()
-
-
-class PartBody:
-    """The body of one PUT: at most ``limit`` bytes of a reader, MD5-hashed.
-
-    ``len`` is the exact length when known (Content-Length), else None
-    (chunked). Resendable when the reader is seekable.
-    """
-
-    def __init__(
-        self,
-        reader: SourceReader,
-        limit: Optional[int],
-        length: Optional[int],
-        chunk_size: int,
-        on_bytes: Callable[[int], None],
-    ):
-        self.reader = reader
-        self.limit = limit
-        self.len = length
-        self.chunk_size = chunk_size
-        self.on_bytes = on_bytes
-        self.offset = reader.position
-        self.sent = 0
-        self.hashes = HashSet(None)
-        self.source_error: Optional[Exception] = None
-
-    @property
-    def rewindable(self) -> bool:
-        """True when the part can be sent again."""
-        return self.reader.seekable or self.sent == 0
-
-    def rewind(self) -> None:
-        """Back to the start of the part (and of its hash)."""
-        if self.sent:
-            self.reader.seek(self.offset)
-            self.on_bytes(-self.sent)
-        self.hashes.close()
-        self.hashes = HashSet(None)
-        self.sent = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self._iterate()
-        except Exception as error:
-            self.source_error = error
-            raise
-
-    def _iterate(self) -> Iterator[bytes]:
-        while self.limit is None or self.sent < self.limit:
-            want = self.chunk_size if self.limit is None else min(self.chunk_size, self.limit - self.sent)
-            chunk = self.reader.read(want)
-            if not chunk:
-                break
-            self.hashes.update(chunk)
-            self.sent += len(chunk)
-            self.on_bytes(len(chunk))
-            yield chunk
-        if self.len is not None and self.sent != self.len:
-            raise exc.InvalidArgument("The data ended after %d of %d bytes" % (self.sent, self.len))
-
-    @property
-    def md5(self) -> str:
-        """MD5 hex of the bytes sent."""
-        return self.hashes.hexdigests().get("md5", "")
 
 
 class ObjectUploader:
@@ -226,7 +69,7 @@ class ObjectUploader:
 
     def upload(self, data: Any, size: Optional[int] = None) -> Dict[str, str]:
         """Send ``data``; return the headers of the final PUT."""
-        reader = SourceReader(data)
+        reader = SourceReader(data, self.chunk_size)
         self.total = size if size is not None else reader.size
         partial = False
         try:
@@ -259,7 +102,7 @@ class ObjectUploader:
         headers.setdefault("Content-Type", "application/octet-stream")
         try:
             response, _ = self.client.method_put(
-                self.client._object_uri(container, name), data=body, headers=headers
+                self.client.object_uri(container, name), data=body, headers=headers
             )
         except exc.PyraxImageException as error:
             raise_source_error(body, error)
@@ -312,7 +155,7 @@ class ObjectUploader:
         headers = dict(self.headers)
         headers.setdefault("Content-Type", "application/octet-stream")
         response, _ = self.client.method_put(
-            self.client._object_uri(self.container, self.name),
+            self.client.object_uri(self.container, self.name),
             params={"multipart-manifest": "put"},
             data=json.dumps(manifest).encode("utf-8"),
             headers=headers,

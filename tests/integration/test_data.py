@@ -165,7 +165,7 @@ def test_repeated_drops_resume_each_time_then_give_up(glance_url, fault_proxy, s
 
 
 def test_glance_answers_range_with_206_and_416(alpha, stored):
-    from pyrax_image.image.download import RangedReader
+    from pyrax_image.transfer import RangedReader
 
     uri = "/images/%s/file" % stored.id
     opener = lambda headers: alpha.method_get(uri, headers=headers, stream=True)[0]  # noqa: E731

@@ -11,7 +11,7 @@ import requests
 import responses
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import HashSet, UploadStream, verify_digests
+from pyrax_image.transfer import HashSet, UploadStream, verify_digests
 from tests.unit.helpers import (
     IMAGE_ID,
     V2,

@@ -13,7 +13,8 @@ import responses
 from responses import matchers
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.download import ImageDownload, RangedReader
+from pyrax_image.image.download import ImageDownload
+from pyrax_image.transfer import RangedReader
 from tests.unit.helpers import IMAGE_ID, V2, active_info, assert_no_request, call, image_info
 
 ITEM = V2 + "/images/" + IMAGE_ID
@@ -305,7 +306,7 @@ def test_only_the_multihash_is_computed_when_the_image_has_one(client, rsps):
 
 
 def test_read_ahead_keeps_order_and_hands_over_errors():
-    from pyrax_image.image.download import ReadAhead
+    from pyrax_image.transfer import ReadAhead
 
     assert list(ReadAhead(iter([b"a", b"b", b"c"]), depth=1)) == [b"a", b"b", b"c"]
 
@@ -322,7 +323,7 @@ def test_read_ahead_keeps_order_and_hands_over_errors():
 def test_read_ahead_close_stops_the_producer_and_closes_its_source():
     import itertools
 
-    from pyrax_image.image.download import ReadAhead
+    from pyrax_image.transfer import ReadAhead
 
     class Endless:
         closed = False

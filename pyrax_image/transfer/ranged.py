@@ -1,9 +1,12 @@
-"""Streams of bytes from the network: ranged reads that resume, and read-ahead.
+"""Bytes from the network: ranged reads that resume, range fetches, read-ahead.
 
-:class:`RangedReader` reads a remote body chunk by chunk and, when the
-connection drops, asks again from the last byte received with ``Range``
-(Glance and Swift answer 206). :class:`ReadAhead` moves an iterator of chunks
-to a background thread so producing and consuming overlap.
+:class:`RangedReader` reads a remote body (or one byte range of it) chunk by
+chunk and, when the connection drops, asks again from the last byte received
+with ``Range`` (Glance and Swift answer 206). :func:`fetch_range` writes one
+range at its offset through a ``write_at`` callable, resuming it the same way
+(the building block of parallel ranged downloads). :class:`ReadAhead` moves
+an iterator of chunks to a background thread so producing and consuming
+overlap.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Tuple
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.data import DEFAULT_CHUNK_SIZE
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE
 from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
@@ -26,7 +29,10 @@ logger = logging.getLogger("pyrax_image.data")
 DEFAULT_MAX_RESUMES = 5
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 
+# ``open_request(extra_headers)`` sends the GET and returns the streamed response.
 Opener = Callable[[Dict[str, str]], requests.Response]
+# ``write_at(offset, chunk)`` stores ``chunk`` at byte ``offset`` of the destination.
+WriteAt = Callable[[int, bytes], None]
 
 
 class RangedReader:
@@ -180,6 +186,35 @@ class RangedReader:
             self._pending = None
         if self.response is not None:
             self.response.close()
+
+
+def fetch_range(
+    open_request: Opener,
+    start: int,
+    end: int,
+    write_at: WriteAt,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    max_resumes: int = DEFAULT_MAX_RESUMES,
+    size: Optional[int] = None,
+) -> int:
+    """Fetch bytes ``[start, end)`` and hand each chunk to ``write_at`` at its
+    absolute offset; a dropped connection resumes from the last byte written.
+
+    Returns the number of bytes written (fewer than ``end - start`` only when
+    the body, of ``size`` bytes, ends first); ``ConnectionFailed`` if the range
+    could not be completed within ``max_resumes`` reconnections.
+    """
+    check_int("start", start)
+    check_int("end", end, start + 1)
+    reader = RangedReader(open_request, size, chunk_size, max_resumes, start=start, end=end)
+    written = 0
+    try:
+        for chunk in reader:
+            write_at(start + written, chunk)
+            written += len(chunk)
+    finally:
+        reader.close()
+    return written
 
 
 class ReadAhead:

@@ -1,0 +1,22 @@
+"""What the image-data work needs of an ImageClient, named and typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyrax_image.client import BaseClient
+from pyrax_image.image.manager import ImageManager
+from pyrax_image.image.tasks import ImageTasksManager
+
+
+@dataclass(frozen=True)
+class ImageApi:
+    """The HTTP verbs (``http.method_get`` ...) and managers of one image client.
+
+    Handed to the data service and the modules doing its work, so none of
+    them reaches into the client's private parts.
+    """
+
+    http: BaseClient
+    images: ImageManager
+    tasks: ImageTasksManager

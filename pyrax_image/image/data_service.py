@@ -1,0 +1,184 @@
+"""ImageDataService: the one owner of an image client's data work.
+
+It uploads (and discards what a failed upload leaves), downloads, stages and
+imports, waits for images and tasks, and moves images to and from object
+storage. It owns the state of that work: the digests of staged data (checked
+once the image is active) and the object-storage access. ``ImageClient``
+keeps pyrax's method names and delegates here; the steps themselves live in
+``uploads``, ``download``, ``importing``, ``waiters``, ``storage_access`` and
+``object_transfer``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image import download as downloads
+from pyrax_image.image import importing, object_transfer, waiters
+from pyrax_image.image.api import ImageApi
+from pyrax_image.image.resources import Image, ImageTask
+from pyrax_image.image.storage_access import StorageAccess, object_source
+from pyrax_image.image.uploads import discard_image, send_image_data, verify_image
+from pyrax_image.object_storage import ObjectReader, StorageObject
+from pyrax_image.transfer.bodies import UploadStream
+from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.utils import get_id
+
+
+class StagedData:
+    """What was sent to an image's staging area, to verify once it is imported."""
+
+    def __init__(self, digests: Dict[str, str], size: int):
+        self.digests = digests
+        self.size = size
+
+
+class ImageDataService:
+    """Uploads, downloads, staging and import, waiting, object-storage transfer
+    and cleanup for the client behind ``api``."""
+
+    def __init__(self, api: ImageApi):
+        self.api = api
+        self.storage = StorageAccess(api.http)
+        self._staged: Dict[str, StagedData] = {}
+
+    # -- uploads --------------------------------------------------------------------
+    def upload(
+        self,
+        img: Any,
+        data: Any,
+        size: Optional[int] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+        hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
+    ) -> Image:
+        """Stream ``data`` into a queued image; verify it once active."""
+        stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
+        digests = send_image_data(self.api.http, img, "file", stream)
+        expected_md5 = stream.expected_md5
+        if verify and expected_md5 and digests.get("md5") not in (None, expected_md5):
+            raise exc.ChecksumMismatch("md5 (source)", expected_md5, digests["md5"], get_id(img))
+        image = self.api.images.get(img)
+        if verify and image.to_dict().get("status") == "saving":
+            image = self.wait_for_status(image, "active")
+        if verify and image.to_dict().get("status") == "active":
+            verify_image(image, digests, stream.bytes_sent)
+        return self._refreshed(img, image)
+
+    def upload_new_image(
+        self, image: Image, source: Any, keep_on_failure: bool = False, **upload_args: Any
+    ) -> Image:
+        """Upload into a just-created image; unless ``keep_on_failure``, delete
+        the image if the upload fails (then re-raise), so nothing stays queued."""
+        try:
+            return self.upload(image, source, **upload_args)
+        except BaseException:
+            if not keep_on_failure:
+                self.discard(image)
+            raise
+
+    def discard(self, image: Any) -> bool:
+        """Delete an image left by a failed operation; False if it stays."""
+        return discard_image(self.api, image)
+
+    # -- downloads ------------------------------------------------------------------
+    def download(
+        self,
+        img: Any,
+        dest: Any = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+        max_resumes: int = downloads.DEFAULT_MAX_RESUMES,
+    ) -> downloads.ImageDownload:
+        """Download to ``dest`` (path or file object) or, with None, return the
+        started iterator of verified chunks."""
+        downloads.check_destination(dest)
+        download = downloads.open_image_download(self.api, img, chunk_size, verify, progress, max_resumes)
+        if dest is None:
+            return download.start()
+        return downloads.download_image(download, dest)
+
+    # -- staging and import ---------------------------------------------------------
+    def stage(
+        self,
+        img: Any,
+        data: Any,
+        size: Optional[int] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Optional[Progress] = None,
+    ) -> Image:
+        """Stream data to the staging area; remember its digests for the wait."""
+        sent = importing.stage(self.api.http, img, data, size=size, chunk_size=chunk_size, progress=progress)
+        self._staged[get_id(img)] = StagedData(sent["digests"], sent["size"])
+        return self._refreshed(img, self.api.images.get(img))
+
+    def import_image(self, img: Any, body: Dict[str, Any]) -> Image:
+        """Start an import with a body from :func:`importing.import_body`."""
+        importing.import_image(self.api.http, img, body)
+        return self._refreshed(img, self.api.images.get(img))
+
+    def get_import_info(self) -> Dict[str, Any]:
+        """The import methods the cloud enables."""
+        return importing.get_import_info(self.api.http)
+
+    def get_stores_info(self) -> List[Dict[str, Any]]:
+        """The stores of a multi-store cloud."""
+        return importing.get_stores_info(self.api.http)
+
+    # -- waiting --------------------------------------------------------------------
+    def wait_for_status(
+        self,
+        img: Any,
+        status: Union[str, Iterable[str]] = "active",
+        timeout: Optional[float] = waiters.DEFAULT_WAIT_TIMEOUT,
+        interval: float = waiters.DEFAULT_WAIT_INTERVAL,
+        callback: Optional[Callable[[Image], None]] = None,
+    ) -> Image:
+        """Poll until the image has ``status``; staged data is verified once
+        the image is active."""
+        image = waiters.wait_for_status(self.api, img, status, timeout, interval, callback)
+        info = image.to_dict()
+        staged = self._staged.get(info.get("id", ""))
+        if staged and info.get("status") == "active":
+            self._staged.pop(info["id"], None)
+            verify_image(image, staged.digests, staged.size)
+        return image
+
+    def wait_for_task(
+        self,
+        task: Any,
+        timeout: Optional[float] = waiters.DEFAULT_WAIT_TIMEOUT,
+        interval: float = waiters.DEFAULT_WAIT_INTERVAL,
+        callback: Optional[Callable[[ImageTask], None]] = None,
+    ) -> ImageTask:
+        """Poll a task until it succeeds (TaskFailed, WaitTimeout otherwise)."""
+        return waiters.wait_for_task(self.api, task, timeout, interval, callback)
+
+    # -- object storage -------------------------------------------------------------
+    def object_source(self, container: Any, obj: Any) -> ObjectReader:
+        """A seekable reader streaming an object (NoSuchContainer / NoSuchObject)."""
+        return object_source(self.storage.reachable("read the object"), container, obj)
+
+    def check_container(self, cont: Any) -> None:
+        """Make sure a container exists before a task names it."""
+        self.storage.check_container(cont)
+
+    def import_from_container(self, img: Any, cont: Any, **options: Any) -> Union[Image, ImageTask]:
+        """Server-side import of an object by a temporary URL."""
+        return object_transfer.import_from_container(self.api, self.storage, img, cont, **options)
+
+    def export_to_container(self, img: Any, cont: Any, **options: Any) -> StorageObject:
+        """Copy an image's data into a container through this client."""
+        return object_transfer.export_to_container(self.api, self.storage, img, cont, **options)
+
+    @staticmethod
+    def _refreshed(img: Any, image: Image) -> Image:
+        """``image``'s state, put into ``img`` when that is an ``Image``."""
+        if isinstance(img, Image):
+            img._replace_details(image.to_dict())
+            return img
+        return image

@@ -1,0 +1,74 @@
+"""Image data going up: send a stream to an image, verify the image, discard it.
+
+The bytes are read and hashed by :class:`~pyrax_image.transfer.UploadStream`;
+this module sends them to ``/images/{id}/file`` (or ``/stage``), compares the
+digests with what the active image reports, and deletes an image left behind
+by a failed operation.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
+from pyrax_image.image.api import ImageApi
+from pyrax_image.transfer.bodies import UploadStream, raise_source_error
+from pyrax_image.transfer.hashing import verify_digests
+from pyrax_image.utils import get_id, quote_segment
+
+DISCARD_ATTEMPTS = 4
+logger = logging.getLogger("pyrax_image.data")
+
+
+def send_image_data(http: BaseClient, img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
+    """PUT ``stream`` to ``/images/{id}/{target}`` (``file`` or ``stage``),
+    then close it; return the digests of what was sent."""
+    headers = {"Content-Type": "application/octet-stream"}
+    if stream.len is not None:
+        headers["x-openstack-image-size"] = str(stream.len)
+    try:
+        uri = "/images/%s/%s" % (quote_segment(get_id(img)), target)
+        http.method_put(uri, data=stream, headers=headers)
+        return stream.hexdigests()
+    except exc.PyraxImageException as error:
+        raise_source_error(stream, error)
+        raise
+    finally:
+        stream.close()
+
+
+def verify_image(image: Any, digests: Dict[str, str], size: int, required: bool = False) -> Optional[str]:
+    """Compare what was sent with what an active image reports; raise on mismatch.
+
+    The server's multihash is checked first, then MD5, then the size. Returns
+    the algorithm that matched (None when the image reports nothing this side
+    could compare, which raises ``ChecksumMismatch`` if ``required``).
+    """
+    info = image.to_dict()
+    image_id = info.get("id")
+    return verify_digests(info, digests, size, image_id, required)
+
+
+def discard_image(api: ImageApi, image: Any) -> bool:
+    """Delete an image created for an operation that failed; False if it stays.
+
+    Right after an aborted upload Glance may still be writing the image and
+    answer 500 or 409, so a few attempts are made before giving up.
+    """
+    last: Optional[Exception] = None
+    for attempt in range(DISCARD_ATTEMPTS):
+        try:
+            api.images.delete(image)
+            return True
+        except exc.NotFound:
+            return True
+        except (exc.InternalServerError, exc.Conflict, exc.ConnectionFailed) as error:
+            last = error
+            api.http.transport.sleep(0.25 * 2**attempt)
+        except exc.PyraxImageException as error:
+            last = error
+            break
+    logger.warning("Could not delete image %s after a failed operation: %s", get_id(image), last)
+    return False
