@@ -19,6 +19,8 @@ import requests
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log, redirects
 from pyrax_image.secrets import SecretValues
+from pyrax_image.transfer.bodies import RewindableBody
+from pyrax_image.transfer.sources import start_position
 from pyrax_image.version import __version__
 
 DEFAULT_TIMEOUT = 60.0
@@ -36,16 +38,14 @@ class RequestBody:
 
     def __init__(self, data: Any):
         self.data = data
-        self._start: Optional[int] = None
+        self._start: Optional[int] = start_position(data)
         self._sent = False
-        if _is_seekable(data):
-            self._start = data.tell()
 
     @property
     def rewindable(self) -> bool:
         """True if the body can be sent again from its start."""
-        if callable(getattr(self.data, "rewind", None)):
-            return bool(getattr(self.data, "rewindable", True))
+        if isinstance(self.data, RewindableBody):
+            return self.data.rewindable
         return self.data is None or isinstance(self.data, (bytes, str)) or self._start is not None
 
     def payload(self) -> Any:
@@ -58,22 +58,10 @@ class RequestBody:
                 )
             if self._start is not None:
                 self.data.seek(self._start)
-            elif callable(getattr(self.data, "rewind", None)):
+            elif isinstance(self.data, RewindableBody):
                 self.data.rewind()
         self._sent = True
         return self.data
-
-
-def _is_seekable(data: Any) -> bool:
-    if data is None or isinstance(data, (bytes, str)):
-        return False
-    if not (hasattr(data, "seek") and hasattr(data, "tell")):
-        return False
-    seekable = getattr(data, "seekable", None)
-    try:
-        return bool(seekable()) if callable(seekable) else True
-    except (OSError, ValueError):
-        return False
 
 
 class NoRedirectSession(requests.Session):
