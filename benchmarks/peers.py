@@ -275,6 +275,19 @@ def peers_versions(python: str) -> Dict[str, str]:
     return json.loads(out.stdout) if not out.returncode else {}
 
 
+def shown_options(argv: List[str]) -> List[str]:
+    """The options that shape the results (not --write-docs, --json FILE)."""
+    shown, skip = [], False
+    for arg in argv:
+        if skip or arg == "--write-docs" or arg.startswith("--json="):
+            skip = False
+        elif arg == "--json":
+            skip = True
+        else:
+            shown.append(arg)
+    return shown
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks peers", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, help="rounds of every call scenario (default 7, quick 3)")
@@ -309,7 +322,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         run.finish()
     meta = {
-        "command": " ".join(["tox -e bench -- peers"] + [a for a in (argv or []) if a != "--write-docs"]),
+        "command": " ".join(["tox -e bench -- peers"] + shown_options(argv or [])),
         "rounds": options.rounds,
         "data_rounds": options.data_rounds if options.size else 0,
         "size_mib": options.size,
