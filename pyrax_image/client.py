@@ -17,6 +17,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.base import BaseIdentity
+from pyrax_image.secrets import SecretValues
 
 _VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?$")
 
@@ -27,7 +28,10 @@ class BaseClient:
     ``management_url`` overrides the catalog endpoint; it may be unversioned
     (``http://host:9292``) or versioned (``https://host/v2``). ``verify_ssl``
     is True, False or a CA bundle path; ``cert`` a client certificate (path or
-    ``(cert, key)``); ``timeout`` applies to every request (default 60 s).
+    ``(cert, key)``); ``timeout`` applies to every read (default 60 s) and
+    ``deadline`` to a whole call (default 300 s, see :class:`~pyrax_image.http.Transport`).
+    Secrets (the identity's, the endpoint's userinfo) are shared with the
+    identity and scrubbed from every error, log line and repr.
     """
 
     name = "Base"
@@ -51,13 +55,25 @@ class BaseClient:
         user_agent: Optional[str] = None,
         retries: int = 3,
         session: Optional[requests.Session] = None,
+        deadline: Optional[float] = None,
     ):
+        if not isinstance(identity, BaseIdentity):
+            raise exc.InvalidArgument(
+                "identity must be an identity (KeystoneIdentity, RaxIdentity, TokenIdentity...), "
+                "not %s; for a bare token use TokenIdentity(token, tenant_id=...)" % type(identity).__name__
+            )
         self.identity = identity
+        self.secrets = _secrets_of(identity)
+        self.secrets.add_url(management_url)
         self.region_name = region_name
         self.endpoint_type = endpoint_type
         self.service_name = service_name
         self.verify_ssl = verify_ssl
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
+        if management_url is not None and not isinstance(management_url, str):
+            raise exc.InvalidArgument(
+                "management_url must be a string, not %s" % type(management_url).__name__
+            )
         self._management_url = management_url.rstrip("/") if management_url else None
         self._catalog_url: Optional[str] = None
         self.transport = Transport(
@@ -68,6 +84,8 @@ class BaseClient:
             user_agent=user_agent,
             retries=retries,
             timings=timings,
+            secrets=self.secrets,
+            deadline=deadline,
         )
         self.http_log_debug = http_log_debug
         self._configure_manager()
@@ -111,6 +129,7 @@ class BaseClient:
 
     @management_url.setter
     def management_url(self, url: Optional[str]) -> None:
+        self.secrets.add_url(url)
         self._management_url = url.rstrip("/") if url else None
 
     @property
@@ -176,7 +195,9 @@ class BaseClient:
         """Send a request to ``uri`` and return ``(response, parsed JSON or None)``.
 
         ``body`` is sent as JSON, ``data`` as is (bytes, a file or an iterator);
-        ``headers``, ``params``, ``stream`` and ``timeout`` pass through.
+        ``headers``, ``params``, ``stream``, ``timeout`` and ``deadline`` pass
+        through. A 200/201 reply to GET/POST/PATCH must be JSON, and any reply
+        declared JSON must parse: otherwise :class:`~pyrax_image.exceptions.InvalidResponse`.
         """
         body = kwargs.pop("body", None)
         if body is not None:
@@ -190,7 +211,7 @@ class BaseClient:
         )
         if kwargs.get("stream"):
             return response, None
-        return response, _json_body(response)
+        return response, _json_body(response, method.upper(), self.secrets)
 
     def _on_unauthorized(self) -> bool:
         renewed = self.identity.reauthenticate()
@@ -263,22 +284,53 @@ class BaseClient:
 
     def __repr__(self) -> str:
         url = self._management_url or self._catalog_url or "<from catalog>"
-        return "<%s %s region=%s>" % (type(self).__name__, url, self.region_name)
+        return self.secrets.scrub("<%s %s region=%s>" % (type(self).__name__, url, self.region_name))
 
 
-def _json_body(response: requests.Response) -> Any:
-    if not response.content:
-        return None
+def _secrets_of(identity: BaseIdentity) -> SecretValues:
+    """The identity's secret registry (shared), with its known secrets in it."""
+    secrets = getattr(identity, "secrets", None)
+    if not isinstance(secrets, SecretValues):
+        secrets = SecretValues()
+    for name in ("token", "password", "api_key", "application_credential_secret"):
+        secrets.add(getattr(identity, name, None))
+    return secrets
+
+
+_BODY_REQUIRED = frozenset((200, 201, 203))
+
+
+def _json_body(response: requests.Response, method: str, secrets: SecretValues) -> Any:
+    """The parsed JSON of a reply (None for an empty reply that may be empty)."""
     content_type = response.headers.get("Content-Type", "")
-    if "json" not in content_type:
+    required = method in ("GET", "POST", "PATCH") and response.status_code in _BODY_REQUIRED
+    if not response.content:
+        if required:
+            raise _invalid(response, method, secrets, "an empty reply where a JSON document was expected")
+        return None
+    if "json" not in content_type.lower():
+        if required:
+            raise _invalid(
+                response,
+                method,
+                secrets,
+                "a reply of type %r where JSON was expected" % (content_type or "none"),
+            )
         return None
     try:
         return response.json()
-    except ValueError:
-        raise exc.ClientException(
-            response.status_code,
-            "The server sent malformed JSON",
-            request_id=exc.request_id_of(response),
-            method=response.request.method if response.request is not None else None,
-            url=response.url,
-        ) from None
+    except ValueError:  # bad JSON or bad encoding (UnicodeDecodeError)
+        raise _invalid(response, method, secrets, "malformed JSON (or a bad text encoding)") from None
+
+
+def _invalid(
+    response: requests.Response, method: str, secrets: SecretValues, what: str
+) -> exc.InvalidResponse:
+    error = exc.InvalidResponse(
+        response.status_code,
+        "The server sent %s" % what,
+        request_id=exc.request_id_of(response),
+        method=method,
+        url=response.url,
+    )
+    return exc.scrubbed(error, secrets)

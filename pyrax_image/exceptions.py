@@ -13,9 +13,11 @@ import json
 import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, Optional, Type, TypeVar
 
 import requests
+
+from pyrax_image.secrets import SecretValues, hide_url_secrets
 
 __all__ = [
     "PyraxImageException",
@@ -60,6 +62,7 @@ __all__ = [
     "ImageStatusError",
     "TaskFailed",
     "from_response",
+    "scrubbed",
 ]
 
 
@@ -199,13 +202,10 @@ class ClientException(PyraxImageException):
             return self.message
         text = "%s (HTTP %s)" % (self.message, self.code)
         if self.method and self.url:
-            text += " %s %s" % (self.method, _SIGNATURE.sub(r"\1***", self.url))
+            text += " %s %s" % (self.method, hide_url_secrets(self.url))
         if self.request_id:
             text += " (Request-ID: %s)" % self.request_id
         return text
-
-
-_SIGNATURE = re.compile(r"(temp_url_sig=)[^&\s]+", re.IGNORECASE)
 
 
 class BadRequest(ClientException):
@@ -449,16 +449,38 @@ def request_id_of(response: requests.Response) -> Optional[str]:
     )
 
 
+_Error = TypeVar("_Error", bound=BaseException)
+
+
+def scrubbed(error: _Error, secrets: SecretValues) -> _Error:
+    """``error`` with every known secret (and URL userinfo) masked in its
+    message, details, URL, location, request id and args: what ``str()`` and
+    ``repr()`` show."""
+    if isinstance(error, ClientException):
+        error.message = secrets.scrub(str(error.message))
+        error.details = secrets.scrub_value(error.details)
+        for name in ("url", "request_id", "location"):
+            value = getattr(error, name, None)
+            if isinstance(value, str):
+                setattr(error, name, secrets.scrub(value))
+    error.args = tuple(secrets.scrub_value(arg) for arg in error.args)
+    return error
+
+
 def from_response(
-    response: requests.Response, method: Optional[str] = None, url: Optional[str] = None
+    response: requests.Response,
+    method: Optional[str] = None,
+    url: Optional[str] = None,
+    secrets: Optional[SecretValues] = None,
 ) -> ClientException:
-    """Build the exception matching an error ``response`` (not raised here)."""
+    """Build the exception matching an error ``response`` (not raised here),
+    scrubbed of ``secrets`` when given."""
     status = response.status_code
     cls = _CLASS_BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else ClientException
     message, details = _parse_body(response)
-    return cls(
+    error = cls(
         code=status,
         message=message or (response.reason or None),
         details=details,
@@ -467,3 +489,4 @@ def from_response(
         url=url or response.url or None,
         retry_after=_retry_after(response),
     )
+    return scrubbed(error, secrets) if secrets is not None else error

@@ -2,8 +2,11 @@
 
 Everything that touches ``requests`` lives here. :class:`Transport` sends a
 request, retries what is safe to retry (idempotent methods, stale keep-alive
-connections, 429/502/503/504 honouring ``Retry-After``) and never resends a
-body it cannot rewind. Error responses become :mod:`pyrax_image.exceptions`.
+connections, a reply cut mid-body, 429/502/503/504 honouring ``Retry-After``)
+and never resends a body it cannot rewind. It follows only same-origin
+redirects (:mod:`pyrax_image.redirects`), ends a call at its ``deadline``,
+and scrubs every secret it knows from the errors and log lines it makes.
+Error responses become :mod:`pyrax_image.exceptions`.
 """
 
 from __future__ import annotations
@@ -18,50 +21,21 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log, redirects
-from pyrax_image.secrets import SecretValues
-from pyrax_image.transfer.bodies import RewindableBody
-from pyrax_image.transfer.sources import start_position
+from pyrax_image.http_body import BodyCut, DeadlinePassed, RequestBody, read_body
+from pyrax_image.http_checks import Timeout, bounded, check_cert, check_seconds, check_timeout, check_verify
+from pyrax_image.http_checks import read_timeout as _read_timeout
+from pyrax_image.secrets import SecretValues, hide_url_secrets
 from pyrax_image.version import __version__
 
+__all__ = ["Transport", "RequestBody", "NoRedirectSession", "DEFAULT_TIMEOUT", "DEFAULT_DEADLINE"]
+
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_DEADLINE = 300.0  # or 4x the read timeout, if longer
 DEFAULT_USER_AGENT = "pyrax_image/%s" % __version__
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
-Timeout = Union[float, Tuple[float, float], None]
 HeaderSource = Callable[[], Mapping[str, str]]
-
-
-class RequestBody:
-    """A request body and how to send it again: bytes resend as they are,
-    seekable files are rewound, anything else (an iterator) only once."""
-
-    def __init__(self, data: Any):
-        self.data = data
-        self._start: Optional[int] = start_position(data)
-        self._sent = False
-
-    @property
-    def rewindable(self) -> bool:
-        """True if the body can be sent again from its start."""
-        if isinstance(self.data, RewindableBody):
-            return self.data.rewindable
-        return self.data is None or isinstance(self.data, (bytes, str)) or self._start is not None
-
-    def payload(self) -> Any:
-        """The body ready to send, rewound if it was sent before."""
-        if self._sent:
-            if not self.rewindable:
-                raise exc.BodyNotRewindable(
-                    "The request must be sent again but its streamed body was already "
-                    "consumed; pass bytes or a seekable file to allow a resend."
-                )
-            if self._start is not None:
-                self.data.seek(self._start)
-            elif isinstance(self.data, RewindableBody):
-                self.data.rewind()
-        self._sent = True
-        return self.data
 
 
 class NoRedirectSession(requests.Session):
@@ -73,12 +47,28 @@ class NoRedirectSession(requests.Session):
         return None
 
 
+class _Retriable(Exception):
+    """An attempt failed before a reply was complete; ``error`` is raised
+    unless the request may be resent (``any_method``: it never reached the server)."""
+
+    def __init__(self, error: exc.PyraxImageException, cause: BaseException, any_method: bool = False):
+        super().__init__(str(error))
+        self.error = error
+        self.cause = cause
+        self.any_method = any_method
+
+
 class Transport:
     """Sends requests over one shared ``requests.Session``.
 
     ``retries`` bounds resends of one request; the wait between them grows
     from ``backoff`` seconds (with jitter) up to ``max_backoff``, and a
     server's ``Retry-After`` is honoured up to ``max_retry_after``.
+    ``deadline`` (seconds, default 300 or 4x the read timeout if longer)
+    bounds a whole call with its retries and redirects, up to its complete
+    reply for a non-streamed call; a streamed call up to its headers.
+    ``secrets`` are scrubbed from every error and log line (a new registry
+    if None); the token of every request is added to it.
     """
 
     def __init__(
@@ -95,16 +85,22 @@ class Transport:
         timings: bool = False,
         log_debug: bool = False,
         secrets: Optional[SecretValues] = None,
+        deadline: Optional[float] = None,
     ):
         self.secrets = secrets if secrets is not None else SecretValues()
         self.log_debug = log_debug  # log this transport's traffic whatever the logger level
         self.session = session if session is not None else NoRedirectSession()
-        self.session.verify = verify
-        if cert is not None:
-            self.session.cert = cert
+        self.verify = verify
+        self.cert = cert
         self.session.headers["User-Agent"] = user_agent or DEFAULT_USER_AGENT
         self.session.headers["Accept"] = "application/json"
-        self.timeout = timeout
+        self.timeout = check_timeout(timeout)
+        limit = _read_timeout(self.timeout)
+        self.deadline = (
+            check_seconds("deadline", deadline)
+            if deadline is not None
+            else max(DEFAULT_DEADLINE, 4 * limit if limit else 0.0)
+        )
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
@@ -112,6 +108,26 @@ class Transport:
         self.record_timings = timings
         self.timings: List[Tuple[str, float, float]] = []
         self.sleep = time.sleep
+
+    @property
+    def verify(self) -> Union[bool, str]:
+        """TLS verification: True, False or the path of a CA bundle (checked to exist)."""
+        return self.session.verify  # type: ignore[return-value]
+
+    @verify.setter
+    def verify(self, value: Union[bool, str]) -> None:
+        self.session.verify = check_verify(value)
+
+    @property
+    def cert(self) -> Union[str, Tuple[str, str], None]:
+        """The TLS client certificate: a PEM path or ``(cert, key)`` paths (checked to exist)."""
+        return self.session.cert
+
+    @cert.setter
+    def cert(self, value: Union[str, Tuple[str, str], None]) -> None:
+        checked = check_cert(value)
+        if checked is not None or self.session.cert is not None:
+            self.session.cert = checked
 
     def request(
         self,
@@ -127,33 +143,76 @@ class Transport:
         stream: bool = False,
         timeout: Timeout = None,
         retry: bool = True,
+        deadline: Optional[float] = None,
     ) -> requests.Response:
         """Send one request and return its successful response.
 
         ``auth_headers`` is called before every attempt (so a renewed token is
         used); ``on_unauthorized`` is called once after a 401 and returns True
         if the credentials were renewed, in which case the request is resent.
-        Redirects are followed only within the same origin (see
-        :mod:`pyrax_image.redirects`), others raise
-        :class:`~pyrax_image.exceptions.UnsafeRedirect`.
-        Raises a :class:`~pyrax_image.exceptions.ClientException` subclass for
-        an error status and :class:`~pyrax_image.exceptions.ConnectionFailed`
-        when the server cannot be reached.
+        Redirects are followed only within the same origin, others raise
+        :class:`~pyrax_image.exceptions.UnsafeRedirect`. ``deadline`` overrides
+        the transport's for this call (it does not apply while a large body
+        or a stream is uploaded). Raises a
+        :class:`~pyrax_image.exceptions.ClientException` subclass for an error
+        status, :class:`~pyrax_image.exceptions.RequestTimeout` past the
+        deadline and :class:`~pyrax_image.exceptions.ConnectionFailed` when
+        the server cannot be reached. No known secret is in any of them.
         """
-        method = method.upper()
+        try:
+            return self._request(
+                method.upper(), url, headers, auth_headers, on_unauthorized, params, json, data, stream,
+                check_timeout(timeout) if timeout is not None else self.timeout, retry,
+                check_seconds("deadline", deadline) if deadline is not None else self.deadline,
+            )  # fmt: skip
+        except exc.PyraxImageException as error:
+            raise self._scrubbed(error)  # noqa: B904 (the same exception, its text cleaned)
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        headers: Optional[Mapping[str, str]],
+        auth_headers: Optional[HeaderSource],
+        on_unauthorized: Optional[Callable[[], bool]],
+        params: Any,
+        json: Any,
+        data: Any,
+        stream: bool,
+        timeout: Timeout,
+        retry: bool,
+        deadline: float,
+    ) -> requests.Response:
         send_headers: Dict[str, str] = dict(headers or {})
+        if headers:
+            self._remember(headers)
         if json is not None:
+            for value in http_log.secret_members(json):
+                self.secrets.add(value)
             data = jsonlib.dumps(json).encode("utf-8")
             send_headers.setdefault("Content-Type", "application/json")
+        self.secrets.add_url(url)
         body = RequestBody(data)
+        # An upload may take longer than any deadline: it then has only the read timeout.
+        deadline_at = time.monotonic() + deadline if body.small else None
         reauthenticated = False
         attempt = hops = 0
         while True:
             merged = dict(send_headers)
             if auth_headers is not None:
-                merged.update(auth_headers())
-            response = self._send_once(method, url, merged, params, body, stream, timeout, attempt, retry)
-            if response is None:
+                credentials = auth_headers()
+                self._remember(credentials)
+                merged.update(credentials)
+            try:
+                response = self._send_once(method, url, merged, params, body, stream, timeout, deadline_at)
+            except _Retriable as failure:
+                allowed = failure.any_method or method in IDEMPOTENT_METHODS
+                wait = self._backoff(attempt) if attempt else 0.0
+                if not (retry and allowed and attempt < self.retries and body.rewindable):
+                    raise failure.error from failure.cause
+                if not self._fits(deadline_at, wait):
+                    raise failure.error from failure.cause
+                self.sleep(wait)
                 attempt += 1
                 continue
             status = response.status_code
@@ -171,17 +230,17 @@ class Transport:
                         raise exc.BodyNotRewindable(
                             "The token was renewed after a 401 but the streamed body "
                             "was already consumed, so the request was not resent."
-                        ) from exc.from_response(response, method, url)
+                        ) from exc.from_response(response, method, url, self.secrets)
                     continue
             if retry and self._should_retry_status(method, status, body, attempt):
                 delay = self._delay(attempt, exc._retry_after(response))
-                if delay is not None:
+                if delay is not None and self._fits(deadline_at, delay):
                     response.close()
                     self.sleep(delay)
                     attempt += 1
                     continue
             if status >= 400:
-                raise exc.from_response(response, method, url)
+                raise exc.from_response(response, method, url, self.secrets)
             return response
 
     def _send_once(
@@ -193,16 +252,24 @@ class Transport:
         body: RequestBody,
         stream: bool,
         timeout: Timeout,
-        attempt: int,
-        retry: bool,
-    ) -> Optional[requests.Response]:
-        """One attempt; None means a retriable connection failure happened."""
+        deadline_at: Optional[float],
+    ) -> requests.Response:
+        """One attempt: the response, its body read unless streamed and successful.
+        Raises :class:`_Retriable` for a failure a resend may fix."""
+        if deadline_at is not None:
+            remaining = deadline_at - time.monotonic()
+            if remaining <= 0:
+                raise self._deadline_error(method, url)
+            timeout = bounded(timeout, remaining)
         payload = body.payload()
         debug = self.log_debug or http_log.logger.isEnabledFor(logging.DEBUG)
         if debug:  # skip the work when not logging
             merged = {**self.session.headers, **headers}
-            http_log.log_request(method, _with_params(url, params), merged, payload, force=self.log_debug)
+            http_log.log_request(
+                method, _with_params(url, params), merged, payload, force=self.log_debug, secrets=self.secrets
+            )
         started = time.time()
+        where = "%s %s" % (method, url)
         try:
             response = self.session.request(
                 method,
@@ -210,21 +277,26 @@ class Transport:
                 headers=headers,
                 params=params,
                 data=payload,
-                stream=stream,
+                stream=True,  # the body is read below, under the deadline
                 allow_redirects=False,  # ours to decide: see _check_redirect
-                timeout=timeout if timeout is not None else self.timeout,
+                timeout=timeout,
                 # Explicit, or REQUESTS_CA_BUNDLE would override a CA path or False.
                 verify=self.session.verify,
             )
+            if not stream or response.status_code >= 300:
+                read_body(response, deadline_at)
+        except DeadlinePassed:
+            raise self._deadline_error(method, url) from None
+        except BodyCut as cut:
+            # The reply broke off mid-body: an idempotent request may be resent.
+            error = exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, cut))
+            raise _Retriable(error, cut.reason) from None
         except requests.exceptions.ConnectTimeout as error:
-            if retry and attempt < self.retries and body.rewindable:
-                self.sleep(self._backoff(attempt))
-                return None
-            raise exc.RequestTimeout("Timed out connecting to %s" % _origin(url)) from error
+            failed = exc.RequestTimeout("Timed out connecting to %s" % _origin(url))
+            raise _Retriable(failed, error, any_method=True) from None
         except requests.exceptions.ReadTimeout as error:
             raise exc.RequestTimeout(
-                "No answer from %s within the timeout (%s %s)"
-                % (_origin(url), method, http_log.redact_text(url))
+                "No answer from %s within the timeout (%s)" % (_origin(url), where)
             ) from error
         except requests.exceptions.SSLError as error:
             # A certificate problem does not go away by retrying.
@@ -234,29 +306,55 @@ class Transport:
         except requests.exceptions.ConnectionError as error:
             # Typically a stale keep-alive connection the server closed: safe to
             # resend only for idempotent methods with a body we can rewind.
-            if retry and attempt < self.retries and method in IDEMPOTENT_METHODS and body.rewindable:
-                self.sleep(self._backoff(attempt) if attempt else 0)
-                return None
-            raise exc.ConnectionFailed(
-                "Connection to %s failed during %s %s: %s"
-                % (_origin(url), method, http_log.redact_text(url), _short_reason(error))
-            ) from error
+            broken = exc.ConnectionFailed(
+                "Connection to %s failed during %s: %s" % (_origin(url), where, _short_reason(error))
+            )
+            raise _Retriable(broken, error) from None
+        except requests.exceptions.InvalidHeader:
+            # The message would quote the value: often a token read with its newline.
+            raise exc.InvalidArgument(
+                "A header value of %s has a line break or surrounding white space (%s); "
+                "a token read from a file may end with a newline" % (where, _bad_headers(headers))
+            ) from None
         except (
             requests.exceptions.MissingSchema,
             requests.exceptions.InvalidSchema,
             requests.exceptions.InvalidURL,
         ) as error:
-            raise exc.InvalidArgument("Cannot send to %r: %s" % (http_log.redact_text(url), error)) from error
+            raise exc.InvalidArgument("Cannot send to %r: %s" % (url, error)) from error
+        except requests.exceptions.ChunkedEncodingError as error:
+            raise _Retriable(
+                exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, error)), error
+            )
         except requests.exceptions.RequestException as error:
-            # E.g. a body cut short (ChunkedEncodingError): still ours to report.
-            raise exc.ConnectionFailed(
-                "%s %s failed: %s" % (method, http_log.redact_text(url), _short_reason(error))
-            ) from error
+            raise exc.ConnectionFailed("%s failed: %s" % (where, _short_reason(error))) from error
         if self.record_timings:
-            self.timings.append(("%s %s" % (method, http_log.redact_text(url)), started, time.time()))
+            self.timings.append((hide_url_secrets(where), started, time.time()))
         if debug:
-            http_log.log_response(response, streamed=stream and response.ok, force=self.log_debug)
+            http_log.log_response(
+                response, streamed=stream and response.ok, force=self.log_debug, secrets=self.secrets
+            )
         return response
+
+    def _remember(self, headers: Mapping[str, str]) -> None:
+        """Add the values of secret headers (the token) to the registry."""
+        for name, value in headers.items():
+            if name.lower() in http_log.SECRET_HEADERS:
+                self.secrets.add(value)
+
+    def _scrubbed(self, error: exc.PyraxImageException) -> exc.PyraxImageException:
+        """``error`` without any known secret; a cause quoting one is dropped."""
+        exc.scrubbed(error, self.secrets)
+        cause = error.__cause__
+        if cause is not None and self.secrets.scrub(str(cause)) != str(cause):
+            error.__cause__ = None
+            error.__suppress_context__ = True
+        return error
+
+    def _deadline_error(self, method: str, url: str) -> exc.RequestTimeout:
+        return exc.RequestTimeout(
+            "%s %s did not complete within its deadline (%s s)" % (method, url, self.deadline)
+        )
 
     def _check_redirect(
         self, response: requests.Response, method: str, url: str, target: str, body: RequestBody, hops: int
@@ -274,8 +372,12 @@ class Transport:
             location=location,
             request_id=exc.request_id_of(response),
             method=method,
-            url=self.secrets.scrub(url),
+            url=url,
         )
+
+    def _fits(self, deadline_at: Optional[float], wait: float) -> bool:
+        """True if waiting ``wait`` seconds still leaves time before the deadline."""
+        return deadline_at is None or time.monotonic() + wait < deadline_at
 
     def _should_retry_status(self, method: str, status: int, body: RequestBody, attempt: int) -> bool:
         if status not in RETRY_STATUSES or attempt >= self.retries or not body.rewindable:
@@ -295,6 +397,16 @@ class Transport:
         return retry_after
 
 
+def _bad_headers(headers: Mapping[str, Any]) -> str:
+    """The names of headers whose value has surrounding white space or a line break."""
+    names = [
+        name
+        for name, value in headers.items()
+        if isinstance(value, str) and (value != value.strip() or "\n" in value or "\r" in value)
+    ]
+    return "header %s" % ", ".join(names) if names else "a header"
+
+
 def _with_params(url: str, params: Any) -> str:
     if not params:
         return url
@@ -306,7 +418,7 @@ def _origin(url: str) -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    return "%s://%s" % (parts.scheme, parts.netloc)
+    return "%s://%s" % (parts.scheme, parts.netloc.rpartition("@")[2])
 
 
 def _short_reason(error: Exception) -> str:

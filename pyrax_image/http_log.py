@@ -1,19 +1,25 @@
 """Curl-style debug logging of HTTP traffic, with every secret redacted.
 
 Lines go to the ``pyrax_image.http`` logger at DEBUG. Tokens, passwords, API
-keys, temp-URL signatures and keys never reach the log: header values are
-replaced by a short SHA-256 digest (so two lines can still be correlated),
-JSON secrets by ``***``. Binary or streamed bodies are summarised, never logged.
+keys, temp-URL signatures and keys never reach the log: token headers are
+replaced by a digest salted per process (two lines of one run can still be
+correlated, no dictionary can reverse it), every other secret header and JSON
+secret member by ``***``, and the finished line is scrubbed of every secret
+value the transport knows (a server echoing a token in any field, header or
+page) and of URL userinfo. Binary or streamed bodies are summarised, never logged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
-import re
+import os
 import shlex
-from typing import Any, Mapping, Optional
+from typing import Any, List, Mapping, Optional
+
+from pyrax_image.secrets import MASK, SecretValues, hide_url_secrets
 
 logger = logging.getLogger("pyrax_image.http")
 
@@ -36,8 +42,11 @@ SECRET_HEADERS = frozenset(
         "X-Container-Meta-Temp-URL-Key-2",
     )
 )
+TOKEN_HEADERS = frozenset(
+    h.lower() for h in ("X-Auth-Token", "X-Subject-Token", "X-Service-Token", "X-Storage-Token")
+)
 SECRET_KEYS = frozenset(("password", "apikey", "api_key", "secret", "token", "temp_url_key", "key"))
-_QUERY_SECRET = re.compile(r"(temp_url_sig=)[^&\s'\"]+", re.IGNORECASE)
+_SALT = os.urandom(16)  # per process: digests cannot be looked up in a dictionary
 _TEXT_TYPES = ("json", "text", "xml")
 MAX_LOGGED_BODY = 4096
 
@@ -86,34 +95,44 @@ def enable_client_output() -> None:
         logger.addHandler(_client_handler)
 
 
-def _emit(force: bool, msg: str, *args: Any) -> None:
-    """Log at DEBUG; ``force`` (a client's ``http_log_debug``) logs even when
-    the logger is not at DEBUG."""
+def _emit(force: bool, secrets: Optional[SecretValues], line: str) -> None:
+    """Log ``line`` (scrubbed of every known secret) at DEBUG; ``force`` (a
+    client's ``http_log_debug``) logs even when the logger is not at DEBUG."""
+    text = secrets.scrub(line) if secrets is not None else hide_url_secrets(line)
     if logger.isEnabledFor(logging.DEBUG):
-        logger.debug(msg, *args)
+        logger.debug("%s", text)
     elif force and not logger.disabled:
         extra = {"pyrax_client_debug": True}
         logger.handle(
-            logger.makeRecord(logger.name, logging.DEBUG, __file__, 0, msg, args, None, extra=extra)
+            logger.makeRecord(logger.name, logging.DEBUG, __file__, 0, "%s", (text,), None, extra=extra)
         )
 
 
 def digest(secret: str) -> str:
-    """A short, non-reversible stand-in for a secret value."""
-    return "{SHA256}" + hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()[:16]
+    """A short stand-in for a token, salted per process: equal within one run
+    (to correlate lines), meaningless outside it."""
+    mac = hmac.new(_SALT, secret.encode("utf-8", "replace"), hashlib.sha256)
+    return "{HMAC}" + mac.hexdigest()[:12]
 
 
 def redact_text(text: str) -> str:
-    """Hide temp-URL signatures in URLs and free text."""
-    return _QUERY_SECRET.sub(r"\1***", text)
+    """Hide URL userinfo and temp-URL signatures in URLs and free text."""
+    return hide_url_secrets(text)
 
 
 def redact_headers(headers: Mapping[str, Any]) -> dict[str, str]:
-    """A copy of ``headers`` with secret values replaced by digests."""
+    """A copy of ``headers`` with tokens digested and other secrets (passwords,
+    keys, temp-URL keys, cookies) replaced by ``***``."""
     clean: dict[str, str] = {}
     for name, raw in headers.items():
         value = raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
-        clean[name] = digest(value) if name.lower() in SECRET_HEADERS else redact_text(value)
+        lowered = name.lower()
+        if lowered in TOKEN_HEADERS:
+            clean[name] = digest(value)
+        elif lowered in SECRET_HEADERS:
+            clean[name] = MASK
+        else:
+            clean[name] = redact_text(value)
     return clean
 
 
@@ -137,8 +156,29 @@ def redact_json(value: Any) -> Any:
     return value
 
 
-def describe_body(body: Any, content_type: Optional[str] = None) -> Optional[str]:
-    """A loggable rendering of a request or response body, or None if empty."""
+def secret_members(value: Any) -> List[str]:
+    """The string values of a JSON document's secret members (passwords,
+    keys, secrets, token ids), to be scrubbed wherever a server echoes them."""
+    found: List[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            lowered = str(key).lower()
+            if lowered in SECRET_KEYS and isinstance(item, str):
+                found.append(item)
+            elif lowered == "token" and isinstance(item, dict) and isinstance(item.get("id"), str):
+                found.append(item["id"])
+            found += secret_members(item)
+    elif isinstance(value, list):
+        for item in value:
+            found += secret_members(item)
+    return found
+
+
+def describe_body(
+    body: Any, content_type: Optional[str] = None, secrets: Optional[SecretValues] = None
+) -> Optional[str]:
+    """A loggable rendering of a request or response body, or None if empty
+    (scrubbed before it is cut short, so no part of a secret survives)."""
     if body is None or body == b"" or body == "":
         return None
     if isinstance(body, (bytes, str)):
@@ -157,26 +197,37 @@ def describe_body(body: Any, content_type: Optional[str] = None) -> Optional[str
             rendered = json.dumps(redact_json(json.loads(body)))
         except ValueError:
             rendered = redact_text(body)
+        if secrets is not None:
+            rendered = secrets.scrub(rendered)
         if len(rendered) > MAX_LOGGED_BODY:
             rendered = rendered[:MAX_LOGGED_BODY] + "...<%d more>" % (len(rendered) - MAX_LOGGED_BODY)
         return rendered
     return "<streamed body>"
 
 
-def log_request(method: str, url: str, headers: Mapping[str, Any], body: Any, force: bool = False) -> None:
+def log_request(
+    method: str,
+    url: str,
+    headers: Mapping[str, Any],
+    body: Any,
+    force: bool = False,
+    secrets: Optional[SecretValues] = None,
+) -> None:
     """Log one request as a curl command line."""
     if not (force or logger.isEnabledFor(logging.DEBUG)):
         return
     parts = ["curl", "-g", "-i", "-X", method, shlex.quote(redact_text(url))]
     for name, value in redact_headers(headers).items():
         parts += ["-H", shlex.quote("%s: %s" % (name, value))]
-    rendered = describe_body(body, _header(headers, "Content-Type"))
+    rendered = describe_body(body, _header(headers, "Content-Type"), secrets)
     if rendered is not None:
         parts += ["-d", shlex.quote(rendered)]
-    _emit(force, "REQ: %s", " ".join(parts))
+    _emit(force, secrets, "REQ: " + " ".join(parts))
 
 
-def log_response(response: Any, streamed: bool, force: bool = False) -> None:
+def log_response(
+    response: Any, streamed: bool, force: bool = False, secrets: Optional[SecretValues] = None
+) -> None:
     """Log a response's status, headers and (textual, unstreamed) body."""
     if not (force or logger.isEnabledFor(logging.DEBUG)):
         return
@@ -184,8 +235,8 @@ def log_response(response: Any, streamed: bool, force: bool = False) -> None:
     if streamed:
         rendered: Optional[str] = "<streamed body>"
     else:
-        rendered = describe_body(response.content, response.headers.get("Content-Type"))
-    _emit(force, "RESP: [%s] %s %s", response.status_code, headers, rendered if rendered else "")
+        rendered = describe_body(response.content, response.headers.get("Content-Type"), secrets)
+    _emit(force, secrets, "RESP: [%s] %s %s" % (response.status_code, headers, rendered if rendered else ""))
 
 
 def _header(headers: Mapping[str, Any], name: str) -> Optional[str]:

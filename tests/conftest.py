@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.integration.keystone_fixtures",
     "tests.integration.data_fixtures",
     "tests.integration.fault_fixtures",
+    "tests.secret_scan",
 ]

@@ -177,9 +177,10 @@ def test_method_post_body_is_json_and_headers_merge(client, rsps):
     assert body == {"ok": True}
 
 
-def test_non_json_body_is_none(client, rsps):
-    rsps.get(V2 + "/x", body="hello", content_type="text/plain")
-    assert client.method_get("/x")[1] is None
+def test_non_json_body_of_a_reply_without_content_is_none(client, rsps):
+    rsps.post(V2 + "/x", body="<html>Accepted</html>", status=202, content_type="text/html")
+    rsps.put(V2 + "/x", body="Created", status=201, content_type="text/plain")
+    assert client.method_post("/x")[1] is None and client.method_put("/x")[1] is None
 
 
 def test_stream_returns_unread_response(client, rsps):

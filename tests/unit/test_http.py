@@ -95,21 +95,27 @@ def test_tls_verified_by_default(client, rsps, monkeypatch):
     assert rsps.calls[0].request.req_kwargs["verify"] is True
 
 
-@pytest.mark.parametrize("verify", ["/etc/ssl/my-ca.pem", False])
-def test_ca_bundle_or_no_verify_beats_the_environment(rsps, delays, monkeypatch, verify):
+@pytest.mark.parametrize("bundle", [True, False])
+def test_ca_bundle_or_no_verify_beats_the_environment(rsps, delays, monkeypatch, tmp_path, bundle):
     # requests lets REQUESTS_CA_BUNDLE override a session's verify setting.
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/env/ca.pem")
+    verify = str(tmp_path / "my-ca.pem") if bundle else False
+    if bundle:
+        (tmp_path / "my-ca.pem").write_text("")
     client = make_client(delays, verify_ssl=verify)
     rsps.get(IMAGES, json={"images": []})
     client.list()
     assert rsps.calls[0].request.req_kwargs["verify"] == verify
 
 
-def test_client_certificate(rsps, delays):
-    client = make_client(delays, cert=("/c.pem", "/k.pem"))
+def test_client_certificate(rsps, delays, tmp_path):
+    cert, key = str(tmp_path / "c.pem"), str(tmp_path / "k.pem")
+    for path in (cert, key):
+        open(path, "w").close()
+    client = make_client(delays, cert=(cert, key))
     rsps.get(IMAGES, json={"images": []})
     client.list()
-    assert rsps.calls[0].request.req_kwargs["cert"] == ("/c.pem", "/k.pem")
+    assert rsps.calls[0].request.req_kwargs["cert"] == (cert, key)
 
 
 # -- retries ----------------------------------------------------------------------------------

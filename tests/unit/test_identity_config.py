@@ -123,7 +123,9 @@ def test_pyrax_config_environments(tmp_path: Path) -> None:
     assert default == "default" and environments["default"] == {"region": "B"}
 
 
-def test_os_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_os_environment_variables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"  # verify_ssl must name an existing CA bundle
+    ca.write_text("")
     for name, value in {
         "OS_AUTH_URL": "http://keystone:5000/v3",
         "OS_USERNAME": "alice",
@@ -133,14 +135,14 @@ def test_os_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:
         "OS_PROJECT_DOMAIN_ID": "default",
         "OS_REGION_NAME": "RegionTwo",
         "OS_INTERFACE": "internal",
-        "OS_CACERT": "/etc/ssl/ca.pem",
+        "OS_CACERT": str(ca),
     }.items():
         monkeypatch.setenv(name, value)
     identity = KeystoneIdentity.from_env()
     assert identity.auth_endpoint == "http://keystone:5000/v3"
     assert (identity.username, identity.password, identity.tenant_name) == ("alice", "alicepass", "alpha")
     assert identity.region == "RegionTwo" and identity.interface == "internal"
-    assert identity.verify_ssl == "/etc/ssl/ca.pem"
+    assert identity.verify_ssl == str(ca)
     assert identity._v3_body()["auth"]["scope"] == {"project": {"name": "alpha", "domain": {"id": "default"}}}
     monkeypatch.setenv("OS_INSECURE", "true")
     assert KeystoneIdentity.from_env().verify_ssl is False
