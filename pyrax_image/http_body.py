@@ -109,6 +109,8 @@ def iter_body(
 def read_body(response: requests.Response, deadline_at: Optional[float]) -> bytes:
     """Read all of ``response``'s body (kept as ``response.content``) before
     ``deadline_at``; closes the response and re-raises if that fails."""
+    if getattr(response, "_content_consumed", False):  # already read (by a response hook)
+        return response.content
     parts: List[bytes] = []
     try:
         for chunk in iter_body(response, READ_SIZE, deadline_at):

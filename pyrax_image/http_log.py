@@ -112,7 +112,7 @@ def digest(secret: str) -> str:
     """A short stand-in for a token, salted per process: equal within one run
     (to correlate lines), meaningless outside it."""
     mac = hmac.new(_SALT, secret.encode("utf-8", "replace"), hashlib.sha256)
-    return "{HMAC}" + mac.hexdigest()[:12]
+    return "{SHA256}" + mac.hexdigest()[:16]  # an HMAC-SHA256 keyed with the process's salt
 
 
 def redact_text(text: str) -> str:

@@ -144,3 +144,9 @@ def test_read_timeout_is_bounded_by_what_is_left_of_the_deadline(rsps, delays):
     rsps.get(V2 + "/images", json={"images": []})
     client.list()
     assert rsps.calls[0].request.req_kwargs["timeout"] <= 2
+
+
+def test_a_response_hook_that_reads_the_body_does_not_empty_it(client, rsps):
+    client.session.hooks["response"].append(lambda response, *a, **k: response.json() and None)
+    rsps.get(V2 + "/images/" + IMAGE_ID, json=image_info())
+    assert client.get(IMAGE_ID).id == IMAGE_ID

@@ -131,7 +131,7 @@ def test_token_digest_is_salted_per_process(sclient, rsps, caplog):
     sclient.get(IMAGE_ID)
     digest = http_log.digest(TOKEN)
     assert "X-Auth-Token: " + digest in caplog.text
-    assert hashlib.sha256(TOKEN.encode()).hexdigest()[:12] not in digest
+    assert hashlib.sha256(TOKEN.encode()).hexdigest()[:16] not in digest
 
 
 def test_scrubbing_stays_off_the_hot_path(rsps, delays, monkeypatch, caplog):
