@@ -198,7 +198,10 @@ class BaseClient:
         ``headers``, ``params``, ``stream``, ``timeout`` and ``deadline`` pass
         through. A 200/201 reply to GET/POST/PATCH must be JSON, and any reply
         declared JSON must parse: otherwise :class:`~pyrax_image.exceptions.InvalidResponse`.
+        ``parse=False`` returns ``(response, None)`` with the body read (under
+        the deadline, retried if cut) but not parsed: the caller checks it.
         """
+        parse = kwargs.pop("parse", True)
         body = kwargs.pop("body", None)
         if body is not None:
             kwargs["json"] = body
@@ -209,7 +212,7 @@ class BaseClient:
             on_unauthorized=self._on_unauthorized,
             **kwargs,
         )
-        if kwargs.get("stream"):
+        if kwargs.get("stream") or not parse:
             return response, None
         return response, _json_body(response, method.upper(), self.secrets)
 

@@ -22,8 +22,17 @@ import requests
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log, redirects
 from pyrax_image.http_body import BodyCut, DeadlinePassed, RequestBody, read_body
-from pyrax_image.http_checks import Timeout, bounded, check_cert, check_seconds, check_timeout, check_verify
+from pyrax_image.http_checks import (
+    Timeout,
+    bad_headers,
+    bounded,
+    check_cert,
+    check_seconds,
+    check_timeout,
+    check_verify,
+)
 from pyrax_image.http_checks import read_timeout as _read_timeout
+from pyrax_image.redirects import NoRedirectSession
 from pyrax_image.secrets import SecretValues, hide_url_secrets
 from pyrax_image.version import __version__
 
@@ -36,15 +45,6 @@ IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
 HeaderSource = Callable[[], Mapping[str, str]]
-
-
-class NoRedirectSession(requests.Session):
-    """A ``requests.Session`` that never follows (or prepares) a redirect
-    itself: :class:`Transport` decides which redirects are safe."""
-
-    def get_redirect_target(self, resp: requests.Response) -> None:
-        """No redirect is ever followed by requests."""
-        return None
 
 
 class _Retriable(Exception):
@@ -314,7 +314,7 @@ class Transport:
             # The message would quote the value: often a token read with its newline.
             raise exc.InvalidArgument(
                 "A header value of %s has a line break or surrounding white space (%s); "
-                "a token read from a file may end with a newline" % (where, _bad_headers(headers))
+                "a token read from a file may end with a newline" % (where, bad_headers(headers))
             ) from None
         except (
             requests.exceptions.MissingSchema,
@@ -395,16 +395,6 @@ class Transport:
         if retry_after > self.max_retry_after:
             return None
         return retry_after
-
-
-def _bad_headers(headers: Mapping[str, Any]) -> str:
-    """The names of headers whose value has surrounding white space or a line break."""
-    names = [
-        name
-        for name, value in headers.items()
-        if isinstance(value, str) and (value != value.strip() or "\n" in value or "\r" in value)
-    ]
-    return "header %s" % ", ".join(names) if names else "a header"
 
 
 def _with_params(url: str, params: Any) -> str:

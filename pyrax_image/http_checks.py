@@ -9,7 +9,7 @@ timeouts and deadlines positive numbers of seconds. Each bad value raises
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Mapping, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 
@@ -92,3 +92,14 @@ def bounded(timeout: Timeout, remaining: float) -> Timeout:
     if isinstance(timeout, tuple):
         return (min(timeout[0], remaining), min(timeout[1], remaining))
     return min(timeout, remaining)
+
+
+def bad_headers(headers: Mapping[str, Any]) -> str:
+    """Which headers have a value with surrounding white space or a line break
+    (names only: the value may be a token)."""
+    names = [
+        name
+        for name, value in headers.items()
+        if isinstance(value, str) and (value != value.strip() or "\n" in value or "\r" in value)
+    ]
+    return "header %s" % ", ".join(names) if names else "a header"

@@ -22,6 +22,15 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SECRET_QUERY_WORDS = ("sig", "token", "key", "secret", "password", "pass", "auth", "credential")
 
 
+class NoRedirectSession(requests.Session):
+    """A ``requests.Session`` that never follows (or prepares) a redirect
+    itself: the transport decides which redirects are safe."""
+
+    def get_redirect_target(self, resp: requests.Response) -> None:
+        """No redirect is ever followed by requests."""
+        return None
+
+
 def origin(url: str) -> Tuple[str, str, Optional[int]]:
     """``(scheme, host, port)`` of ``url``, with the scheme's default port filled in."""
     parts = urlsplit(url)

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.integration.data_fixtures",
     "tests.integration.fault_fixtures",
     "tests.secret_scan",
+    "pytester",
 ]

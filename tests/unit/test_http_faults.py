@@ -63,7 +63,7 @@ def test_put_with_bytes_cut_mid_reply_is_resent_whole(delays):
 def test_post_cut_mid_reply_is_not_resent(delays):
     with LoopbackServer(cut_then_whole(1)) as server:
         with pytest.raises(exc.ConnectionFailed, match="cut short"):
-            client_of(server, delays).create("n")
+            client_of(server, delays).method_post("/images", body={"name": "n"})
     assert len(server.requests) == 1
 
 
@@ -150,3 +150,9 @@ def test_a_response_hook_that_reads_the_body_does_not_empty_it(client, rsps):
     client.session.hooks["response"].append(lambda response, *a, **k: response.json() and None)
     rsps.get(V2 + "/images/" + IMAGE_ID, json=image_info())
     assert client.get(IMAGE_ID).id == IMAGE_ID
+
+
+def test_parse_false_gives_the_read_body_unparsed(client, rsps):
+    rsps.post(V2 + "/images", status=201, body="<html>not json</html>", content_type="text/html")
+    response, body = client.method_post("/images", body={"name": "n"}, parse=False)
+    assert body is None and response.content == b"<html>not json</html>"

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from pyrax_image import TokenIdentity, http_log
 from tests.unit.helpers import IMAGE_ID, V2, debug_logging, image_info, make_client
 
 SECRET_TOKEN = "gAAAAA-very-secret-token-value"
 ITEM = V2 + "/images/" + IMAGE_ID
 
+scanned = pytest.mark.secrets(SECRET_TOKEN, "hunter2", "k3y-abc", "s3cret")  # tests/secret_scan.py
+
 
 def secret_client(delays, **kwargs):
     return make_client(delays, identity=TokenIdentity(SECRET_TOKEN, tenant_id="proj"), **kwargs)
 
 
+@scanned
 def test_curl_line_with_token_digest(rsps, delays, caplog):
     debug_logging(caplog)
     client = secret_client(delays)
@@ -65,6 +70,7 @@ def test_nothing_logged_by_default(client, rsps, caplog):
     assert "curl" not in caplog.text
 
 
+@scanned
 def test_passwords_and_api_keys_in_json_redacted(client, rsps, caplog):
     debug_logging(caplog)
     rsps.post(V2 + "/tokens", json={"access": {"token": {"id": "issued-token-xyz"}}})
@@ -84,6 +90,7 @@ def test_passwords_and_api_keys_in_json_redacted(client, rsps, caplog):
     assert "alice" in text and "***" in text
 
 
+@scanned
 def test_secret_response_headers_digested(client, rsps, caplog):
     debug_logging(caplog)
     rsps.post(V2 + "/auth", json={}, headers={"X-Subject-Token": "subject-token-123"})
@@ -91,6 +98,7 @@ def test_secret_response_headers_digested(client, rsps, caplog):
     assert "subject-token-123" not in caplog.text
 
 
+@scanned
 def test_temp_url_sig_redacted(client, rsps, caplog):
     debug_logging(caplog)
     url = "https://swift.test/v1/AUTH_p/c/o?temp_url_sig=deadbeef42&temp_url_expires=99"

@@ -25,6 +25,8 @@ FILE = ITEM + "/file"
 TOKEN = "redirect-secret-token"
 OTHER = "http://evil.test:9292/v2/images/" + IMAGE_ID
 
+pytestmark = pytest.mark.secrets(TOKEN, "alice-password")  # scanned by tests/secret_scan.py
+
 
 @pytest.fixture
 def tclient(rsps, delays):
