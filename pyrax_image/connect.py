@@ -16,7 +16,6 @@ clients directly, or :func:`create_context`.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, Optional
 
 from pyrax_image import exceptions as exc
@@ -24,6 +23,7 @@ from pyrax_image import http_log
 from pyrax_image.identity.auth import AuthIdentity
 from pyrax_image.identity.keystone import KeystoneIdentity
 from pyrax_image.identity.rax import RaxIdentity
+from pyrax_image.identity.types import identity_class
 from pyrax_image.settings import EnvironmentNotFound, InvalidSetting, settings
 
 _KEYSTONE_SETTINGS = (
@@ -44,26 +44,6 @@ class _State:
 
 
 _state = _State()
-
-
-def identity_class(id_type: str) -> type:
-    """The class for an ``identity_type``: keystone, rackspace or ``module.Class``."""
-    lowered = id_type.strip().lower()
-    if lowered in ("keystone", "keystone_identity.keystoneidentity"):
-        return KeystoneIdentity
-    if lowered in ("rackspace", "rax", "rax_identity.raxidentity"):
-        return RaxIdentity
-    module_name, _, class_name = id_type.strip().rpartition(".")
-    try:
-        found = getattr(importlib.import_module(module_name), class_name) if module_name else None
-    except ImportError:
-        found = None
-    if not isinstance(found, type) or not issubclass(found, AuthIdentity):
-        raise InvalidSetting(
-            "identity_type must be 'keystone', 'rackspace' or 'module.Class' of an AuthIdentity, not %r"
-            % id_type
-        )
-    return found
 
 
 def _identity_options(cls: type) -> dict:

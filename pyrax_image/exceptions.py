@@ -50,6 +50,12 @@ __all__ = [
     "NotAuthenticated",
     "AuthenticationFailed",
     "MissingName",
+    "InvalidSetting",
+    "EnvironmentNotFound",
+    "InvalidCredentialFile",
+    "InvalidConfigurationFile",
+    "YAMLNotInstalled",
+    "NotAuthenticatedAttribute",
     "NoEndpointForRegion",
     "NoEndpointForService",
     "InvalidArgument",
@@ -82,6 +88,26 @@ class MissingName(InvalidArgument):
     """A name was required and none (or an empty one) was given."""
 
 
+class InvalidSetting(InvalidArgument):
+    """``set_setting``/``get_setting`` got a key that is not a setting."""
+
+
+class EnvironmentNotFound(InvalidArgument):
+    """No configuration environment has that name."""
+
+
+class InvalidCredentialFile(InvalidArgument):
+    """A credential file is missing, malformed or lacks a needed value."""
+
+
+class InvalidConfigurationFile(InvalidArgument):
+    """A settings file (``~/.pyrax.cfg``, ``clouds.yaml``) is malformed."""
+
+
+class YAMLNotInstalled(PyraxImageException, ImportError):
+    """clouds.yaml was asked for but PyYAML is not installed."""
+
+
 class InvalidImageMember(PyraxImageException):
     """The member operation is not allowed for this project (e.g. the owner)."""
 
@@ -110,8 +136,20 @@ class NotAuthenticated(PyraxImageException):
     """An operation needed a token and the identity has none."""
 
 
+class NotAuthenticatedAttribute(NotAuthenticated, AttributeError):
+    """Raised by ``identity.<service or region>`` before authentication."""
+
+
 class AuthenticationFailed(PyraxImageException):
-    """The identity service refused the credentials."""
+    """The identity service refused the credentials; ``http_status`` and
+    ``request_id`` are those of its answer, when there was one."""
+
+    def __init__(
+        self, message: str = "", http_status: Optional[int] = None, request_id: Optional[str] = None
+    ):
+        super().__init__(message)
+        self.http_status = http_status
+        self.request_id = request_id
 
 
 class NoEndpointForRegion(PyraxImageException):

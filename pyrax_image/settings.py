@@ -12,17 +12,10 @@ import os
 import warnings
 from typing import Any, Callable, Dict, List, Optional
 
-from pyrax_image import exceptions as exc
+from pyrax_image.exceptions import EnvironmentNotFound, InvalidSetting
 from pyrax_image.http import DEFAULT_USER_AGENT
-
-
-class InvalidSetting(exc.InvalidArgument):
-    """``set_setting``/``get_setting`` got a key that is not a setting."""
-
-
-class EnvironmentNotFound(exc.InvalidArgument):
-    """No configuration environment has that name."""
-
+from pyrax_image.identity.types import identity_class
+from pyrax_image.utils import to_bool
 
 # setting -> environment variable (pyrax's names, plus the v3 additions)
 ENV_VARS: Dict[str, Optional[str]] = {
@@ -51,22 +44,16 @@ DEFAULTS: Dict[str, Any] = {"encoding": "utf-8", "debug": False, "verify_ssl": T
 _BOOLEANS = ("debug", "use_servicenet")
 
 
-def _to_bool(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
 def _convert(key: str, value: Any) -> Any:
     """Strings from files and the environment to the setting's type."""
     if value is None:
         return None
     if key in _BOOLEANS:
-        return _to_bool(value)
+        return to_bool(value)
     if key == "verify_ssl" and isinstance(value, str):
         lowered = value.strip().lower()
         if lowered in ("1", "true", "yes", "on", "0", "false", "no", "off"):
-            return _to_bool(value)
+            return to_bool(value)
         return value  # a CA bundle path
     if key == "cert" and isinstance(value, str):
         # "client.pem" (certificate and key) or "client.crt, client.key"
@@ -145,8 +132,6 @@ class Settings:
         key = self._key(key)
         name = self._env(env)
         if key == "identity_class":
-            from pyrax_image.connect import identity_class
-
             id_type = self.get("identity_type", env)
             return identity_class(id_type) if id_type else None
         if key in self._explicit[name]:
@@ -169,8 +154,6 @@ class Settings:
         name = self._env(env)
         value = _convert(key, val)
         if key == "identity_type" and value:
-            from pyrax_image.connect import identity_class
-
             identity_class(value)  # fail now on an unknown type
         self._explicit[name][key] = value
         if name == self._environment:

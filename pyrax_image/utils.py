@@ -46,6 +46,13 @@ def check_int(name: str, value: Any, minimum: int = 0, digits: bool = False) -> 
     return value
 
 
+def to_bool(value: Any) -> bool:
+    """A setting's truth: "1", "true", "yes", "on" (any case) for text, else ``bool``."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
 def check_progress(progress: Any) -> None:
     """Refuse a progress callback that cannot be called."""
     if progress is not None and not callable(progress):

@@ -26,10 +26,6 @@ from pyrax_image.replies import parse_timestamp
 DEFAULT_RENEWAL_MARGIN = 60.0
 
 
-class _NotAuthenticatedAttribute(exc.NotAuthenticated, AttributeError):
-    """Raised by ``identity.<service or region>`` before authentication."""
-
-
 def parse_expiry(value: Any, response: Any = None) -> Optional[datetime]:
     """A token's expiry as a timezone-aware UTC datetime (naive means UTC);
     InvalidResponse if it is not a date."""
@@ -294,7 +290,7 @@ class AuthIdentity(CredentialIdentity):
             raise AttributeError(name)
         catalog = self.__dict__.get("_catalog")
         if catalog is None:
-            raise _NotAuthenticatedAttribute(
+            raise exc.NotAuthenticatedAttribute(
                 "Authenticate before accessing '%s' (a service or region) on the identity" % name
             )
         service = catalog.services.get(normalize_service_type(name))
@@ -326,15 +322,14 @@ class AuthIdentity(CredentialIdentity):
             return self._transport.request("POST", url, json=body, retry=False)
         except exc.ClientException as error:
             if error.code is not None and 400 <= error.code < 500:
-                failure = exc.AuthenticationFailed(
+                raise exc.AuthenticationFailed(
                     self.secrets.scrub(
                         "Authentication failed at %s (HTTP %s): %s"
                         % (without_userinfo(url), error.code, error.message)
-                    )
-                )
-                failure.http_status = error.code  # type: ignore[attr-defined]
-                failure.request_id = error.request_id  # type: ignore[attr-defined]
-                raise failure from None
+                    ),
+                    http_status=error.code,
+                    request_id=error.request_id,
+                ) from None
             raise
 
     def _get(self, url: str) -> Any:

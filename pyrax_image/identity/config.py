@@ -16,19 +16,8 @@ import os
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
-
-
-class InvalidCredentialFile(exc.InvalidArgument):
-    """A credential file is missing, malformed or lacks a needed value."""
-
-
-class InvalidConfigurationFile(exc.InvalidArgument):
-    """A settings file (``~/.pyrax.cfg``, ``clouds.yaml``) is malformed."""
-
-
-class YAMLNotInstalled(exc.PyraxImageException, ImportError):
-    """clouds.yaml was asked for but PyYAML is not installed."""
-
+from pyrax_image.exceptions import InvalidConfigurationFile, InvalidCredentialFile, YAMLNotInstalled
+from pyrax_image.utils import to_bool
 
 # The keyword credentials Keystone v3 adds to pyrax's constructor arguments.
 KEYSTONE_V3_CREDENTIALS = (
@@ -92,10 +81,6 @@ def read_credential_file(path: str, section: str) -> Dict[str, str]:
     return values
 
 
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
 def read_pyrax_config(path: str) -> Tuple[Dict[str, Dict[str, Any]], Optional[str], bool]:
     """``(environments, default environment, credentials were found)`` of a pyrax.cfg.
 
@@ -157,7 +142,7 @@ def options_from_env(environ: Optional[Mapping[str, str]] = None) -> Dict[str, A
         options["verify_ssl"] = env["OS_CACERT"]
     if env.get("OS_CERT"):
         options["cert"] = (env["OS_CERT"], env["OS_KEY"]) if env.get("OS_KEY") else env["OS_CERT"]
-    if _truthy(env.get("OS_INSECURE", "")):
+    if to_bool(env.get("OS_INSECURE", "")):
         options["verify_ssl"] = False
     if "auth_endpoint" not in options:
         raise exc.InvalidArgument("OS_AUTH_URL is not set")

@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
-from pyrax_image.image.members import ImageMemberManager
+from pyrax_image.image.members import ImageMemberManager, ImageTagManager
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
@@ -224,6 +224,14 @@ class ImageManager(BaseManager):
             return self.get(img).to_dict().get("owner") == project_id
         except exc.PyraxImageException:
             return False
+
+    def members_of(self, image: Image) -> ImageMemberManager:
+        """The manager of the projects ``image`` is shared with."""
+        return ImageMemberManager(self.api, image=image)
+
+    def tags_of(self, image: Image) -> ImageTagManager:
+        """The manager of the tags of ``image``."""
+        return ImageTagManager(self.api, image=image)
 
     def deactivate(self, img: Any) -> None:
         """Deactivate an active image (its data can no longer be downloaded)."""

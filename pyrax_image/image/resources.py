@@ -27,15 +27,11 @@ class Image(BaseResource):
 
     @property
     def _member_manager(self) -> Any:
-        from pyrax_image.image.members import ImageMemberManager
-
-        return ImageMemberManager(self.manager.api, image=self)
+        return self.manager.members_of(self)
 
     @property
     def _tag_manager(self) -> Any:
-        from pyrax_image.image.members import ImageTagManager
-
-        return ImageTagManager(self.manager.api, image=self)
+        return self.manager.tags_of(self)
 
     def update(self, value_dict: Dict[str, Any]) -> Image:
         """Change attributes (a value of None removes a property); returns self."""
