@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, TypeVar
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.data_client import ImageDataClient
 from pyrax_image.image.data_service import ImageDataService
+from pyrax_image.image.filters import takes_image_filters
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
@@ -48,71 +49,17 @@ class ImageClient(ImageDataClient):
         self.data_service = ImageDataService(ImageApi(self, self._manager, self._tasks_manager))
 
     # -- listing ------------------------------------------------------------------
-    def list(
-        self,
-        limit: Optional[int] = None,
-        marker: Optional[str] = None,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Any = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Optional[str] = None,
-        sort_dir: Optional[str] = None,
-        **filters: Any,
-    ) -> List[Image]:
+    @takes_image_filters
+    def list(self, limit: Optional[int] = None, marker: Optional[str] = None, **filters: Any) -> List[Image]:
         """One page of images. Page with ``limit`` and ``marker``; filter with
         the other parameters or any filter Glance accepts (``os_hidden=True``,
         ``created_at="gte:2026-01-01T00:00:00Z"``, ``os_distro="ubuntu"``)."""
-        return self._manager.list(
-            limit=limit,
-            marker=marker,
-            name=name,
-            visibility=visibility,
-            member_status=member_status,
-            owner=owner,
-            tag=tag,
-            status=status,
-            size_min=size_min,
-            size_max=size_max,
-            sort_key=sort_key,
-            sort_dir=sort_dir,
-            **filters,
-        )
+        return self._manager.list(limit, marker, **filters)
 
-    def list_all(
-        self,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Any = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Optional[str] = None,
-        sort_dir: Optional[str] = None,
-        **filters: Any,
-    ) -> List[Image]:
-        """Every image matching the filters, over all pages, in one list."""
-        return list(
-            self.iter_all(
-                name=name,
-                visibility=visibility,
-                member_status=member_status,
-                owner=owner,
-                tag=tag,
-                status=status,
-                size_min=size_min,
-                size_max=size_max,
-                sort_key=sort_key,
-                sort_dir=sort_dir,
-                **filters,
-            )
-        )
+    @takes_image_filters
+    def list_all(self, **filters: Any) -> List[Image]:
+        """Every image matching the filters of :meth:`list`, over all pages, in one list."""
+        return list(self.iter_all(**filters))
 
     def iter_all(self, **filters: Any) -> Iterator[Image]:
         """Every image matching the filters, fetched lazily page by page.

@@ -1,12 +1,19 @@
-"""Validate and encode the query of an image listing.
+"""The filters of an image listing, declared once, and the query they make.
 
-Values are checked locally so a typo fails before any request; every filter
-Glance knows (and any custom property) is sent to the server, never dropped.
+:data:`IMAGE_FILTERS` holds pyrax's ten named filters, in pyrax's positional
+order, each with its local check (so a typo fails before any request). It
+drives :func:`image_query` (keyword-only) and, through
+:func:`takes_image_filters`, the parameters of ``ImageClient.list``/
+``list_all`` and ``ImageManager.list``. Every other filter Glance knows (and
+any custom property) is sent to the server as given, never dropped.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Optional
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, List, TypeVar, cast
 
 from pyrax_image import exceptions as exc
 from pyrax_image.statuses import MEMBER_STATUS_FILTERS
@@ -15,53 +22,7 @@ from pyrax_image.utils import check_int
 VISIBILITIES = frozenset(("public", "private", "shared", "community", "all"))
 SORT_DIRS = frozenset(("asc", "desc"))
 
-
-def image_query(
-    name: Optional[str] = None,
-    visibility: Optional[str] = None,
-    member_status: Optional[str] = None,
-    owner: Optional[str] = None,
-    tag: Any = None,
-    status: Optional[str] = None,
-    size_min: Optional[int] = None,
-    size_max: Optional[int] = None,
-    sort_key: Optional[str] = None,
-    sort_dir: Optional[str] = None,
-    **extra: Any,
-) -> Dict[str, Any]:
-    """The query parameters of a listing; ``extra`` holds any other filter
-    (``os_hidden``, ``protected``, ``created_at="gte:..."``, ``sort``,
-    custom properties)."""
-    params: Dict[str, Any] = {}
-    if name is not None:
-        params["name"] = _text("name", name)
-    if visibility is not None:
-        params["visibility"] = _choice("visibility", visibility, VISIBILITIES)
-    if member_status is not None:
-        params["member_status"] = _choice("member_status", member_status, MEMBER_STATUS_FILTERS)
-    if owner is not None:
-        params["owner"] = _text("owner", owner)
-    if tag is not None:
-        tags = [tag] if isinstance(tag, str) else list(tag)
-        params["tag"] = [_text("tag", t) for t in tags]
-    if status is not None:
-        params["status"] = _text("status", status)
-    for key, value in (("size_min", size_min), ("size_max", size_max)):
-        if value is not None:
-            params[key] = check_int(key, value, digits=True)
-    if sort_key is not None:
-        params["sort_key"] = _text("sort_key", sort_key)
-    if sort_dir is not None:
-        params["sort_dir"] = _choice("sort_dir", sort_dir, SORT_DIRS)
-    if "sort" in extra and (sort_key is not None or sort_dir is not None):
-        raise exc.InvalidArgument("Use either sort or sort_key/sort_dir, not both")
-    for key, item in extra.items():
-        if item is None:
-            continue
-        if isinstance(item, bool):
-            item = "true" if item else "false"
-        params[key] = item if isinstance(item, (list, tuple)) else str(item)
-    return params
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _text(field: str, value: Any) -> str:
@@ -70,7 +31,95 @@ def _text(field: str, value: Any) -> str:
     return value
 
 
-def _choice(field: str, value: Any, allowed: Iterable[str]) -> str:
-    if value not in allowed:
-        raise exc.InvalidArgument("%s must be one of %s, not %r" % (field, ", ".join(sorted(allowed)), value))
-    return str(value)
+def _choice(allowed: Iterable[str]) -> Callable[[str, Any], str]:
+    def check(field: str, value: Any) -> str:
+        if value not in allowed:
+            raise exc.InvalidArgument(
+                "%s must be one of %s, not %r" % (field, ", ".join(sorted(allowed)), value)
+            )
+        return str(value)
+
+    return check
+
+
+def _tags(field: str, value: Any) -> List[str]:
+    tags = [value] if isinstance(value, str) else list(value)
+    return [_text(field, tag) for tag in tags]
+
+
+def _size(field: str, value: Any) -> int:
+    return check_int(field, value, digits=True)
+
+
+@dataclass(frozen=True)
+class ImageFilter:
+    """One named filter: its query parameter and how its value is checked
+    and encoded (``encode(name, value)``, raising ``InvalidArgument``)."""
+
+    name: str
+    encode: Callable[[str, Any], Any]
+
+
+IMAGE_FILTERS = (
+    ImageFilter("name", _text),
+    ImageFilter("visibility", _choice(VISIBILITIES)),
+    ImageFilter("member_status", _choice(MEMBER_STATUS_FILTERS)),
+    ImageFilter("owner", _text),
+    ImageFilter("tag", _tags),
+    ImageFilter("status", _text),
+    ImageFilter("size_min", _size),
+    ImageFilter("size_max", _size),
+    ImageFilter("sort_key", _text),
+    ImageFilter("sort_dir", _choice(SORT_DIRS)),
+)
+FILTER_NAMES = tuple(spec.name for spec in IMAGE_FILTERS)
+
+
+def image_query(**filters: Any) -> Dict[str, Any]:
+    """The query parameters of a listing: the named filters checked, then
+    any other filter (``os_hidden``, ``protected``, ``created_at="gte:..."``,
+    ``sort``, custom properties) as given; None means "not filtered"."""
+    params: Dict[str, Any] = {}
+    for spec in IMAGE_FILTERS:
+        value = filters.pop(spec.name, None)
+        if value is not None:
+            params[spec.name] = spec.encode(spec.name, value)
+    if "sort" in filters and ("sort_key" in params or "sort_dir" in params):
+        raise exc.InvalidArgument("Use either sort or sort_key/sort_dir, not both")
+    for key, item in filters.items():
+        if item is None:
+            continue
+        if isinstance(item, bool):
+            item = "true" if item else "false"
+        params[key] = item if isinstance(item, (list, tuple)) else str(item)
+    return params
+
+
+def takes_image_filters(method: F) -> F:
+    """Give ``method(self, <its positional parameters>, **filters)`` the named
+    filters as further positional parameters, in pyrax's order; its
+    signature (``help``, ``inspect``) lists them."""
+    signature = inspect.signature(method)
+    own = [p for p in signature.parameters.values() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    rest = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    named = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        for name in FILTER_NAMES
+    ]
+
+    @functools.wraps(method)
+    def with_filters(*args: Any, **kwargs: Any) -> Any:
+        extra = args[len(own) :]
+        if len(extra) > len(FILTER_NAMES):
+            raise TypeError(
+                "%s() takes at most %d positional arguments" % (method.__name__, len(own) + len(FILTER_NAMES))
+            )
+        for name, value in zip(FILTER_NAMES, extra):
+            if name in kwargs:
+                raise TypeError("%s() got multiple values for argument %r" % (method.__name__, name))
+            kwargs[name] = value
+        return method(*args[: len(own)], **kwargs)
+
+    wrapper: Any = with_filters
+    wrapper.__signature__ = signature.replace(parameters=own + named + rest)
+    return cast(F, wrapper)

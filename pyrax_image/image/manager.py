@@ -28,37 +28,18 @@ ALL_PAGE_SIZE = 1000
 class ImageManager(BaseManager):
     """Images: listing with filters and paging, create, update and actions."""
 
+    @filters.takes_image_filters
     def list(  # type: ignore[override]
         self,
         limit: Optional[int] = None,
         marker: Optional[str] = None,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Any = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Optional[str] = None,
-        sort_dir: Optional[str] = None,
+        *,
         return_raw: bool = False,
-        **extra: Any,
+        **filter_args: Any,
     ) -> List[Image]:
-        """One page of images matching the filters."""
-        params = filters.image_query(
-            name,
-            visibility,
-            member_status,
-            owner,
-            tag,
-            status,
-            size_min,
-            size_max,
-            sort_key,
-            sort_dir,
-            **extra,
-        )
+        """One page of images matching the filters (``filters.IMAGE_FILTERS``,
+        positional after ``marker``, or any other Glance filter by keyword)."""
+        params = filters.image_query(**filter_args)
         params.update(_page_params(limit, marker))
         return self._list(self._collection_uri(), params=params, return_raw=return_raw)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.filters import image_query
+from pyrax_image.image.filters import FILTER_NAMES, image_query
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch, check_changes, escape_pointer
+from tests.unit.helpers import V2
 
 
 # -- filters -----------------------------------------------------------------------------
 def test_query_keeps_every_filter_in_order():
-    assert image_query("n", "shared", "accepted", "o", ["a", "b"], "active", 0, 10, "name", "asc") == {
+    values = ("n", "shared", "accepted", "o", ["a", "b"], "active", 0, 10, "name", "asc")
+    assert image_query(**dict(zip(FILTER_NAMES, values))) == {
         "name": "n",
         "visibility": "shared",
         "member_status": "accepted",
@@ -23,6 +25,33 @@ def test_query_keeps_every_filter_in_order():
         "sort_key": "name",
         "sort_dir": "asc",
     }
+
+
+def test_the_filters_are_pyraxs_in_pyraxs_order_on_every_entry_point():
+    import inspect
+
+    from pyrax_image import ImageClient
+    from pyrax_image.image import ImageManager
+
+    assert FILTER_NAMES == (
+        "name", "visibility", "member_status", "owner", "tag", "status",
+        "size_min", "size_max", "sort_key", "sort_dir",
+    )  # fmt: skip
+    assert list(inspect.signature(ImageClient.list).parameters)[1:13] == ["limit", "marker", *FILTER_NAMES]
+    assert list(inspect.signature(ImageClient.list_all).parameters)[1:11] == list(FILTER_NAMES)
+    assert list(inspect.signature(ImageManager.list).parameters)[1:13] == ["limit", "marker", *FILTER_NAMES]
+
+
+def test_filters_are_taken_positionally_in_pyraxs_order(client, rsps):
+    from responses import matchers
+
+    query = {"name": "n", "visibility": "shared", "limit": "5"}
+    rsps.get(V2 + "/images", json={"images": []}, match=[matchers.query_param_matcher(query)])
+    assert client.list(5, None, "n", "shared") == []
+    with pytest.raises(TypeError, match="multiple values"):
+        client.list(5, None, "n", name="m")
+    with pytest.raises(TypeError, match="at most"):
+        client.list_all(*range(11))
 
 
 def test_query_single_tag_becomes_list():

@@ -1,0 +1,177 @@
+"""The transfer layer: one source reader, the start probe, body protocols,
+and range fetches written at an offset that resume after a dropped connection."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+from pyrax_image import exceptions as exc
+from pyrax_image.transfer import (
+    PartBody,
+    RewindableBody,
+    SourceReader,
+    UploadBody,
+    UploadStream,
+    fetch_range,
+    start_position,
+)
+
+DATA = bytes(range(256)) * 40
+
+
+class FakeResponse:
+    """What RangedReader reads of a streamed ``requests.Response``."""
+
+    def __init__(self, body: bytes, start: int, total: int, cut: Optional[int] = None):
+        self.status_code = 206
+        self.url = "http://swift/o"
+        end = start + len(body) - 1
+        self.headers = {"Content-Range": "bytes %d-%d/%d" % (start, end, total)}
+        self.body = body
+        self.cut = cut
+        self.closed = False
+
+    def iter_content(self, chunk_size: int) -> Iterator[bytes]:
+        sent = 0
+        for index in range(0, len(self.body), chunk_size):
+            piece = self.body[index : index + chunk_size]
+            if self.cut is not None and sent + len(piece) > self.cut:
+                yield piece[: self.cut - sent]
+                raise ConnectionResetError(104, "Connection reset by peer")
+            sent += len(piece)
+            yield piece
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def opener_for(data: bytes, cuts: List[int], asked: List[str]) -> Any:
+    """Answers ``Range: bytes=a-b`` from ``data``; the n-th answer breaks off
+    after ``cuts[n]`` bytes (while cuts remain)."""
+
+    def open_request(headers: Dict[str, str]) -> Any:
+        asked.append(headers["Range"])
+        first, _, last = headers["Range"][len("bytes=") :].partition("-")
+        start, end = int(first), (int(last) + 1 if last else len(data))
+        return FakeResponse(data[start:end], start, len(data), cuts.pop(0) if cuts else None)
+
+    return open_request
+
+
+def test_fetch_range_writes_each_chunk_at_its_offset():
+    out = bytearray(len(DATA))
+    asked: List[str] = []
+
+    def write_at(offset: int, chunk: bytes) -> None:
+        out[offset : offset + len(chunk)] = chunk
+
+    for start, end in ((0, 4000), (4000, 8000), (8000, len(DATA))):
+        assert fetch_range(opener_for(DATA, [], asked), start, end, write_at, chunk_size=1000) == end - start
+    assert bytes(out) == DATA
+    assert asked == ["bytes=0-3999", "bytes=4000-7999", "bytes=8000-%d" % (len(DATA) - 1)]
+
+
+def test_fetch_range_resumes_a_dropped_range_from_the_last_byte_written():
+    asked: List[str] = []
+    writes: List[Any] = []
+    written = fetch_range(
+        opener_for(DATA, [1500, 700], asked),
+        2000,
+        6000,
+        lambda offset, chunk: writes.append((offset, chunk)),
+        chunk_size=1000,
+    )
+    assert written == 4000
+    assert asked == ["bytes=2000-5999", "bytes=3500-5999", "bytes=4200-5999"]
+    assert b"".join(chunk for _, chunk in writes) == DATA[2000:6000]
+    offsets = [offset for offset, _ in writes]
+    assert offsets == sorted(offsets) and offsets[0] == 2000
+
+
+def test_fetch_range_gives_up_after_max_resumes():
+    with pytest.raises(exc.ConnectionFailed, match="giving up"):
+        fetch_range(opener_for(DATA, [10, 10, 10], []), 0, 1000, lambda o, c: None, max_resumes=2)
+
+
+@pytest.mark.parametrize("start, end", [(-1, 10), (10, 10), (5, 2)])
+def test_fetch_range_refuses_an_empty_or_negative_range(start, end):
+    with pytest.raises(exc.InvalidArgument):
+        fetch_range(opener_for(DATA, [], []), start, end, lambda o, c: None)
+
+
+def test_start_position_is_where_a_seekable_file_stands(tmp_path):
+    handle = io.BytesIO(DATA)
+    handle.seek(100)
+    assert start_position(handle) == 100
+    path = tmp_path / "f"
+    path.write_bytes(DATA)
+    with open(path, "rb") as real:
+        real.seek(7)
+        assert start_position(real) == 7
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as pipe, os.fdopen(write_end, "wb"):
+        assert start_position(pipe) is None
+    for not_a_file in (b"x", bytearray(b"x"), memoryview(b"x"), "path", None, iter([b"x"])):
+        assert start_position(not_a_file) is None
+
+
+def test_source_reader_reads_every_kind_of_source_alike(tmp_path):
+    path = tmp_path / "f"
+    path.write_bytes(DATA)
+    handle = open(path, "rb")
+    try:
+        for source in (DATA, bytearray(DATA), memoryview(DATA), io.BytesIO(DATA), str(path), handle):
+            reader = SourceReader(source, chunk_size=1000)
+            assert reader.size == len(DATA) and reader.seekable
+            assert reader.read(10) == DATA[:10]
+            reader.seek(0)
+            assert b"".join(iter(reader.read, b"")) == DATA
+            reader.close()
+    finally:
+        handle.close()
+    one_shot = SourceReader(iter([DATA[:5], b"", DATA[5:]]))
+    assert one_shot.size is None and not one_shot.seekable
+    assert one_shot.read() == DATA[:5]  # an iterator's own pieces, unsplit
+    assert one_shot.read(3) == DATA[5:8]
+    one_shot.unread(b"xy")
+    assert one_shot.read(2) == b"xy" and one_shot.position == 8
+    with pytest.raises(exc.BodyNotRewindable):
+        one_shot.seek(0)
+
+
+@pytest.mark.parametrize("source", [12, None, {"a": b"b"}, object()])
+def test_source_reader_refuses_what_is_not_data(source):
+    with pytest.raises(exc.InvalidArgument, match="must be bytes"):
+        SourceReader(source)
+
+
+def test_source_reader_refuses_text():
+    with pytest.raises(exc.InvalidArgument, match="not text"):
+        SourceReader(iter(["text"])).read()
+    with pytest.raises(exc.InvalidArgument, match="not text"):
+        SourceReader(io.StringIO("text")).read()
+
+
+def test_bodies_declare_what_the_http_layer_relies_on():
+    stream = UploadStream(DATA)
+    part = PartBody(SourceReader(DATA), 100, 100, 10, lambda count: None)
+    for body in (stream, part):
+        assert isinstance(body, RewindableBody) and isinstance(body, UploadBody)
+    assert not isinstance(io.BytesIO(DATA), RewindableBody)
+    assert b"".join(part) == DATA[:100] and part.hexdigests() == {"md5": part.md5}
+    stream.close()
+
+
+def test_part_body_rewinds_to_its_own_start_in_a_shared_reader():
+    reader = SourceReader(DATA)
+    reader.read(50)
+    counted: List[int] = []
+    part = PartBody(reader, 100, 100, 30, counted.append)
+    first = b"".join(part)
+    part.rewind()
+    assert b"".join(part) == first == DATA[50:150]
+    assert sum(counted) == 100  # the rewind took its bytes back
