@@ -98,6 +98,19 @@ class ObjectStorageClient(BaseClient):
         """Delete the (empty) container ``item`` (pyrax's ``delete``)."""
         self.delete_container(item)
 
+    def findall(self, **kw: Any) -> List[Container]:
+        """The containers whose attributes equal ``kw`` (e.g. ``name=...``)."""
+        return [cont for cont in self.list() if all(getattr(cont, k, None) == v for k, v in kw.items())]
+
+    def find(self, **kw: Any) -> Container:
+        """The one container matching ``kw`` (NotFound / NoUniqueMatch otherwise)."""
+        found = self.findall(**kw)
+        if not found:
+            raise exc.NotFound(404, "No container matching %s." % kw)
+        if len(found) > 1:
+            raise exc.NoUniqueMatch(message="More than one container matches %s." % kw)
+        return found[0]
+
     def get_container(self, container: Any) -> Container:
         """The container (HEAD); ``NoSuchContainer`` if it does not exist."""
         name = get_name(container)

@@ -299,3 +299,23 @@ def test_docs_images_examples(
         exec(docs_images.POLL, ns)
         time.sleep(0.5)
     assert ns["task"].status == "failure" and ns["task"].message
+
+
+# -- pyrax.cloudfiles itself ---------------------------------------------------------------------
+def test_cloudfiles_follows_the_module_state(
+    alice_cloudfiles: Any, pyrax_module: Any, cloud: Dict[str, Any]
+) -> None:
+    pyrax = pyrax_module
+    cf = pyrax.cloudfiles
+    alpha = cloud["users"]["alice"]["project_id"]
+    assert cf.management_url == cloud["regions"]["RegionOne"]["object_store"] % {"project_id": alpha}
+    assert cf.transport is pyrax.images.transport  # one HTTP session
+    internal = pyrax.connect_to_cloudfiles(region="RegionOne", public=False)
+    assert internal.management_url.startswith("http://localhost:8080/")
+    assert isinstance(internal.list_containers(), list)
+    with pytest.raises(exc.NoEndpointForRegion):
+        pyrax.connect_to_cloudfiles(region="RegionTwo")  # no object storage there
+    pyrax.clear_credentials()
+    assert pyrax.cloudfiles is None
+    with pytest.raises(exc.NotAuthenticated):
+        pyrax.connect_to_cloudfiles()

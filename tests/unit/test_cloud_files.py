@@ -290,3 +290,28 @@ def test_import_task_with_cloudfiles_objects(client, rsps):
     client.import_task(obj, cont, img_format="VHD", img_name="new")
     assert call(rsps).body and b'"import_from": "imgs \\u00e9/disk.vhd"' in call(rsps).body
     assert image_info(IMAGE_ID)["id"] == IMAGE_ID
+
+
+def test_object_storage_client_has_pyrax_generic_verbs(rsps):
+    from pyrax_image.object_storage import ObjectStorageClient
+
+    swift = ObjectStorageClient(TokenIdentity(TOKEN, tenant_id=PROJECT), management_url=SWIFT)
+    listing = [{"name": "a", "count": 1, "bytes": 2}, {"name": "b", "count": 0, "bytes": 0}]
+    for _ in range(3):
+        rsps.get(SWIFT, json=listing)
+        rsps.get(SWIFT, json=[])
+    assert swift.find(name="b").name == "b"
+    assert [c.name for c in swift.findall(object_count=1)] == ["a"]
+    with pytest.raises(exc.NotFound):
+        swift.find(name="c")
+    rsps.head(SWIFT + "/a", headers={"X-Container-Object-Count": "1"})
+    assert swift.get("a").object_count == 1
+    rsps.delete(SWIFT + "/a", status=204)
+    swift.delete("a")
+
+
+def test_find_with_several_matches(cf, rsps):
+    rsps.get(SWIFT, json=[{"name": "a", "count": 0, "bytes": 0}, {"name": "b", "count": 0, "bytes": 0}])
+    rsps.get(SWIFT, json=[])
+    with pytest.raises(exc.NoUniqueMatch):
+        cf.find(object_count=0)
