@@ -41,9 +41,11 @@ class ImageDataClient(BaseClient):
         queued image in ``chunk_size`` pieces and return it reloaded.
 
         Content-Length and ``x-openstack-image-size`` are sent when the size is
-        known. With ``verify`` the MD5 and ``hash_algo`` digests computed while
-        sending are compared with the server's once the image is active
-        (:class:`~pyrax_image.exceptions.ChecksumMismatch` otherwise).
+        known. With ``verify`` the digest the cloud reports (its
+        ``os_hash_algo`` multihash, else MD5), computed while sending, is
+        compared with the server's once the image is active
+        (:class:`~pyrax_image.exceptions.ChecksumMismatch` otherwise);
+        ``hash_algo`` is the multihash assumed until the cloud names its own.
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         """
         return self.data_service.upload(img, data, size, chunk_size, verify, progress, hash_algo)

@@ -19,7 +19,13 @@ from pyrax_image.image import importing, object_transfer, waiters
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, object_source
-from pyrax_image.image.uploads import discard_image, send_image_data, verify_image
+from pyrax_image.image.uploads import (
+    discard_image,
+    hashes_to_compute,
+    missing_digest,
+    send_image_data,
+    verify_image,
+)
 from pyrax_image.object_storage import ObjectReader, StorageObject
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
@@ -43,6 +49,9 @@ class ImageDataService:
         self.api = api
         self.storage = StorageAccess(api.http)
         self._staged: Dict[str, StagedData] = {}
+        # The os_hash_algo this cloud reported for an uploaded image, so later
+        # uploads hash only that.
+        self.cloud_hash_algo: Optional[str] = None
 
     # -- uploads --------------------------------------------------------------------
     def upload(
@@ -55,8 +64,20 @@ class ImageDataService:
         progress: Optional[Progress] = None,
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
     ) -> Image:
-        """Stream ``data`` into a queued image; verify it once active."""
+        """Stream ``data`` into a queued image; verify it once active.
+
+        Only the digest the cloud will report is computed while sending (see
+        :func:`~pyrax_image.image.uploads.hashes_to_compute`); should the
+        active image report another algorithm, a source that can be read
+        again is hashed again with it.
+        """
         stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
+        if not verify:
+            stream.choose_hashes(None, False)
+        else:
+            info = img.to_dict() if isinstance(img, Image) else {}
+            algo, md5 = hashes_to_compute(info, self.cloud_hash_algo, hash_algo, stream.can_rehash)
+            stream.choose_hashes(algo, md5 or bool(stream.expected_md5))
         digests = send_image_data(self.api.http, img, "file", stream)
         expected_md5 = stream.expected_md5
         if verify and expected_md5 and digests.get("md5") not in (None, expected_md5):
@@ -65,6 +86,11 @@ class ImageDataService:
         if verify and image.to_dict().get("status") == "saving":
             image = self.wait_for_status(image, "active")
         if verify and image.to_dict().get("status") == "active":
+            info = image.to_dict()
+            self.cloud_hash_algo = info.get("os_hash_algo") or self.cloud_hash_algo
+            missing = missing_digest(info, digests)
+            if missing and stream.can_rehash:
+                digests.update(stream.rehash(missing))
             verify_image(image, digests, stream.bytes_sent)
         return self._refreshed(img, image)
 

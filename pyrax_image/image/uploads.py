@@ -9,7 +9,7 @@ by a failed operation.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
@@ -37,6 +37,37 @@ def send_image_data(http: BaseClient, img: Any, target: str, stream: UploadStrea
         raise
     finally:
         stream.close()
+
+
+def hashes_to_compute(
+    info: Mapping[str, Any], cloud_algo: Optional[str], hash_algo: Optional[str], can_rehash: bool
+) -> Tuple[Optional[str], bool]:
+    """What to hash while sending so the digest the server will report can be
+    compared: ``(algorithm or None, md5)``.
+
+    The image's ``os_hash_algo``, else the one this cloud reported before
+    (``cloud_algo``), alone. A multihash cloud that has not said which
+    (``os_hash_algo`` present but null, as on a queued image): ``hash_algo``,
+    plus MD5 when the source cannot be read again to hash it with another
+    algorithm. A cloud without multihash (``checksum`` but no
+    ``os_hash_algo``): MD5 alone. Nothing known of the image: both.
+    """
+    algo = info.get("os_hash_algo") or cloud_algo
+    if algo:
+        return (None, True) if algo == "md5" else (algo, False)
+    if "os_hash_algo" in info:
+        return hash_algo, not can_rehash or not hash_algo
+    if "checksum" in info:
+        return None, True
+    return hash_algo, True
+
+
+def missing_digest(info: Mapping[str, Any], digests: Mapping[str, str]) -> Optional[str]:
+    """The algorithm of the digest an active image reports (its multihash,
+    else MD5) when ``digests`` lacks it, else None."""
+    algo = info.get("os_hash_algo")
+    needed = algo if algo and info.get("os_hash_value") else ("md5" if info.get("checksum") else None)
+    return needed if needed and needed not in digests else None
 
 
 def verify_image(image: Any, digests: Dict[str, str], size: int, required: bool = False) -> Optional[str]:

@@ -10,6 +10,7 @@ sends at most ``limit`` bytes of a shared reader (a Swift segment).
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Dict, Iterator, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
@@ -70,19 +71,22 @@ class UploadStream:
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
         progress: Optional[Progress] = None,
         threaded_hashing: bool = True,
+        md5: bool = True,
     ):
         check_int("chunk_size", chunk_size, 1)
         if size is not None:
             check_int("size", size)
         check_progress(progress)
         self.reader = SourceReader(data, chunk_size, what="Image data")
+        self.data = data
         self.chunk_size = chunk_size
         self.hash_algo = hash_algo
+        self.md5 = md5
         self.progress = progress
         self.threaded_hashing = threaded_hashing
         self.len: Optional[int] = size if size is not None else self.reader.size
         self.bytes_sent = 0
-        self.hashes = HashSet(hash_algo, threaded_hashing)
+        self.hashes = HashSet(hash_algo, threaded_hashing, md5)
         self.source_error: Optional[Exception] = None
         self._started = False
 
@@ -109,7 +113,7 @@ class UploadStream:
             self.reader.seek(0)
         self.hashes.close()
         self.bytes_sent = 0
-        self.hashes = HashSet(self.hash_algo, self.threaded_hashing)
+        self.hashes = HashSet(self.hash_algo, self.threaded_hashing, self.md5)
 
     def __iter__(self) -> Iterator[bytes]:
         try:
@@ -142,6 +146,41 @@ class UploadStream:
     def hexdigests(self) -> Dict[str, str]:
         """The digests of everything sent, by algorithm name."""
         return self.hashes.hexdigests()
+
+    def choose_hashes(self, hash_algo: Optional[str], md5: bool) -> None:
+        """Compute only ``hash_algo`` (and MD5 if ``md5``) while sending;
+        before the first byte is sent."""
+        if self._started:
+            raise RuntimeError("The upload already started")
+        self.hashes.close()
+        self.hash_algo, self.md5 = hash_algo, md5
+        self.hashes = HashSet(hash_algo, self.threaded_hashing, md5)
+
+    @property
+    def can_rehash(self) -> bool:
+        """True when the source can be read again after the upload (a path,
+        a buffer or a file that seeks)."""
+        return isinstance(self.data, (str, os.PathLike)) or self.reader.seekable
+
+    def rehash(self, hash_algo: str) -> Dict[str, str]:
+        """Read the source again from its start and return its ``hash_algo``
+        digest: for a server that reports an algorithm this stream did not
+        compute (``BodyNotRewindable`` when the source cannot be read again)."""
+        if not self.can_rehash:
+            raise exc.BodyNotRewindable("The image data is a one-shot stream and cannot be hashed again")
+        if isinstance(self.data, (str, os.PathLike)):
+            reader = SourceReader(self.data, self.chunk_size, what="Image data")
+        else:
+            reader = self.reader
+            reader.seek(0)
+        hashes = HashSet(None if hash_algo == "md5" else hash_algo, threaded=False, md5=hash_algo == "md5")
+        try:
+            for chunk in iter(reader.read, b""):
+                hashes.update(chunk)
+        finally:
+            if reader is not self.reader:
+                reader.close()
+        return hashes.hexdigests()
 
     def close(self) -> None:
         """Stop hashing and close the file this stream opened from a path."""
