@@ -44,7 +44,10 @@ class Context:
         return self._client
 
     def note(self, text: str) -> None:
-        sys.stdout.flush()  # what was printed comes first
+        try:
+            sys.stdout.flush()  # what was printed comes first
+        except (OSError, ValueError):  # the reader left: the note still matters
+            pass
         sys.stderr.write(text + "\n")
 
     def report(self, error: BaseException) -> None:
@@ -78,7 +81,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stdout.flush()
         return status
     except KeyboardInterrupt:
-        ctx.note("error: interrupted")
+        sys.stderr.write("error: interrupted\n")  # not after stdout: a full pipe may be why
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the reader left: stay quiet

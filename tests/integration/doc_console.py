@@ -1,7 +1,7 @@
 """Run the ``$ command`` lines of a doc's ```console blocks and compare outputs.
 
 A block reads as a terminal: ``$ `` starts a command (a trailing ``\\`` goes
-on to the next line), the lines up to the next ``$ `` are its expected output,
+on to the next line, as do lines prompted ``> ``, a here-document's), the lines up to the next ``$ `` are its expected output,
 where ``...`` matches anything (doctest's ELLIPSIS, whitespace normalised).
 All commands of a file run in ONE bash session, so variables carry over; each
 must exit 0 unless its expected output shows an ``error:``. Optionally the
@@ -21,9 +21,14 @@ import struct
 import subprocess
 import termios
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
+# The shared local Glance keeps its records in sqlite; with several suites at
+# once it sometimes answers 500 ("database is locked"). A session failing only
+# that way runs again, up to ATTEMPTS times (the docs draw fresh names with $RANDOM).
+SERVER_HICCUP = re.compile(r"\(HTTP 500\b|Task failed due to Internal Error")
+ATTEMPTS = 3
 MARK = "@@pyrax-doc-step"
 _CHECKER = doctest.OutputChecker()
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -36,8 +41,10 @@ def console_steps(markdown: str) -> List[Tuple[str, str]]:
         command: Optional[List[str]] = None
         expected: List[str] = []
         for line in block.splitlines():
-            if command is not None and command[-1].endswith("\\"):
-                command.append(line)
+            if command is not None and (
+                command[-1].endswith("\\") or (line.startswith("> ") and not expected)
+            ):
+                command.append(line[2:] if line.startswith("> ") else line)
             elif line.startswith("$ "):
                 if command is not None:
                     steps.append(("\n".join(command), "\n".join(expected)))
@@ -125,3 +132,27 @@ def check_console(path: Path, results: List[Tuple[str, str, str, int]]) -> None:
             raise AssertionError(
                 "%s: `%s` printed:\n%s\n--- the doc shows:\n%s" % (path.name, command, got, expected)
             )
+
+
+def run_and_check(
+    path: Path,
+    steps: List[Tuple[str, str]],
+    env: Dict[str, str],
+    cwd: str,
+    tty: bool = False,
+    cleanup: Optional[Callable[[List[Tuple[str, str, str, int]]], None]] = None,
+) -> List[Tuple[str, str, str, int]]:
+    """``run_console`` then ``check_console``, again after a server hiccup;
+    ``cleanup(results)`` after each run."""
+    for attempt in range(1, ATTEMPTS + 1):
+        results = run_console(steps, env, cwd, tty=tty)
+        try:
+            check_console(path, results)
+            return results
+        except AssertionError:
+            if attempt == ATTEMPTS or not any(SERVER_HICCUP.search(got) for _, _, got, _ in results):
+                raise
+        finally:
+            if cleanup is not None:
+                cleanup(results)
+    raise AssertionError("unreachable")  # pragma: no cover

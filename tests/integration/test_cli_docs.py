@@ -9,7 +9,7 @@ from typing import Any, Dict
 
 from pyrax_image import exceptions as exc
 from tests.integration.cli_fixtures import os_env
-from tests.integration.doc_console import check_console, console_steps, run_console
+from tests.integration.doc_console import console_steps, run_and_check
 from tests.integration.keystone_fixtures import keystone_identity
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
@@ -47,11 +47,9 @@ def test_cli_guide_runs_as_written(cloud: Dict[str, Any], tmp_path: Path) -> Non
     env.update(
         BOB_PROJECT_ID=cloud["users"]["bob"]["project_id"], BOB_PASSWORD=cloud["users"]["bob"]["password"]
     )
-    results = run_console(steps, env, str(tmp_path))
-    try:
-        check_console(DOC, results)
-    finally:
-        _remove_exported_objects(cloud, results)
+    run_and_check(
+        DOC, steps, env, str(tmp_path), cleanup=lambda results: _remove_exported_objects(cloud, results)
+    )
 
 
 def _remove_exported_objects(cloud: Dict[str, Any], results: Any) -> None:
