@@ -56,12 +56,28 @@ def console_steps(markdown: str) -> List[Tuple[str, str]]:
     return steps
 
 
-def _script(steps: List[Tuple[str, str]]) -> str:
-    lines = []
+def _script(steps: List[Tuple[str, str]], tty: bool) -> str:
+    """One bash script running every step between markers. Off a terminal, a
+    step that failed with a server hiccup runs again (up to ATTEMPTS times) in
+    the same shell; on a terminal its output goes straight to the screen."""
+    lines = ["_doc_out=$(mktemp)"]
     for number, (command, _) in enumerate(steps):
-        lines.append("printf '\\n%s %d start\\n'; (exit ${_doc_rc:-0})" % (MARK, number))
-        lines.append("{ %s\n} 2>&1" % command)
-        lines.append("_doc_rc=$?; printf '\\n%s %d rc %%d\\n' $_doc_rc" % (MARK, number))
+        lines.append("printf '\\n%s %d start\\n'" % (MARK, number))
+        if tty:
+            lines.append("(exit ${_doc_rc:-0}); { %s\n} 2>&1; _doc_rc=$?" % command)
+        else:
+            lines.append("_doc_try=0; while :; do")
+            lines.append(
+                '(exit ${_doc_rc:-0}); { %s\n} >"$_doc_out" 2>&1; _doc_rc=$?; _doc_try=$((_doc_try+1))'
+                % command
+            )
+            lines.append(
+                "if [ $_doc_rc -ne 0 ] && [ $_doc_try -lt %d ] && grep -qE '%s' \"$_doc_out\"; then sleep 1; continue; fi"
+                % (ATTEMPTS, SERVER_HICCUP.pattern)
+            )
+            lines.append('break; done; cat "$_doc_out"')
+        lines.append("printf '\\n%s %d rc %%d\\n' $_doc_rc" % (MARK, number))
+    lines.append('rm -f "$_doc_out"')
     return "\n".join(lines) + "\n"
 
 
@@ -101,7 +117,7 @@ def run_console(
     steps: List[Tuple[str, str]], env: Dict[str, str], cwd: str, tty: bool = False, timeout: float = 600
 ) -> List[Tuple[str, str, str, int]]:
     """Run the steps; ``[(command, expected, got, exit status), ...]``."""
-    script = _script(steps)
+    script = _script(steps, tty)
     if tty:
         raw = _run_on_pty(script, env, cwd, timeout)
     else:
