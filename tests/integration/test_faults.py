@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from pyrax_image import exceptions as exc
 from tests.faultproxy import (
     close_idle,
@@ -19,6 +21,7 @@ from tests.faultproxy import (
     reset_response,
     retry_after,
     stall,
+    trickle,
 )
 from tests.integration.conftest import delete_quietly
 from tests.integration.fault_fixtures import COLLECTION, DATA, IMAGE_PATH, MIB, names_now, raised
@@ -30,6 +33,25 @@ def test_get_reset_before_any_reply_is_resent(glance, via, fault_image):
     image = via.get(fault_image.id)
     assert (image.id, image.checksum) == (fault_image.id, fault_image.checksum)
     assert glance.count("GET", IMAGE_PATH % fault_image.id) == 2
+
+
+@pytest.mark.parametrize("after", [0, 40])
+def test_get_cut_mid_reply_is_resent(glance, via, fault_image, after):
+    glance.add(reset_response(after), method="GET", path=IMAGE_PATH % fault_image.id)
+    image = via.get(fault_image.id)
+    assert (image.id, image.checksum) == (fault_image.id, fault_image.checksum)
+    assert glance.count("GET", IMAGE_PATH % fault_image.id) == 2
+
+
+def test_listing_cut_mid_page_lists_every_image_once(glance, via, alpha, unique, cleanup):
+    created = sorted(alpha.create(unique + "-%d" % n, metadata={"tags": [unique]}).id for n in range(5))
+    cleanup.extend(created)
+    # Pages of 2: the second and third pages are each cut once, mid-body.
+    glance.add(reset_response(120), method="GET", path=r"marker=")
+    glance.add(reset_response(0), method="GET", path=r"marker=", skip=1)
+    listed = [image.id for image in via.list_all(tag=unique, page_size=2)]
+    assert sorted(listed) == created  # all of them, none twice
+    assert glance.count("GET", COLLECTION) == 5  # 3 pages, 2 of them sent twice
 
 
 def test_download_cut_twice_resumes_and_verifies(glance, via, fault_image):
@@ -59,12 +81,30 @@ def test_streamed_upload_reset_midway_leaves_no_image(glance, via, alpha, unique
     assert glance.count("PUT", r"/file$") == 1  # a consumed iterator is never resent
 
 
+def test_reset_reply_raises_connection_failed_without_the_token(
+    region_one, token_via, ks_fault_image, alice_login
+):
+    region_one.add(reset_response(10), method="GET", times=None)
+    client = token_via(retries=1)
+    raised(exc.ConnectionFailed, lambda: client.get(ks_fault_image.id), alice_login["token"])
+    assert region_one.count("GET") == 2
+
+
 # -- stalls and trickles -------------------------------------------------------------------------
 def test_stall_past_the_timeout_raises_request_timeout_without_the_token(
     region_one, token_via, ks_fault_image, alice_login
 ):
     region_one.add(stall(4), method="GET", times=None)
     client = token_via(timeout=1)
+    raised(exc.RequestTimeout, lambda: client.get(ks_fault_image.id), alice_login["token"])
+
+
+def test_trickling_reply_is_ended_by_the_deadline_without_the_token(
+    region_one, token_via, ks_fault_image, alice_login
+):
+    # One byte every 0.3 s never trips the per-read timeout; the deadline must.
+    region_one.add(trickle(0.3, limit=20), method="GET", path=IMAGE_PATH % ks_fault_image.id, times=None)
+    client = token_via(deadline=2)
     raised(exc.RequestTimeout, lambda: client.get(ks_fault_image.id), alice_login["token"])
 
 
@@ -167,3 +207,12 @@ def test_swift_503_twice_then_the_object(swift, token_via, container, ks_alpha):
     swift.add(retry_after(503, 0), method="HEAD", path=r"/small$", times=2)
     assert token_via().object_storage.get_object(container, "small").name == "small"
     assert [entry.status for entry in swift.requests("HEAD")] == [503, 503, 200]
+
+
+def test_swift_listing_cut_mid_body_is_resent(swift, token_via, container, ks_alpha):
+    for name in ("a", "b", "c"):
+        ks_alpha.object_storage.store_object(container, name, b"x")
+    swift.add(reset_response(15), method="GET", path=r"/%s(\?|$)" % container)
+    objects = token_via().object_storage.list_container_objects(container)
+    assert [obj.name for obj in objects] == ["a", "b", "c"]
+    assert swift.count("GET") == 3  # the page, its resend, the empty last page
