@@ -13,6 +13,7 @@ from pyrax_image.client import BaseClient
 from pyrax_image.image import download as _download
 from pyrax_image.image import importing as _importing
 from pyrax_image.image import object_transfer as _transfer
+from pyrax_image.image import parallel_download as _parallel
 from pyrax_image.image import waiters as _waiters
 from pyrax_image.image.data_service import ImageDataService
 from pyrax_image.image.resources import Image, ImageTask
@@ -58,7 +59,8 @@ class ImageDataClient(BaseClient):
         verify: bool = True,
         progress: Optional[Progress] = None,
         max_resumes: int = _download.DEFAULT_MAX_RESUMES,
-    ) -> _download.ImageDownload:
+        connections: int = 1,
+    ) -> Union[_download.ImageDownload, _parallel.ParallelDownload]:
         """Download an image's data, streamed in ``chunk_size`` pieces.
 
         ``dest`` is a path (written to a temporary file beside it, renamed only
@@ -67,8 +69,15 @@ class ImageDataClient(BaseClient):
         A dropped connection is resumed with ``Range`` (up to ``max_resumes``
         times); the image's multihash, then MD5, must match or
         ``ChecksumMismatch`` is raised.
+
+        With ``connections`` > 1 and a path (or a seekable file opened for
+        reading and writing), that many ranges are fetched at once, each
+        written at its offset and resumed on its own; the bytes are hashed as
+        the contiguous prefix completes and verified before the rename.
+        Memory stays about ``connections`` x ``chunk_size``. A server that
+        ignores ``Range`` (and an image of one part) is read as one stream.
         """
-        return self.data_service.download(img, dest, chunk_size, verify, progress, max_resumes)
+        return self.data_service.download(img, dest, chunk_size, verify, progress, max_resumes, connections)
 
     # -- interoperable import -----------------------------------------------------------
     def stage(

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 from pyrax_image import exceptions as exc
 from pyrax_image.image import download as downloads
 from pyrax_image.image import importing, object_transfer, waiters
+from pyrax_image.image import parallel_download as parallel
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, object_source
@@ -119,13 +120,18 @@ class ImageDataService:
         verify: bool = True,
         progress: Optional[Progress] = None,
         max_resumes: int = downloads.DEFAULT_MAX_RESUMES,
-    ) -> downloads.ImageDownload:
+        connections: int = 1,
+    ) -> Union[downloads.ImageDownload, parallel.ParallelDownload]:
         """Download to ``dest`` (path or file object) or, with None, return the
-        started iterator of verified chunks."""
+        started iterator of verified chunks; ``connections`` > 1 fetches
+        that many ranges at once (into a path or a seekable file)."""
         downloads.check_destination(dest)
+        parallel.check_parallel_destination(dest, connections)
         download = downloads.open_image_download(self.api, img, chunk_size, verify, progress, max_resumes)
         if dest is None:
             return download.start()
+        if connections > 1:
+            return parallel.download_parallel(download, dest, connections)
         return downloads.download_image(download, dest)
 
     # -- staging and import ---------------------------------------------------------

@@ -11,6 +11,10 @@ exchange (``proxy.requests()``, ``proxy.count()``). A test arms faults with
 - :func:`stall` — nothing is sent for ``seconds`` (before the response, or
   after ``after`` body bytes), then the response goes on;
 - :func:`trickle` — the body comes one byte every ``interval`` seconds;
+- :func:`throttle` — the body is paced to a rate (per exchange, hence per
+  connection); :func:`corrupt` — one body byte is flipped;
+  :func:`drop_request_headers` — the request is forwarded without some
+  headers (``Range``: the server answers 200, as one that ignores it);
 - :func:`respond`, :func:`retry_after`, :func:`redirect` — a canned answer,
   the server never sees the request;
 - :func:`close_idle` — the connection is closed without notice after the
@@ -28,6 +32,8 @@ from tests.faultproxy.rules import (
     Fault,
     Rule,
     close_idle,
+    corrupt,
+    drop_request_headers,
     race_close,
     redirect,
     reset_request,
@@ -35,6 +41,7 @@ from tests.faultproxy.rules import (
     respond,
     retry_after,
     stall,
+    throttle,
     trickle,
 )
 from tests.faultproxy.server import FaultProxy
@@ -46,6 +53,8 @@ __all__ = [
     "FaultProxy",
     "Rule",
     "close_idle",
+    "corrupt",
+    "drop_request_headers",
     "race_close",
     "redirect",
     "reset_request",
@@ -53,5 +62,6 @@ __all__ = [
     "respond",
     "retry_after",
     "stall",
+    "throttle",
     "trickle",
 ]

@@ -19,6 +19,7 @@ MAX_HEAD = 65536
 MAX_REWRITTEN = 16 * 1024 * 1024
 KEPT_BODY = 65536
 PIECE = 65536
+THROTTLE_PIECE = 16384
 URL_HEADERS = frozenset(("location", "content-location", "x-storage-url"))
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other", 307: "Temporary Redirect"}
 REASONS.update({308: "Permanent Redirect", 429: "Too Many Requests", 500: "Internal Server Error"})
@@ -92,6 +93,8 @@ class Relay:
         if fault is not None and fault.kind == "race_close":
             raise Cut("close")
         body = _request_body(self.client_in, headers)
+        if fault is not None and fault.kind == "drop_headers":
+            headers = [(k, v) for k, v in headers if k.lower() not in fault.headers]
         if fault is not None and fault.kind == "respond":
             for piece in body:
                 _keep(entry, piece)
@@ -177,9 +180,17 @@ class Relay:
     def _send_body(self, pieces: Iterator[bytes], fault: Optional[Fault], entry: Exchange) -> None:
         """Send the body, applying a mid-body fault at its offset."""
         kind = fault.kind if fault is not None else None
-        at = fault.after if fault is not None and kind in ("reset_response", "stall", "trickle") else None
+        if kind == "throttle" and fault is not None:
+            self._send_throttled(pieces, fault.limit, entry)
+            return
+        mid_body = ("reset_response", "stall", "trickle", "corrupt")
+        at = fault.after if fault is not None and kind in mid_body else None
         trickling_since: Optional[float] = None
         for piece in pieces:
+            if kind == "corrupt" and at is not None and entry.body_sent + len(piece) > at:
+                offset = at - entry.body_sent
+                piece = piece[:offset] + bytes([piece[offset] ^ 0xFF]) + piece[offset + 1 :]
+                at = None
             if at is not None and entry.body_sent + len(piece) >= at:
                 before = at - entry.body_sent
                 self._send(piece[:before], entry)
@@ -199,6 +210,16 @@ class Relay:
                 self._send(piece[offset : offset + 1], entry)
         if at is not None and kind == "reset_response":
             raise Cut("cut")  # the body was shorter than the cut
+
+    def _send_throttled(self, pieces: Iterator[bytes], rate: float, entry: Exchange) -> None:
+        """Send the body paced to ``rate`` bytes per second."""
+        started = time.monotonic()
+        for piece in pieces:
+            for offset in range(0, len(piece), THROTTLE_PIECE):
+                self._send(piece[offset : offset + THROTTLE_PIECE], entry)
+                ahead = started + entry.body_sent / rate - time.monotonic()
+                if ahead > 0 and self.proxy.stopped.wait(ahead):
+                    raise Cut("close")
 
     def _send(self, data: bytes, entry: Exchange) -> None:
         if data:

@@ -51,6 +51,25 @@ def trickle(interval: float, after: int = 0, limit: float = 30.0) -> Fault:
     return Fault("trickle", after=after, seconds=interval, limit=limit)
 
 
+def throttle(bytes_per_second: float) -> Fault:
+    """Send the response body at no more than ``bytes_per_second`` (each
+    exchange on its own connection: a per-connection limit, like a WAN link
+    or a load balancer's)."""
+    return Fault("throttle", limit=float(bytes_per_second))
+
+
+def corrupt(after: int) -> Fault:
+    """Flip the bits of the response body byte at offset ``after`` (on the
+    wire); the rest goes through unchanged."""
+    return Fault("corrupt", after=after)
+
+
+def drop_request_headers(*names: str) -> Fault:
+    """Forward the request without the headers ``names`` (e.g. ``Range``: the
+    server then answers as one that ignores it)."""
+    return Fault("drop_headers", headers={name.lower(): "" for name in names})
+
+
 def respond(status: int, body: bytes = b"", headers: Optional[Dict[str, str]] = None) -> Fault:
     """Answer ``status`` without forwarding the request (its body is read and dropped)."""
     return Fault("respond", status=status, headers=dict(headers or {}), body=body)

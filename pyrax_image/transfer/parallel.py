@@ -1,0 +1,263 @@
+"""Several ranges of one remote body at once, written at their offsets, hashed in order.
+
+:class:`ParallelFetch` cuts ``[0, size)`` into parts and runs ``connections``
+workers, each fetching the next part not yet taken with ``Range`` (resumed
+from its last byte when its connection drops, on its own: the other ranges go
+on) and writing every chunk at its offset through a :class:`RandomAccess`
+destination. A hashing thread follows the contiguous prefix as it completes,
+reading it back (from the page cache) and feeding a
+:class:`~pyrax_image.transfer.HashSet`, so the digests are ready when the last
+byte lands: no second pass. Memory held: about one chunk per worker, plus one
+for hashing, whatever the size.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any, List, Optional, Protocol, Tuple
+
+import requests
+
+from pyrax_image import exceptions as exc
+from pyrax_image.transfer.hashing import HashSet
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader
+from pyrax_image.utils import check_int
+
+logger = logging.getLogger("pyrax_image.data")
+
+DEFAULT_PART_SIZE = 16 * 1024 * 1024
+MIN_PART_SIZE = 64 * 1024
+
+
+class RandomAccess(Protocol):
+    """A destination written and read back at absolute offsets."""
+
+    def write_at(self, offset: int, data: bytes) -> None: ...
+
+    def read_at(self, offset: int, size: int) -> bytes: ...
+
+
+class FileDescriptorAccess:
+    """``pwrite``/``pread`` on a file descriptor opened for reading and writing."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def write_at(self, offset: int, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.pwrite(self.fd, view, offset)
+            view, offset = view[written:], offset + written
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        return os.pread(self.fd, size, offset)
+
+
+class FileObjectAccess:
+    """Seek-then-write/read on a seekable, readable and writable file object,
+    at offsets counted from ``base`` (where the file stood), under one lock."""
+
+    def __init__(self, handle: Any, base: int):
+        self.handle = handle
+        self.base = base
+        self.lock = threading.Lock()
+
+    def write_at(self, offset: int, data: bytes) -> None:
+        with self.lock:
+            self.handle.seek(self.base + offset)
+            self.handle.write(data)
+
+    def read_at(self, offset: int, size: int) -> bytes:
+        with self.lock:
+            self.handle.seek(self.base + offset)
+            return bytes(self.handle.read(size))
+
+
+def plan_parts(size: int, connections: int, part_size: Optional[int] = None) -> List[Tuple[int, int]]:
+    """``[start, end)`` pairs covering ``size`` bytes: parts of ``part_size``
+    (default: 16 MiB, or less so that each connection gets at least one)."""
+    if part_size is None:
+        part_size = max(MIN_PART_SIZE, min(DEFAULT_PART_SIZE, -(-size // connections)))
+    return [(start, min(start + part_size, size)) for start in range(0, size, part_size)]
+
+
+class ParallelFetch:
+    """Fetch ``size`` bytes with up to ``connections`` ranged requests in flight.
+
+    ``first`` is an already-open 206 response for the first part (the probe
+    that showed the server honours ``Range``), used instead of a new request.
+    ``hashes`` (if any) receives the bytes in order. ``progress(done, size)``
+    is called (serialised) as bytes arrive; what it raises aborts the fetch.
+    :meth:`run` raises the first error of any worker after stopping the others.
+    """
+
+    def __init__(
+        self,
+        open_request: Opener,
+        size: int,
+        destination: RandomAccess,
+        connections: int,
+        hashes: Optional[HashSet] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
+        progress: Optional[Progress] = None,
+        part_size: Optional[int] = None,
+        first: Optional[requests.Response] = None,
+    ):
+        check_int("connections", connections, 1)
+        check_int("size", size, 1)
+        self.open_request = open_request
+        self.size = size
+        self.destination = destination
+        self.hashes = hashes
+        self.chunk_size = chunk_size
+        self.max_resumes = max_resumes
+        self.progress = progress
+        self.parts = plan_parts(size, connections, part_size)
+        self.connections = min(connections, len(self.parts))
+        self.written = [0] * len(self.parts)
+        self.bytes_done = 0
+        self.resumes = 0
+        self._first = first
+        self._next_part = 0
+        self._complete = 0  # parts before this index are whole
+        self._hashed = 0
+        self._error: Optional[BaseException] = None
+        self._stopping = threading.Event()
+        self._changed = threading.Condition()
+
+    # -- the parts ---------------------------------------------------------------------
+    def _take(self) -> Optional[int]:
+        with self._changed:
+            if self._next_part >= len(self.parts) or self._stopping.is_set():
+                return None
+            self._next_part += 1
+            return self._next_part - 1
+
+    def _opener_for(self, index: int) -> Opener:
+        first, self._first = (self._first, None) if index == 0 else (None, None)
+        if first is None:
+            return self.open_request
+        held = [first]
+
+        def reuse_then_open(headers: Any) -> requests.Response:
+            return held.pop() if held else self.open_request(headers)
+
+        return reuse_then_open
+
+    def _work(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                index = self._take()
+                if index is None:
+                    return
+                self._fetch(index)
+        except BaseException as error:  # handed to run()
+            with self._changed:
+                if self._error is None:
+                    self._error = error
+                self._stopping.set()
+                self._changed.notify_all()
+
+    def _fetch(self, index: int) -> None:
+        start, end = self.parts[index]
+        reader = RangedReader(
+            self._opener_for(index), self.size, self.chunk_size, self.max_resumes, start=start, end=end
+        )
+        try:
+            for chunk in reader:
+                if self._stopping.is_set():
+                    return
+                self.destination.write_at(start + self.written[index], chunk)
+                self._wrote(index, len(chunk))
+        finally:
+            reader.close()
+            with self._changed:
+                self.resumes += reader.resumes
+        if self.written[index] != end - start:
+            raise exc.ConnectionFailed(
+                "Bytes %d-%d ended after %d bytes" % (start, end - 1, self.written[index])
+            )
+
+    def _wrote(self, index: int, count: int) -> None:
+        with self._changed:
+            self.written[index] += count
+            self.bytes_done += count
+            while self._complete < len(self.parts) and self.written[self._complete] == (
+                self.parts[self._complete][1] - self.parts[self._complete][0]
+            ):
+                self._complete += 1
+            self._changed.notify_all()
+            if self.progress is not None:
+                self.progress(self.bytes_done, self.size)
+
+    # -- hashing the contiguous prefix -------------------------------------------------
+    def _contiguous(self) -> int:
+        if self._complete >= len(self.parts):
+            return self.size
+        return self.parts[self._complete][0] + self.written[self._complete]
+
+    def _hash(self) -> None:
+        assert self.hashes is not None
+        try:
+            while self._hashed < self.size:
+                with self._changed:
+                    while self._contiguous() <= self._hashed and not self._stopping.is_set():
+                        self._changed.wait()
+                    if self._stopping.is_set():
+                        return
+                    ready = self._contiguous()
+                while self._hashed < ready:
+                    piece = self.destination.read_at(self._hashed, min(self.chunk_size, ready - self._hashed))
+                    if not piece:
+                        raise exc.ConnectionFailed("The destination ended at byte %d" % self._hashed)
+                    self.hashes.update(piece)
+                    self._hashed += len(piece)
+        except BaseException as error:
+            with self._changed:
+                if self._error is None:
+                    self._error = error
+                self._stopping.set()
+                self._changed.notify_all()
+
+    # -- running -----------------------------------------------------------------------
+    def run(self) -> None:
+        """Fetch every part (and hash them); raise the first error seen."""
+        threads = [
+            threading.Thread(target=self._work, name="pyrax_image-range-%d" % number, daemon=True)
+            for number in range(self.connections)
+        ]
+        if self.hashes is not None:
+            threads.append(threading.Thread(target=self._hash, name="pyrax_image-range-hash", daemon=True))
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.2)
+        except BaseException:  # Ctrl-C: stop the workers, then re-raise
+            self.stop()
+            for thread in threads:
+                thread.join(5)
+            raise
+        finally:
+            if self._first is not None:
+                self._first.close()
+        if self._error is not None:
+            raise self._error
+        logger.debug(
+            "Fetched %d bytes in %d parts over %d connections (%d resumed)",
+            self.bytes_done,
+            len(self.parts),
+            self.connections,
+            self.resumes,
+        )
+
+    def stop(self) -> None:
+        """Ask every worker to stop after its current chunk."""
+        with self._changed:
+            self._stopping.set()
+            self._changed.notify_all()

@@ -1,0 +1,98 @@
+"""``download(..., connections=N)`` against the real Glance, through a fault proxy.
+
+The proxy throttles each connection, cuts a range midway, flips a byte of one
+range, or hides ``Range`` from Glance; the tests check the bytes (identical,
+verified with the multihash), how many ranged requests went on how many
+connections, and that no file (not even the temporary one) is left when the
+download fails.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import pytest
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.download import ImageDownload
+from pyrax_image.image.parallel_download import ParallelDownload
+from tests.faultproxy import corrupt, drop_request_headers, reset_response, throttle
+from tests.integration.fault_fixtures import DATA
+
+FILE = r"/file$"
+RANGE = re.compile(r"bytes=(\d+)-(\d+)$")
+
+
+def ranges_asked(proxy):
+    return [RANGE.match(entry.headers["range"]).groups() for entry in proxy.requests("GET", FILE)]
+
+
+def leftovers(directory):
+    return sorted(name for name in os.listdir(directory) if name.endswith(".part"))
+
+
+def test_four_throttled_connections_fetch_every_range_once_verified(glance, via, fault_image, tmp_path):
+    glance.add(throttle(1024 * 1024), method="GET", path=FILE, times=None)
+    dest = tmp_path / "image.raw"
+    result = via.download(fault_image, str(dest), connections=4, chunk_size=64 * 1024)
+    assert isinstance(result, ParallelDownload)
+    assert dest.read_bytes() == DATA
+    assert result.verified_with == "sha512" and result.bytes_read == len(DATA)
+    asked = sorted((int(first), int(last)) for first, last in ranges_asked(glance))
+    assert len(asked) == 4 and asked[0][0] == 0 and asked[-1][1] == len(DATA) - 1
+    assert all(asked[n][1] + 1 == asked[n + 1][0] for n in range(3))  # contiguous, no overlap
+    assert len({entry.connection for entry in glance.requests("GET", FILE)}) == 4
+    assert leftovers(tmp_path) == []
+
+
+def test_a_range_cut_midway_is_resumed_on_its_own(glance, via, fault_image, tmp_path):
+    glance.add(reset_response(100_000), method="GET", path=FILE, skip=2)
+    dest = tmp_path / "image.raw"
+    result = via.download(fault_image, dest, connections=4, chunk_size=16 * 1024)
+    assert dest.read_bytes() == DATA
+    assert result.resumes == 1 and result.verified_with == "sha512"
+    sent = glance.requests("GET", FILE)
+    assert len(sent) == 5
+    (cut,) = [entry for entry in sent if entry.fault == "reset_response"]
+    first, last = (int(n) for n in RANGE.match(cut.headers["range"]).groups())
+    again = [RANGE.match(entry.headers["range"]).groups() for entry in sent]
+    again = [int(start) for start, end in again if int(end) == last]
+    assert len(again) == 2 and again[0] == first
+    assert first + 64 * 1024 <= again[1] <= first + 100_000  # only the rest of that range
+
+
+def test_a_corrupted_range_is_detected_and_no_file_is_left(glance, via, fault_image, tmp_path):
+    glance.add(corrupt(5000), method="GET", path=FILE, skip=1)
+    dest = tmp_path / "image.raw"
+    with pytest.raises(exc.ChecksumMismatch):
+        via.download(fault_image, dest, connections=4)
+    assert not dest.exists() and leftovers(tmp_path) == []
+
+
+def test_a_server_ignoring_range_is_read_as_one_stream(glance, via, fault_image, tmp_path):
+    glance.add(drop_request_headers("Range"), method="GET", path=FILE, times=None)
+    dest = tmp_path / "image.raw"
+    result = via.download(fault_image, dest, connections=4)
+    assert isinstance(result, ImageDownload)
+    assert dest.read_bytes() == DATA and result.verified_with == "sha512"
+    assert glance.count("GET", FILE) == 1  # the probe's 200 was the whole download
+
+
+def test_a_read_write_file_object_gets_the_image_after_what_it_held(via, fault_image):
+    handle = io.BytesIO(b"header")
+    handle.seek(0, io.SEEK_END)
+    via.download(fault_image, handle, connections=3)
+    assert handle.getvalue() == b"header" + DATA
+    assert handle.tell() == len(b"header") + len(DATA)
+
+
+def test_without_a_destination_to_write_at_offsets_nothing_is_sent(glance, via, fault_image):
+    with pytest.raises(exc.InvalidArgument):
+        via.download(fault_image, None, connections=2)
+    with pytest.raises(exc.InvalidArgument):
+        via.download(fault_image, io.BufferedWriter(io.BytesIO()), connections=2)
+    with pytest.raises(exc.InvalidArgument):
+        via.download(fault_image, io.BytesIO(), connections=0)
+    assert glance.count() == 0
