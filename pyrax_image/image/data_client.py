@@ -79,6 +79,47 @@ class ImageDataClient(BaseClient):
         """
         return self.data_service.download(img, dest, chunk_size, verify, progress, max_resumes, connections)
 
+    def copy_image(
+        self,
+        img: Any,
+        target: Any,
+        name: Optional[str] = None,
+        copy_visibility: bool = False,
+        keep_on_failure: bool = False,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Optional[Progress] = None,
+        max_resumes: int = _download.DEFAULT_MAX_RESUMES,
+        stores: Optional[List[str]] = None,
+    ) -> Image:
+        """Copy image ``img`` into ``target``, another region's or cloud's
+        ``ImageClient``, and return the new image (active, verified).
+
+        The copy gets the source's name (or ``name``), disk and container
+        formats, ``min_ram``, ``min_disk``, tags, custom properties (not the
+        server-owned ones), ``protected`` and, with ``copy_visibility``, its
+        visibility. The data streams Glance to Glance through this client in
+        constant memory; a dropped source connection resumes with ``Range``;
+        the source's multihash is checked on the way and must equal the
+        copy's. On failure the new image is deleted unless ``keep_on_failure``.
+        ``progress(bytes_done, total)`` follows the bytes sent to the target.
+
+        With ``stores`` (and ``target`` this same client) Glance copies the
+        image into those stores of this cloud itself (``copy-image`` import)
+        and the image is returned once it is in all of them.
+        """
+        return self.data_service.copy_image(
+            img,
+            target,
+            name=name,
+            copy_visibility=copy_visibility,
+            keep_on_failure=keep_on_failure,
+            chunk_size=chunk_size,
+            progress=progress,
+            max_resumes=max_resumes,
+            stores=stores,
+            this_client=self,
+        )
+
     # -- interoperable import -----------------------------------------------------------
     def stage(
         self,

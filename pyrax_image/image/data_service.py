@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image import copy as copies
 from pyrax_image.image import download as downloads
 from pyrax_image.image import importing, object_transfer, waiters
 from pyrax_image.image import parallel_download as parallel
@@ -133,6 +134,32 @@ class ImageDataService:
         if connections > 1:
             return parallel.download_parallel(download, dest, connections)
         return downloads.download_image(download, dest)
+
+    # -- copies -------------------------------------------------------------------------
+    def copy_image(
+        self,
+        img: Any,
+        target: Any,
+        name: Optional[str] = None,
+        copy_visibility: bool = False,
+        keep_on_failure: bool = False,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Optional[Progress] = None,
+        max_resumes: int = downloads.DEFAULT_MAX_RESUMES,
+        stores: Optional[List[str]] = None,
+        this_client: Any = None,
+    ) -> Image:
+        """Copy ``img`` into ``target`` through this client, or (``stores``,
+        ``target`` being ``this_client``) between this cloud's stores server-side."""
+        if stores is not None:
+            if target is not this_client:
+                raise exc.InvalidArgument(
+                    "stores= copies inside this client's cloud: pass the same client as target"
+                )
+            return self._refreshed(img, copies.copy_between_stores(self, img, stores))
+        return copies.copy_image(
+            self, img, target, name, copy_visibility, keep_on_failure, chunk_size, progress, max_resumes
+        )
 
     # -- staging and import ---------------------------------------------------------
     def stage(

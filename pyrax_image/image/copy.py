@@ -1,0 +1,196 @@
+"""Copying an image to another region's or another cloud's Glance, through this client.
+
+:func:`copy_image` creates the image in the target with the source's formats,
+``min_ram``, ``min_disk``, tags and custom properties (the server-owned ones
+left out; visibility and ``protected`` on request and at the end), then
+streams the data Glance to Glance in constant memory: the source is read
+with a :class:`~pyrax_image.image.download.ImageDownload` (resumed with
+``Range`` after a dropped connection, verified against the source's
+multihash before its last chunk is handed on), a background thread keeps a
+few chunks ahead, and the target upload sends them (not hashed again here:
+the target computes its multihash, which must then equal the source's). If anything fails the new image is
+deleted, unless ``keep_on_failure``.
+
+:func:`copy_between_stores` is the alternative inside one multi-store cloud:
+Glance's own ``copy-image`` import, no bytes through the client.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Dict, List, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.download import open_image_download
+from pyrax_image.image.importing import import_body
+from pyrax_image.image.resources import Image
+from pyrax_image.image.uploads import send_image_data
+from pyrax_image.transfer.bodies import UploadStream
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, ReadAhead
+from pyrax_image.utils import check_progress
+
+logger = logging.getLogger("pyrax_image.data")
+
+# Attributes the server sets (or that name this cloud's storage): never copied.
+SERVER_OWNED = frozenset(
+    (
+        "id",
+        "status",
+        "created_at",
+        "updated_at",
+        "checksum",
+        "os_hash_algo",
+        "os_hash_value",
+        "size",
+        "virtual_size",
+        "owner",
+        "file",
+        "schema",
+        "self",
+        "locations",
+        "direct_url",
+        "stores",
+        "os_hidden_from_listing",
+    )
+)
+# Glance reserves these prefixes for its own bookkeeping (import progress...).
+SERVER_OWNED_PREFIXES = ("os_glance_",)
+# Set on the copy separately: ``visibility`` only when asked, ``protected`` last.
+SET_SEPARATELY = frozenset(("name", "visibility", "protected"))
+READ_AHEAD_CHUNKS = 8
+
+
+def copied_attributes(info: Dict[str, Any]) -> Dict[str, Any]:
+    """What of a source image's body the copy is created with (formats,
+    ``min_ram``, ``min_disk``, tags, custom properties...)."""
+    return {
+        key: value
+        for key, value in info.items()
+        if key not in SERVER_OWNED
+        and key not in SET_SEPARATELY
+        and not key.startswith(SERVER_OWNED_PREFIXES)
+        and value is not None
+    }
+
+
+def check_target(target: Any) -> None:
+    """Refuse a target that is not an image client."""
+    if not hasattr(target, "data_service") or not callable(getattr(target, "create", None)):
+        raise exc.InvalidArgument("target must be an ImageClient (another region's or cloud's)")
+
+
+def copy_image(
+    source: Any,
+    img: Any,
+    target: Any,
+    name: Optional[str] = None,
+    copy_visibility: bool = False,
+    keep_on_failure: bool = False,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Optional[Progress] = None,
+    max_resumes: int = DEFAULT_MAX_RESUMES,
+) -> Image:
+    """Copy ``img`` of ``source`` (an ImageDataService) into ``target`` (an
+    ImageClient); return the new, active and verified ``Image``."""
+    check_target(target)
+    check_progress(progress)
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise exc.MissingName("The copy needs a non-empty name")
+    download = open_image_download(source.api, img, chunk_size, True, None, max_resumes)
+    info = download.info
+    if info.get("status") != "active":
+        raise exc.ImageStatusError(
+            "Image %s is %s: only an active image can be copied" % (info.get("id"), info.get("status"))
+        )
+    body = copied_attributes(info)
+    if copy_visibility and info.get("visibility"):
+        body["visibility"] = info["visibility"]
+    created = target.create(
+        name or info.get("name") or info["id"],
+        img_format=body.pop("disk_format", None),
+        img_container_format=body.pop("container_format", None),
+        metadata=body,
+    )
+    try:
+        chunks = ReadAhead(download.start(), READ_AHEAD_CHUNKS)
+        # No hashing on this side: the download verifies the source's
+        # multihash, and the copy's (computed by the target) must equal it.
+        stream = UploadStream(
+            chunks,
+            chunk_size,
+            size=info.get("size"),
+            hash_algo=None,
+            progress=progress,
+            threaded_hashing=False,
+            md5=False,
+        )
+        try:
+            send_image_data(target.data_service.api.http, created, "file", stream)
+        finally:
+            chunks.close()
+        copy = target.data_service.wait_for_status(created, "active")
+        check_same_data(info, copy.to_dict())
+        if info.get("protected"):
+            copy = target.update(copy, {"protected": True})
+    except BaseException:
+        download.close()
+        if not keep_on_failure:
+            target.data_service.discard(created)
+        raise
+    logger.info("Copied image %s to %s (%s bytes)", info["id"], copy.id, info.get("size"))
+    return copy
+
+
+def check_same_data(source: Dict[str, Any], copy: Dict[str, Any]) -> None:
+    """The copy's multihash (else MD5) and size must be the source's."""
+    image_id = copy.get("id")
+    if copy.get("status") != "active":
+        raise exc.ImageStatusError("The copy %s is %s, not active" % (image_id, copy.get("status")))
+    algo = source.get("os_hash_algo")
+    if algo and source.get("os_hash_value") and copy.get("os_hash_algo") == algo:
+        if copy.get("os_hash_value") != source["os_hash_value"]:
+            raise exc.ChecksumMismatch(
+                algo, source["os_hash_value"], str(copy.get("os_hash_value")), image_id
+            )
+    elif source.get("checksum"):
+        if copy.get("checksum") != source["checksum"]:
+            raise exc.ChecksumMismatch("md5", source["checksum"], str(copy.get("checksum")), image_id)
+    else:
+        raise exc.ChecksumMismatch(
+            "checksum", "a checksum or hash of the source", "none to compare", image_id
+        )
+    if source.get("size") is not None and copy.get("size") != source["size"]:
+        raise exc.ChecksumMismatch("size", str(source["size"]), str(copy.get("size")), image_id)
+
+
+def copy_between_stores(
+    source: Any,
+    img: Any,
+    stores: List[str],
+    timeout: Optional[float] = 600.0,
+    interval: float = 1.0,
+) -> Image:
+    """Glance's ``copy-image`` import: the cloud copies the image's data into
+    ``stores`` itself; wait until the image lists them (``ImageStatusError``
+    when Glance reports a store failed, ``WaitTimeout`` after ``timeout``)."""
+    source.import_image(img, import_body("copy-image", stores=stores))
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        image = source.api.images.get(img)
+        info = image.to_dict()
+        present = set(filter(None, str(info.get("stores") or "").split(",")))
+        failed = set(filter(None, str(info.get("os_glance_failed_import") or "").split(",")))
+        if failed & set(stores):
+            raise exc.ImageStatusError(
+                "Glance could not copy image %s to store(s) %s"
+                % (info.get("id"), ", ".join(sorted(failed & set(stores))))
+            )
+        if set(stores) <= present:
+            return image
+        if deadline is not None and time.monotonic() > deadline:
+            raise exc.WaitTimeout(
+                "Image %s is not in store(s) %s after %s s" % (info.get("id"), ", ".join(stores), timeout)
+            )
+        source.api.http.transport.sleep(interval)

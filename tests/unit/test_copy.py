@@ -1,0 +1,84 @@
+"""copy_image on the wire: what the copy is created with (no server-owned
+attribute), and a target whose multihash differs from the source's has its
+copy deleted (a hostile or broken target the real cloud will not produce)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+import responses
+
+from pyrax_image import exceptions as exc
+from pyrax_image.image.copy import copied_attributes
+from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info, make_client, reading_callback
+
+DATA = os.urandom(5000)
+TWO = "http://two.test:9292"
+COPY_ID = "99999999-2222-3333-4444-555555555555"
+SOURCE = active_info(
+    DATA,
+    name="golden",
+    disk_format="qcow2",
+    min_ram=512,
+    min_disk=3,
+    tags=["a", "b"],
+    os_distro="debian",
+    protected=False,
+    virtual_size=8000,
+    locations=[],
+    os_glance_importing_to_stores="",
+    created_at="2026-01-01T00:00:00Z",
+    updated_at="2026-01-01T00:00:00Z",
+    stores="fast",
+)
+
+
+def test_only_what_the_user_set_is_copied():
+    assert copied_attributes(SOURCE) == {
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "min_ram": 512,
+        "min_disk": 3,
+        "tags": ["a", "b"],
+        "os_distro": "debian",
+    }
+
+
+def serve_copy(rsps, copy_info):
+    rsps.get(V2 + "/images/" + IMAGE_ID, json=SOURCE)
+    rsps.post(TWO + "/v2/images", json=image_info(COPY_ID, name="golden"), status=201)
+    rsps.get(V2 + "/images/%s/file" % IMAGE_ID, body=DATA)
+    received: list = []
+    rsps.add_callback(
+        responses.PUT, TWO + "/v2/images/%s/file" % COPY_ID, callback=reading_callback(received)
+    )
+    rsps.get(TWO + "/v2/images/" + COPY_ID, json=copy_info)
+
+
+def test_the_copy_is_created_with_the_source_attributes_and_checked(client, rsps):
+    serve_copy(rsps, active_info(DATA, id=COPY_ID, name="golden"))
+    copy = client.copy_image(IMAGE_ID, make_client([], url=TWO))
+    assert copy.id == COPY_ID
+    created = json.loads(rsps.calls[1].request.body)
+    assert created == dict(copied_attributes(SOURCE), name="golden")
+    put = rsps.calls[3].request
+    assert put.headers["Content-Length"] == str(len(DATA))
+
+
+def test_a_copy_whose_multihash_differs_is_deleted(client, rsps):
+    wrong = active_info(DATA, id=COPY_ID, os_hash_value=hashlib.sha512(b"other").hexdigest())
+    serve_copy(rsps, wrong)
+    rsps.delete(TWO + "/v2/images/" + COPY_ID, status=204)
+    with pytest.raises(exc.ChecksumMismatch):
+        client.copy_image(IMAGE_ID, make_client([], url=TWO))
+    assert rsps.calls[-1].request.method == "DELETE"
+
+
+def test_an_image_without_data_is_not_copied(client, rsps):
+    rsps.get(V2 + "/images/" + IMAGE_ID, json=image_info())
+    with pytest.raises(exc.ImageStatusError):
+        client.copy_image(IMAGE_ID, make_client([], url=TWO))
+    assert len(rsps.calls) == 1
