@@ -68,9 +68,12 @@ def cmd_download(ctx: Any) -> int:
     path = ctx.options.file
     if path is None and sys.stdout.isatty():
         raise exc.InvalidArgument("stdout is a terminal: give --file PATH or redirect the output")
+    if ctx.options.connections < 1 or (ctx.options.connections > 1 and path is None):
+        raise exc.InvalidArgument("--connections takes a positive number, and more than 1 needs --file PATH")
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("download", ctx.options) as bar:
-        done = ctx.client.download(image, path if path else sys.stdout.buffer, progress=bar)
+        extra = {"connections": ctx.options.connections} if ctx.options.connections > 1 else {}
+        done = ctx.client.download(image, path if path else sys.stdout.buffer, progress=bar, **extra)
     if path:
         verified = " verified with %s" % done.verified_with if done.verified_with else ""
         ctx.out.message(
@@ -166,6 +169,13 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p = commands.add_parser("download", parents=[common, transfer], help="download an image's data, verified")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("--file", metavar="PATH", help="write here (else to stdout when it is not a terminal)")
+    p.add_argument(
+        "--connections",
+        type=int,
+        default=1,
+        metavar="N",
+        help="fetch N ranges at once (needs --file; default 1)",
+    )
     p.set_defaults(func=cmd_download)
 
     p = commands.add_parser("update", parents=[common], help="rename, set or unset properties")
