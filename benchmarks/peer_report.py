@@ -32,8 +32,8 @@ SCENARIOS: List[Tuple[str, str, str]] = [
     ("upload", "upload {size} (MiB/s ratio, higher is better)", "rate"),
     ("download-file", "download {size} into a file object (MiB/s ratio)", "rate"),
     ("download", "download {size} to a path (MiB/s ratio)", "rate"),
-    # Issue #12 fills these two: the harness measures them once its client
-    # functions exist (benchmarks/peers.py DATA_OPS); until then they print "-".
+    # Issue #12 (benchmarks/parallel_workers.py): ratios to one verified stream
+    # through the same throttle, and to the slower of a separate download and upload.
     ("download-connections-4", "download {size}, connections=4, per-connection throttle (#12)", "rate"),
     ("copy-image", "copy_image RegionOne -> RegionTwo (#12)", "rate"),
     ("import", "`import` over `import requests` (ms)", "import"),
@@ -176,6 +176,7 @@ def targets(samples: Samples) -> List[str]:
             ]
             check("%s ≥ 1.2x raw-hash, ahead of both peers" % key, down >= 1.2 and down > max(peers),
                   "%.2fx; peers %.2fx, %.2fx" % (down, *peers))  # fmt: skip
+    issue_12_targets(samples, check)
     imports = {c: statistics.median(r["ms"] for r in rs) for c, rs in samples.get("import", {}).items()}
     if "pyrax_image" in imports and "glanceclient" in imports:
         check("import ≤ +25 ms over requests, below glanceclient",
@@ -189,6 +190,31 @@ def targets(samples: Samples) -> List[str]:
     return lines
 
 
+def issue_12_targets(samples: Samples, check: Any) -> None:
+    """Issue #12's targets, each recorded through ``check``."""
+    parallel = _median_ratio(samples, "download-connections-4", "pyrax_image", "rate")
+    if parallel is not None:
+        results = samples["download-connections-4"]["pyrax_image"]
+        over = max(r["rss_kib"] - r["rss_before_kib"] for r in results) / 1024
+        single = _median_ratio(samples, "download-connections-4", "pyrax_image-1", "rate")
+        check("connections=4 through a per-connection throttle ≥ 3x one stream, RSS < 64 MiB over the interpreter",
+              parallel >= 3 and over < 64,
+              "%.2fx raw-hash's one stream (pyrax_image's own one stream %s), peak RSS +%.1f MiB"
+              % (parallel, "%.2fx" % single if single is not None else "-", over))  # fmt: skip
+    copy = _median_ratio(samples, "copy-image", "pyrax_image", "rate")
+    if copy is not None:
+        results = samples["copy-image"]["pyrax_image"]
+        over = max(r["rss_kib"] - r["rss_before_kib"] for r in results) / 1024
+        own = [samples.get(key, {}).get("pyrax_image", []) for key in ("download", "upload")]
+        slower = "-"
+        if all(own):
+            seconds = max(statistics.median(r["seconds"] for r in rs) for rs in own)
+            copied = statistics.median(r["seconds"] for r in results)
+            slower = "%.2fx" % (seconds / copied)
+        check("copy_image RegionOne -> RegionTwo ≥ 0.9x the slower of a download and an upload",
+              copy >= 0.9, "%.2fx raw-hash's; %s pyrax_image's own; peak RSS +%.1f MiB" % (copy, slower, over))  # fmt: skip
+
+
 def report(samples: Samples, meta: Dict[str, Any]) -> str:
     size = "%d MiB" % meta["size_mib"] if meta["size_mib"] < 1024 else "%g GiB" % (meta["size_mib"] / 1024)
     parts = [
@@ -197,7 +223,7 @@ def report(samples: Samples, meta: Dict[str, Any]) -> str:
         "",
         main_table(samples, size),
         "",
-        "### Targets of issue #9 in this run",
+        "### Targets of issues #9 and #12 in this run",
         "",
         "\n".join(targets(samples)),
         "",

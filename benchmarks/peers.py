@@ -41,12 +41,12 @@ CALLS = {
 }
 # Data scenarios, each transfer in a fresh ``data_workers`` process. "raw-hash"
 # (requests verifying like the SDKs) is the reference; "raw" sends bare.
-DATA_OPS = ("upload", "download-file", "download")
-DATA_CLIENTS = ["raw-hash", "raw", "glanceclient", "openstacksdk", "pyrax_image"]
-# Issue #12 adds here "download-connections-4" (through a per-connection
-# throttle) and "copy-image" (RegionOne -> RegionTwo), with a worker function
-# per client in data_workers.WORKERS ("client/op"; a client without one is
-# skipped); their rows are already in peer_report.SCENARIOS.
+DATA_OPS = ("upload", "download-file", "download", "download-connections-4", "copy-image")
+DATA_CLIENTS = ["raw-hash", "raw", "glanceclient", "openstacksdk", "pyrax_image", "pyrax_image-1"]
+# Issue #12's two (benchmarks/parallel_workers.py): "download-connections-4"
+# goes through a proxy throttling each connection to --throttle MB/s
+# ("pyrax_image-1" is pyrax_image with one stream), "copy-image" is
+# RegionOne -> RegionTwo. A client without a worker for an op is skipped.
 MIB = 1024 * 1024
 
 
@@ -161,6 +161,7 @@ class Run:
     def __init__(self, options: argparse.Namespace, cloud: Dict[str, Any], login: Dict[str, str]):
         self.options = options
         self.glance = cloud["regions"]["RegionOne"]["image"]
+        self.glance_two = cloud["regions"]["RegionTwo"]["image"]
         self.login = login
         self.images = Images(self.glance, login["token"])
         self.samples: Dict[str, Dict[str, List[Dict[str, Any]]]] = {}
@@ -212,8 +213,10 @@ class Run:
             "size": size,
             "file": path,
             "image_id": source["id"],
+            "glance_two": self.glance_two,
+            "throttle": self.options.throttle * 1000 * 1000,
         }
-        for op in DATA_OPS:
+        for op in self.options.ops or DATA_OPS:
             for client in rotated(DATA_CLIENTS, round_no):
                 if "%s/%s" % (client, op) not in WORKERS:
                     continue  # a client without this operation (its cell prints "-")
@@ -224,6 +227,9 @@ class Run:
                     os.unlink(args["dest"])
 
     def execute(self) -> None:
+        if self.options.data_only:
+            self.execute_data(self.options.size * MIB)
+            return
         log("listing images: %d" % self.images.ensure_listing(log))
         workers: Dict[str, Worker] = {}
         try:
@@ -301,6 +307,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=os.environ.get("PYRAX_IMAGE_PEERS_PYTHON", sys.executable),
         help="interpreter of the peers' virtualenv (tox -e bench makes it)",
     )
+    parser.add_argument(
+        "--throttle", type=float, default=50.0, help="MB/s per connection for download-connections-4 (50)"
+    )
+    parser.add_argument(
+        "--ops", type=lambda text: text.split(","), help="only these transfers (comma-separated)"
+    )
+    parser.add_argument("--data-only", action="store_true", help="only the transfers (no call scenarios)")
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/performance.md")
     parser.add_argument("--json", help="also write the raw samples to this file")
     parser.add_argument(
