@@ -20,9 +20,10 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.object_storage import client as _storage
+from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
 from pyrax_image.object_storage.listing import entry_name, iter_listing
-from pyrax_image.utils import check_int, get_name, quote_segment
+from pyrax_image.utils import check_int
 
 CONTAINER_META_PREFIX = "X-Container-Meta-"
 OBJECT_META_PREFIX = "X-Object-Meta-"
@@ -176,7 +177,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         if not isinstance(name, str) or not name:
             raise exc.InvalidArgument("A container name must be a non-empty string, not %r" % (name,))
         headers = _prefixed(metadata, CONTAINER_META_PREFIX if prefix is None else prefix)
-        self.method_put("/" + quote_segment(name), headers=headers)
+        self.method_put(paths.container_path(name), headers=headers)
         return self.get_container(name)
 
     create = create_container
@@ -223,10 +224,10 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         delimiter: Optional[str],
         end_marker: Optional[str],
     ) -> Iterator[StorageObject]:
-        cname = get_name(container)
+        cname = paths.container_name(container)
         params = {"prefix": prefix, "delimiter": delimiter, "end_marker": end_marker}
         try:
-            for item in iter_listing(self, "/" + quote_segment(cname), params, limit, marker):
+            for item in iter_listing(self, paths.container_path(cname), params, limit, marker):
                 yield StorageObject(self, cname, entry_name(item), _object_headers(item))
         except exc.NotFound:
             raise exc.NoSuchContainer("Container %r does not exist" % cname) from None

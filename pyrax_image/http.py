@@ -16,6 +16,7 @@ import logging
 import random
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from urllib.parse import urlsplit
 
 import requests
 
@@ -405,8 +406,6 @@ def _with_params(url: str, params: Any) -> str:
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return "%s://%s" % (parts.scheme, parts.netloc.rpartition("@")[2])
 

@@ -30,6 +30,12 @@ class NoRedirectSession(requests.Session):
         """No redirect is ever followed by requests."""
         return None
 
+    def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        """As requests does, but a percent-encoded dot segment stays encoded."""
+        prepared = super().prepare_request(request)
+        prepared.url = keep_dot_segments_encoded(prepared.url)
+        return prepared
+
 
 def origin(url: str) -> Tuple[str, str, Optional[int]]:
     """``(scheme, host, port)`` of ``url``, with the scheme's default port filled in."""
@@ -80,3 +86,22 @@ def safe_location(target: str) -> str:
         ]
         query = urlencode(pairs, safe="*/")
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def keep_dot_segments_encoded(url: Optional[str]) -> Optional[str]:
+    """``url`` with every ``.``/``..`` path segment sent as ``%2E``/``%2E%2E``.
+
+    requests resolves literal dot segments, then decodes ``%2E``; what is
+    left as ``.`` or ``..`` was therefore encoded by the caller (a Swift
+    object named ``..``) and must reach the server encoded, not be resolved
+    by a proxy or server into another container or account."""
+    if not url or "." not in url:
+        return url
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    if not any(segment in (".", "..") for segment in segments):
+        return url
+    path = "/".join(
+        segment.replace(".", "%2E") if segment in (".", "..") else segment for segment in segments
+    )
+    return urlunsplit(parts._replace(path=path))

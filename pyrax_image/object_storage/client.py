@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import secrets
 from typing import Any, Dict, List, Optional, Tuple
-from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
+from pyrax_image.object_storage import paths
 from pyrax_image.object_storage.listing import iter_listing
 from pyrax_image.object_storage.resources import Container, StorageObject
 from pyrax_image.object_storage.tempurl import make_temp_url
 from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.utils import get_name, quote_segment
 
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
 
@@ -66,14 +65,12 @@ class ObjectStorageClient(BaseClient):
         return url, url
 
     def _container_uri(self, container: Any) -> str:
-        return "/" + quote_segment(get_name(container))
+        return paths.container_path(container)
 
     def object_uri(self, container: Any, obj: Any) -> str:
-        """The path of an object below the account (every segment quoted)."""
-        name = get_name(obj)
-        if not name:
-            raise exc.InvalidArgument("An object name cannot be empty")
-        return "%s/%s" % (self._container_uri(container), quote(name, safe="/"))
+        """The path of an object below the account (every segment encoded,
+        dot segments included: see :mod:`pyrax_image.object_storage.paths`)."""
+        return paths.object_path(container, obj)
 
     # -- containers -----------------------------------------------------------------
     def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[Container]:
@@ -113,7 +110,7 @@ class ObjectStorageClient(BaseClient):
 
     def get_container(self, container: Any) -> Container:
         """The container (HEAD); ``NoSuchContainer`` if it does not exist."""
-        name = get_name(container)
+        name = paths.container_name(container)
         try:
             response, _ = self.method_head(self._container_uri(name))
         except exc.NotFound:
@@ -133,7 +130,9 @@ class ObjectStorageClient(BaseClient):
         try:
             self.method_delete(self._container_uri(container))
         except exc.NotFound:
-            raise exc.NoSuchContainer("Container %r does not exist" % get_name(container)) from None
+            raise exc.NoSuchContainer(
+                "Container %r does not exist" % paths.container_name(container)
+            ) from None
 
     def list_container_objects(
         self,
@@ -143,7 +142,7 @@ class ObjectStorageClient(BaseClient):
         marker: Optional[str] = None,
     ) -> List[StorageObject]:
         """The objects of a container (all pages unless ``limit``)."""
-        name = get_name(container)
+        name = paths.container_name(container)
         found: List[StorageObject] = []
         while True:
             params: Dict[str, Any] = {"format": "json"}
@@ -172,7 +171,7 @@ class ObjectStorageClient(BaseClient):
     # -- objects ----------------------------------------------------------------------
     def get_object(self, container: Any, obj: Any) -> StorageObject:
         """The object (HEAD); ``NoSuchObject`` if it does not exist."""
-        cname, oname = get_name(container), get_name(obj)
+        cname, oname = paths.container_name(container), paths.object_name(obj)
         try:
             response, _ = self.method_head(self.object_uri(cname, oname))
         except exc.NotFound:
@@ -195,7 +194,7 @@ class ObjectStorageClient(BaseClient):
         """Upload ``data`` (bytes, path, file object or iterator of bytes),
         streamed and checked against Swift's ETag; past ``segment_threshold``
         bytes it becomes a static large object. Returns the stored object."""
-        cname = get_name(container)
+        cname = paths.container_name(container)
         send_headers = dict(headers or {})
         if content_type:
             send_headers["Content-Type"] = content_type
@@ -229,7 +228,7 @@ class ObjectStorageClient(BaseClient):
 
     def copy_object(self, container: Any, obj: Any, new_container: Any, new_obj_name: str) -> Dict[str, str]:
         """Copy an object server-side; returns the response headers."""
-        source = "/%s/%s" % (quote_segment(get_name(container)), quote(get_name(obj), safe="/"))
+        source = paths.object_path(container, obj)
         response, _ = self.method_put(
             self.object_uri(new_container, new_obj_name),
             data=b"",
@@ -261,7 +260,8 @@ class ObjectStorageClient(BaseClient):
             self.method_delete(self.object_uri(container, obj), params=params)
         except exc.NotFound:
             raise exc.NoSuchObject(
-                "Object %r does not exist in container %r" % (get_name(obj), get_name(container))
+                "Object %r does not exist in container %r"
+                % (paths.object_name(obj), paths.container_name(container))
             ) from None
 
     # -- temporary URLs ----------------------------------------------------------------
@@ -298,5 +298,11 @@ class ObjectStorageClient(BaseClient):
                 "The account has no temp-URL key; call set_temp_url_key() or pass key="
             )
         return make_temp_url(
-            self.management_url, get_name(container), get_name(obj), key, seconds, method, digest
+            self.management_url,
+            paths.container_name(container),
+            paths.object_name(obj),
+            key,
+            seconds,
+            method,
+            digest,
         )

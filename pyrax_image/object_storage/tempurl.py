@@ -15,6 +15,7 @@ from typing import Optional
 from urllib.parse import quote, unquote, urlsplit
 
 from pyrax_image import exceptions as exc
+from pyrax_image.object_storage.paths import object_path
 
 TEMP_URL_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
 TEMP_URL_DIGESTS = ("sha256", "sha512")
@@ -49,16 +50,16 @@ def make_temp_url(
         raise exc.InvalidArgument("seconds must be a positive number, not %r" % (seconds,))
     if not key:
         raise exc.InvalidArgument("A temp-URL key is required")
-    if not container or not obj:
-        raise exc.InvalidArgument("A container and an object name are required")
+    encoded = object_path(container, obj)  # checks both names
     parts = urlsplit(storage_url)
-    path = "%s/%s/%s" % (unquote(parts.path).rstrip("/"), container, obj)
+    account = unquote(parts.path).rstrip("/")
+    path = "%s/%s/%s" % (account, container, obj)
     expires = int((time.time() if now is None else now) + seconds)
     signature = temp_url_signature(key, method, expires, path, digest)
     return "%s://%s%s?temp_url_sig=%s&temp_url_expires=%d" % (
         parts.scheme,
         parts.netloc,
-        quote(path, safe="/"),
+        quote(account, safe="/") + encoded,
         quote(signature, safe=""),
         expires,
     )
