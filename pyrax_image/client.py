@@ -18,8 +18,21 @@ from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.secrets import SecretValues
+from pyrax_image.transfer.options import DEFAULT_MIN_PROGRESS, MinimumProgress
+from pyrax_image.utils import check_text
 
 _VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?$")
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+MAX_URL_LENGTH = 8192
+
+
+def check_endpoint_url(url: Any) -> str:
+    """Refuse an endpoint that is not an absolute http(s) URL."""
+    check_text("management_url", url, MAX_URL_LENGTH)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise exc.InvalidArgument("management_url must be an http(s) URL with a host")
+    return url
 
 
 class BaseClient:
@@ -32,6 +45,8 @@ class BaseClient:
     ``deadline`` to a whole call (default 300 s, see :class:`~pyrax_image.http.Transport`).
     Secrets (the identity's, the endpoint's userinfo) are shared with the
     identity and scrubbed from every error, log line and repr.
+    ``min_progress`` (a :class:`~pyrax_image.transfer.options.MinimumProgress`,
+    None for no limit) ends a streamed download that arrives slower than it.
     """
 
     name = "Base"
@@ -70,10 +85,15 @@ class BaseClient:
         self.service_name = service_name
         self.verify_ssl = verify_ssl
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
-        if management_url is not None and not isinstance(management_url, str):
-            raise exc.InvalidArgument(
-                "management_url must be a string, not %s" % type(management_url).__name__
-            )
+        if management_url is not None:
+            check_endpoint_url(management_url)
+        for option, value in (
+            ("region_name", region_name),
+            ("endpoint_type", endpoint_type),
+            ("service_name", service_name),
+        ):
+            if value is not None:
+                check_text(option, value)
         self._management_url = management_url.rstrip("/") if management_url else None
         self._catalog_url: Optional[str] = None
         self.transport = Transport(
@@ -88,6 +108,7 @@ class BaseClient:
             deadline=deadline,
         )
         self.http_log_debug = http_log_debug
+        self.min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS
         self._configure_manager()
 
     def _configure_manager(self) -> None:
@@ -164,6 +185,7 @@ class BaseClient:
 
     def url_for(self, uri: str) -> str:
         """The absolute URL of ``uri`` (a path below the versioned endpoint)."""
+        check_text("uri", uri, MAX_URL_LENGTH, empty=True)
         if urlsplit(uri).scheme:
             return uri
         return self._roots()[1] + ("" if uri.startswith("/") else "/") + uri
@@ -177,6 +199,7 @@ class BaseClient:
         link to another origin (say a proxy's internal host) keeps only its
         path and query: the token is never sent anywhere but the endpoint.
         """
+        check_text("link", link, MAX_URL_LENGTH)
         service_root, versioned_root = self._roots()
         root = urlsplit(service_root)
         link_parts = urlsplit(link)
@@ -201,13 +224,21 @@ class BaseClient:
         ``parse=False`` returns ``(response, None)`` with the body read (under
         the deadline, retried if cut) but not parsed: the caller checks it.
         """
+        if not isinstance(method, str) or method.upper() not in HTTP_METHODS:
+            raise exc.InvalidArgument("method must be one of %s, not %r" % (", ".join(HTTP_METHODS), method))
+        params = kwargs.get("params")
+        if params is not None and not isinstance(params, (dict, list, tuple)):
+            raise exc.InvalidArgument(
+                "params must be a dict or a list of pairs, not %s" % type(params).__name__
+            )
+        url = self.url_for(uri)
         parse = kwargs.pop("parse", True)
         body = kwargs.pop("body", None)
         if body is not None:
             kwargs["json"] = body
         response = self.transport.request(
             method,
-            self.url_for(uri),
+            url,
             auth_headers=self.identity.auth_headers,
             on_unauthorized=self._on_unauthorized,
             **kwargs,

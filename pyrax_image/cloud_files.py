@@ -23,16 +23,25 @@ from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
 from pyrax_image.object_storage.listing import entry_name, iter_listing
-from pyrax_image.utils import check_int
+from pyrax_image.utils import check_flag, check_headers, check_int, check_text
 
 CONTAINER_META_PREFIX = "X-Container-Meta-"
 OBJECT_META_PREFIX = "X-Object-Meta-"
 
 
 def _prefixed(metadata: Optional[Dict[str, Any]], prefix: str) -> Dict[str, str]:
-    """Metadata as headers, ``prefix`` added where missing (as pyrax did)."""
+    """Metadata as headers, ``prefix`` added where missing (as pyrax did);
+    names must be strings and values strings, numbers or booleans."""
+    if metadata is not None and not isinstance(metadata, dict):
+        raise exc.InvalidArgument("metadata must be a dict, not %s" % type(metadata).__name__)
+    check_text("prefix", prefix, empty=True)
     headers = {}
     for key, value in (metadata or {}).items():
+        check_text("A metadata name", key)
+        if not isinstance(value, (str, int, float, bool)):
+            raise exc.InvalidArgument(
+                "Metadata %s must be a string or number, not %s" % (key, type(value).__name__)
+            )
         name = key if key.lower().startswith(prefix.lower()) else prefix + key
         headers[name] = str(value)
     return headers
@@ -174,8 +183,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         self, name: str, metadata: Optional[Dict[str, Any]] = None, prefix: Optional[str] = None
     ) -> Container:
         """Create the container (an existing one is kept) and return it."""
-        if not isinstance(name, str) or not name:
-            raise exc.InvalidArgument("A container name must be a non-empty string, not %r" % (name,))
+        paths.container_name(name)
         headers = _prefixed(metadata, CONTAINER_META_PREFIX if prefix is None else prefix)
         self.method_put(paths.container_path(name), headers=headers)
         return self.get_container(name)
@@ -225,9 +233,15 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         end_marker: Optional[str],
     ) -> Iterator[StorageObject]:
         cname = paths.container_name(container)
+        if delimiter == "":
+            raise exc.InvalidArgument("delimiter cannot be empty")
         params = {"prefix": prefix, "delimiter": delimiter, "end_marker": end_marker}
+        entries = iter_listing(self, paths.container_path(cname), params, limit, marker)  # checks them now
+        return self._wrap_entries(cname, entries)
+
+    def _wrap_entries(self, cname: str, entries: Iterator[Dict[str, Any]]) -> Iterator[StorageObject]:
         try:
-            for item in iter_listing(self, paths.container_path(cname), params, limit, marker):
+            for item in entries:
                 yield StorageObject(self, cname, entry_name(item), _object_headers(item))
         except exc.NotFound:
             raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
@@ -261,6 +275,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         :meth:`ObjectStorageClient.store_object` (``size``, ``progress``...)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
+        check_flag("return_none", return_none)
         send = _object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
         stored = super().store_object(
             container,
@@ -324,6 +339,9 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         """Write the object into ``directory`` (keeping its pseudo-folders
         when ``structure``), streamed into a temporary file renamed when
         complete; returns the path."""
+        if not isinstance(directory, (str, os.PathLike)):
+            raise exc.InvalidArgument("directory must be a path, not %s" % type(directory).__name__)
+        check_flag("structure", structure)
         target = obj if isinstance(obj, StorageObject) else self.get_object(container, obj)
         name = target.name if structure else target.name.rsplit("/", 1)[-1]
         parts = [part for part in name.split("/") if part not in ("", ".", "..")]
@@ -367,12 +385,12 @@ def _object_headers_to_send(
     content_encoding: Optional[str],
     ttl: Optional[int],
 ) -> Dict[str, str]:
-    send = dict(headers or {})
+    send = check_headers(headers)
     send.update(_prefixed(metadata, OBJECT_META_PREFIX))
-    if etag:
-        send["ETag"] = etag
-    if content_encoding:
-        send["Content-Encoding"] = content_encoding
+    if etag is not None:
+        send["ETag"] = check_text("etag", etag)
+    if content_encoding is not None:
+        send["Content-Encoding"] = check_text("content_encoding", content_encoding)
     if ttl is not None:
         send["X-Delete-After"] = str(check_int("ttl", ttl, 1, digits=True))
     return send

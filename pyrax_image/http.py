@@ -35,6 +35,7 @@ from pyrax_image.http_checks import (
 from pyrax_image.http_checks import read_timeout as _read_timeout
 from pyrax_image.redirects import NoRedirectSession
 from pyrax_image.secrets import SecretValues, hide_url_secrets
+from pyrax_image.utils import check_int
 from pyrax_image.version import __version__
 
 __all__ = ["Transport", "RequestBody", "NoRedirectSession", "DEFAULT_TIMEOUT", "DEFAULT_DEADLINE"]
@@ -102,7 +103,7 @@ class Transport:
             if deadline is not None
             else max(DEFAULT_DEADLINE, 4 * limit if limit else 0.0)
         )
-        self.retries = retries
+        self.retries = check_int("retries", retries)
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after
@@ -184,6 +185,8 @@ class Transport:
         retry: bool,
         deadline: float,
     ) -> requests.Response:
+        if headers is not None and not isinstance(headers, Mapping):
+            raise exc.InvalidArgument("headers must be a mapping, not %s" % type(headers).__name__)
         send_headers: Dict[str, str] = dict(headers or {})
         if headers:
             self._remember(headers)

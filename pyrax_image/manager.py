@@ -100,6 +100,7 @@ class BaseManager:
 
     def findall(self, **kwargs: Any) -> List[Any]:
         """Every resource, over all pages, whose attributes equal ``kwargs``."""
+        check_criteria(kwargs)
         return [obj for obj in self._iter_candidates(kwargs) if _matches(obj, kwargs)]
 
     # -- hooks and helpers ------------------------------------------------------
@@ -203,10 +204,28 @@ class BaseManager:
 def _page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
     params: Dict[str, Any] = {}
     if limit is not None:
-        params["limit"] = check_int("limit", limit, digits=True)
+        params["limit"] = check_int("limit", limit, 1, digits=True)
     if marker is not None:
         params["marker"] = get_id(marker)
     return params
+
+
+def check_criteria(criteria: Dict[str, Any]) -> None:
+    """Refuse, for find and findall, criteria no resource attribute could equal: none at all, or
+    values other than strings, numbers, booleans, None and lists of them."""
+    if not criteria:
+        raise exc.InvalidArgument("find and findall need at least one attribute to match")
+    for key, value in criteria.items():
+        items = value if isinstance(value, list) else [value]
+        if key == "tags" and not isinstance(value, list):
+            raise exc.InvalidArgument("tags is a list of strings, not %s" % type(value).__name__)
+        if not all(item is None or isinstance(item, _SCALARS) for item in items):
+            raise exc.InvalidArgument(
+                "%s must be a string, number, boolean or None to match, not %s" % (key, type(value).__name__)
+            )
+
+
+_SCALARS = (str, int, float, bool)
 
 
 def _matches(obj: BaseResource, criteria: Dict[str, Any]) -> bool:

@@ -10,19 +10,81 @@ from urllib.parse import quote
 from pyrax_image import exceptions as exc
 from pyrax_image.statuses import TERMINAL_STATES
 
+MAX_ID_LENGTH = 255  # Glance's ids are 36 characters, project ids at most 64
+
 
 def get_id(id_or_obj: Any) -> str:
-    """The id of a resource, or the value itself when it already is one."""
-    if isinstance(id_or_obj, (str, int)):
-        value = str(id_or_obj)
-    else:
-        found = getattr(id_or_obj, "id", None)
-        if found is None:
-            raise exc.InvalidArgument("%r has no id" % (id_or_obj,))
-        value = str(found)
+    """The id of a resource, or the value itself when it already is one
+    (a string or an integer; anything else must have an ``id``)."""
+    found = id_or_obj if _is_id(id_or_obj) else getattr(id_or_obj, "id", None)
+    if not _is_id(found):
+        raise exc.InvalidArgument("%s is not an id and has no id" % _kind(id_or_obj))
+    value = str(found)
     if not value:
         raise exc.InvalidArgument("An empty string is not a valid id")
+    if len(value) > MAX_ID_LENGTH or any(char in value for char in "\x00\r\n"):
+        raise exc.InvalidArgument("%r is not a valid id" % (value[:40],))
     return value
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _kind(value: Any) -> str:
+    """How a wrong value is named in an error: its type, and the value when short."""
+    shown = repr(value) if isinstance(value, (int, float, bool, type(None))) else ""
+    return "%s %s" % (type(value).__name__, shown) if shown else "A %s" % type(value).__name__
+
+
+def check_text(name: str, value: Any, max_length: int = 255, empty: bool = False) -> str:
+    """Refuse anything but a string of at most ``max_length`` characters
+    (non-empty unless ``empty``) without NUL or line breaks."""
+    if not isinstance(value, str):
+        raise exc.InvalidArgument("%s must be a string, not %s" % (name, type(value).__name__))
+    if not value and not empty:
+        raise exc.InvalidArgument("%s cannot be empty" % name)
+    if len(value) > max_length:
+        raise exc.InvalidArgument("%s is limited to %d characters" % (name, max_length))
+    if any(char in value for char in "\x00\r\n"):
+        raise exc.InvalidArgument("%s cannot contain NUL or line breaks" % name)
+    return value
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """Refuse anything but True or False (a string such as "false" is truthy)."""
+    if not isinstance(value, bool):
+        raise exc.InvalidArgument("%s must be True or False, not %r" % (name, value))
+    return value
+
+
+def check_seconds(name: str, value: Any, optional: bool = False, positive: bool = False) -> Any:
+    """Refuse anything but a finite number of seconds >= 0 (> 0 if
+    ``positive``); None passes when ``optional``."""
+    if value is None and optional:
+        return None
+    finite = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    if not finite or value in (float("inf"), float("-inf")) or value < 0 or (positive and value == 0):
+        kind = "a positive" if positive else "a non-negative"
+        raise exc.InvalidArgument("%s must be %s number of seconds, not %r" % (name, kind, value))
+    return value
+
+
+def check_headers(headers: Any) -> dict:
+    """A copy of ``headers`` (None: empty), refused unless a mapping of strings."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in headers.items()
+    ):
+        raise exc.InvalidArgument("headers must be a dict of strings")
+    return dict(headers)
+
+
+def check_callable(name: str, value: Any) -> None:
+    """Refuse a callback that cannot be called (None passes)."""
+    if value is not None and not callable(value):
+        raise exc.InvalidArgument("%s must be callable, not %s" % (name, type(value).__name__))
 
 
 def get_name(name_or_obj: Any) -> str:

@@ -19,7 +19,15 @@ from pyrax_image import exceptions as exc
 from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.catalog import AttrDict, Endpoint, ServiceCatalog, normalize_service_type
-from pyrax_image.identity.checks import check_cert, check_number, check_text, check_verify, without_userinfo
+from pyrax_image.identity.checks import (
+    check_cert,
+    check_flag,
+    check_number,
+    check_service,
+    check_text,
+    check_verify,
+    without_userinfo,
+)
 from pyrax_image.identity.credentials import CredentialIdentity
 from pyrax_image.replies import parse_timestamp
 
@@ -114,6 +122,7 @@ class AuthIdentity(CredentialIdentity):
 
         ``connect`` is accepted for pyrax compatibility and has no effect.
         """
+        check_flag("connect", connect)
         given = (
             ("username", username),
             ("password", password),
@@ -224,7 +233,7 @@ class AuthIdentity(CredentialIdentity):
 
     def get_token(self, force: bool = False) -> Optional[str]:
         """The token, logging in first if there is none (or if ``force``)."""
-        if force:
+        if check_flag("force", force):
             self.authenticate()
             return self.token
         self.auth_headers()
@@ -264,6 +273,7 @@ class AuthIdentity(CredentialIdentity):
         Raises NoEndpointForService / NoEndpointForRegion (naming the regions
         the service is in).
         """
+        check_service(service_type, region, public, service_name)
         self._ensure_authenticated()
         return self.service_catalog.url_for(
             service_type,
@@ -277,6 +287,8 @@ class AuthIdentity(CredentialIdentity):
         self, service: str, region: Optional[str] = None, public: bool = True, cached: bool = True
     ) -> Any:
         """A client of ``service`` in ``region`` (``get_client("image", "DFW")``)."""
+        check_service(service, region, public)
+        check_flag("cached", cached)
         if self._catalog is None:
             raise exc.NotAuthenticated("You must authenticate before trying to create clients.")
         endpoint: Endpoint = self.service_catalog.endpoint_for(

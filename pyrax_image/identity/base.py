@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.identity.checks import check_service
 from pyrax_image.secrets import SecretValues
 
 
@@ -77,6 +78,7 @@ class BaseIdentity:
         service_name: Optional[str] = None,
     ) -> str:
         """The URL of a service from the catalog."""
+        check_service(service_type, region, public, service_name)
         raise exc.NoEndpointForService(
             "%s has no service catalog: pass management_url to the client" % type(self).__name__
         )

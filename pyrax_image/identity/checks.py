@@ -6,6 +6,7 @@ be a password or a token).
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Optional, Tuple, Union
 from urllib.parse import unquote, urlsplit
@@ -24,6 +25,32 @@ def check_text(name: str, value: Any) -> Optional[str]:
     if _CONTROL.search(value):
         raise exc.InvalidArgument("%s must not contain control characters (such as a newline)" % name)
     return value
+
+
+def check_service(service_type: Any, region: Any, public: Any, service_name: Any = None) -> None:
+    """Refuse a service lookup (``get_endpoint``/``get_client``) made of
+    the wrong types, before any login it would trigger."""
+    if not isinstance(service_type, str) or not service_type:
+        raise exc.InvalidArgument(
+            "The service type must be a non-empty string, not %s" % type(service_type).__name__
+        )
+    check_text("region", region)
+    check_text("service_name", service_name)
+    check_flag("public", public)
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """Refuse anything but True or False (a string such as "no" is truthy)."""
+    if not isinstance(value, bool):
+        raise exc.InvalidArgument("%s must be True or False, not %s" % (name, type(value).__name__))
+    return value
+
+
+def check_path(name: str, value: Any) -> str:
+    """Refuse a file path that is not a string (or os.PathLike)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise exc.InvalidArgument("%s must be a file path, not %s" % (name, type(value).__name__))
+    return os.fspath(value)
 
 
 def check_token(value: Any) -> str:

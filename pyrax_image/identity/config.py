@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.exceptions import InvalidConfigurationFile, InvalidCredentialFile, YAMLNotInstalled
+from pyrax_image.identity.checks import check_path, check_text
 from pyrax_image.utils import to_bool
 
 # The keyword credentials Keystone v3 adds to pyrax's constructor arguments.
@@ -134,6 +135,8 @@ _ENV_TO_OPTION = {
 def options_from_env(environ: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
     """KeystoneIdentity keyword arguments (plus ``interface``) from ``OS_*`` variables."""
     env = os.environ if environ is None else environ
+    if not isinstance(env, Mapping):
+        raise exc.InvalidArgument("environ must be a mapping of variables, not %s" % type(env).__name__)
     options: Dict[str, Any] = {}
     for variable, option in _ENV_TO_OPTION.items():
         if env.get(variable) and option not in options:
@@ -215,6 +218,10 @@ def options_from_clouds_yaml(cloud: Optional[str] = None, path: Optional[str] = 
     ``cloud`` defaults to ``OS_CLOUD``, or the only cloud of the file; a
     ``secure.yaml`` beside the file is merged in (as openstacksdk does).
     """
+    if path is not None:
+        check_path("clouds_file", path)
+    if cloud is not None:
+        check_text("cloud", cloud)
     candidates = [path] if path else clouds_yaml_paths()
     found = next((p for p in candidates if p and os.path.isfile(p)), None)
     if found is None:

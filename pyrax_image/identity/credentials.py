@@ -13,7 +13,15 @@ from typing import Any, Dict, Optional, Tuple, Union
 from pyrax_image import exceptions as exc
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
-from pyrax_image.identity.checks import check_cert, check_text, check_url, check_verify, url_secrets
+from pyrax_image.identity.checks import (
+    check_cert,
+    check_flag,
+    check_path,
+    check_text,
+    check_url,
+    check_verify,
+    url_secrets,
+)
 
 SECRET_FIELDS = ("password", "api_key", "token", "application_credential_secret")
 
@@ -130,6 +138,8 @@ class CredentialIdentity(BaseIdentity):
 
         User and project domains already set are kept unless given again.
         """
+        check_text("region", region)
+        check_flag("authenticate", authenticate)
         self.unauthenticate()
         domains = {k: v for k, v in self._creds.items() if k.endswith(("_domain_name", "_domain_id"))}
         self._creds = {}
@@ -153,6 +163,9 @@ class CredentialIdentity(BaseIdentity):
         """Read credentials from a pyrax INI credential file (see docs/identity.md)."""
         from pyrax_image.identity.config import read_credential_file
 
+        check_path("credential_file", credential_file)
+        check_text("region", region)
+        check_flag("authenticate", authenticate)
         values = read_credential_file(credential_file, self._credential_section())
         endpoint = values.pop("auth_endpoint", None)
         if endpoint:

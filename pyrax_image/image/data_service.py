@@ -32,7 +32,7 @@ from pyrax_image.object_storage import ObjectReader, StorageObject
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.utils import get_id
+from pyrax_image.utils import check_flag, get_id
 
 
 class StagedData:
@@ -41,6 +41,19 @@ class StagedData:
     def __init__(self, digests: Dict[str, str], size: int):
         self.digests = digests
         self.size = size
+
+
+class PreparedUpload:
+    """An upload checked and opened before any request: its stream and
+    whether the image is verified once the data is sent."""
+
+    def __init__(self, stream: UploadStream, verify: bool):
+        self.stream = stream
+        self.verify = verify
+
+    def close(self) -> None:
+        """Release the data (a file opened from a path) if it is not sent."""
+        self.stream.close()
 
 
 class ImageDataService:
@@ -73,12 +86,35 @@ class ImageDataService:
         active image report another algorithm, a source that can be read
         again is hashed again with it.
         """
+        get_id(img)
+        return self.send(img, self.open_upload(data, size, chunk_size, verify, progress, hash_algo))
+
+    @staticmethod
+    def open_upload(
+        data: Any,
+        size: Optional[int] = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        verify: bool = True,
+        progress: Optional[Progress] = None,
+        hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
+    ) -> PreparedUpload:
+        """Check the upload arguments and open the data (nothing is sent yet)."""
+        check_flag("verify", verify)
+        if hash_algo is not None and not isinstance(hash_algo, str):
+            raise exc.InvalidArgument("hash_algo must be a hashlib name or None, not %r" % (hash_algo,))
         stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
+        return PreparedUpload(stream, verify)
+
+    def send(self, img: Any, upload: PreparedUpload) -> Image:
+        """Send a prepared upload to ``img``; with ``verify``, the image must
+        end up active (``ImageStatusError`` otherwise: Glance kept it queued,
+        so it holds no data) and its digests match what was sent."""
+        stream, verify = upload.stream, upload.verify
         if not verify:
             stream.choose_hashes(None, False)
         else:
             info = img.to_dict() if isinstance(img, Image) else {}
-            algo, md5 = hashes_to_compute(info, self.cloud_hash_algo, hash_algo, stream.can_rehash)
+            algo, md5 = hashes_to_compute(info, self.cloud_hash_algo, stream.hash_algo, stream.can_rehash)
             stream.choose_hashes(algo, md5 or bool(stream.expected_md5))
         digests = send_image_data(self.api.http, img, "file", stream)
         expected_md5 = stream.expected_md5
@@ -87,7 +123,14 @@ class ImageDataService:
         image = self.api.images.get(img)
         if verify and image.to_dict().get("status") == "saving":
             image = self.wait_for_status(image, "active")
-        if verify and image.to_dict().get("status") == "active":
+        if verify:
+            status = image.to_dict().get("status")
+            if status != "active":
+                raise exc.ImageStatusError(
+                    "Image %s is %s after its %d bytes were sent: the server did not store "
+                    "the data" % (get_id(img), status, stream.bytes_sent),
+                    image,
+                )
             info = image.to_dict()
             self.cloud_hash_algo = info.get("os_hash_algo") or self.cloud_hash_algo
             missing = missing_digest(info, digests)
@@ -96,13 +139,12 @@ class ImageDataService:
             verify_image(image, digests, stream.bytes_sent)
         return self._refreshed(img, image)
 
-    def upload_new_image(
-        self, image: Image, source: Any, keep_on_failure: bool = False, **upload_args: Any
-    ) -> Image:
-        """Upload into a just-created image; unless ``keep_on_failure``, delete
-        the image if the upload fails (then re-raise), so nothing stays queued."""
+    def upload_new_image(self, image: Image, upload: PreparedUpload, keep_on_failure: bool = False) -> Image:
+        """Send a prepared upload into a just-created image; unless
+        ``keep_on_failure``, delete the image if that fails (then re-raise),
+        so nothing stays queued."""
         try:
-            return self.upload(image, source, **upload_args)
+            return self.send(image, upload)
         except BaseException:
             if not keep_on_failure:
                 self.discard(image)

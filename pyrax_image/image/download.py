@@ -11,6 +11,7 @@ after verification), to a file object, or returns the iterator.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import uuid
@@ -22,10 +23,10 @@ from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
 from pyrax_image.transfer.hashing import HashSet, verify_digests
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MIN_PROGRESS, MinimumProgress, Progress
 from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader
 from pyrax_image.transfer.sources import start_position
-from pyrax_image.utils import check_int, check_progress, quote_segment
+from pyrax_image.utils import check_flag, check_int, check_progress, quote_segment
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -62,6 +63,7 @@ class ImageDownload:
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
         threaded_hashing: bool = True,
+        min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
     ):
         check_progress(progress)
         self.info = info
@@ -69,7 +71,9 @@ class ImageDownload:
         self.size: Optional[int] = info.get("size")
         self.verify = verify
         self.progress = progress
-        self.reader = RangedReader(open_request, self.size, chunk_size, max_resumes)
+        self.reader = RangedReader(
+            open_request, self.size, chunk_size, max_resumes, min_progress=min_progress
+        )
         self.hashes = _hashes_for(info, threaded_hashing) if verify else None
         self.bytes_read = 0
         self.verified_with: Optional[str] = None
@@ -157,6 +161,8 @@ def open_image_download(
     """
     check_int("chunk_size", chunk_size, 1)
     check_progress(progress)
+    check_flag("verify", verify)
+    check_int("max_resumes", max_resumes)
     info = api.images.get(img).to_dict()
     status = info.get("status")
     if status in IMAGE_NO_DATA_STATUSES:
@@ -171,7 +177,9 @@ def open_image_download(
             raise exc.ImageStatusError("Image %s has no data (the server answered 204)" % info["id"])
         return response
 
-    return ImageDownload(open_request, info, chunk_size, verify, progress, max_resumes)
+    return ImageDownload(
+        open_request, info, chunk_size, verify, progress, max_resumes, min_progress=api.http.min_progress
+    )
 
 
 def check_destination(dest: Any) -> None:
@@ -184,7 +192,7 @@ def check_destination(dest: Any) -> None:
                 "%s is a directory; give the path of the file to write" % os.fspath(dest)
             )
         return
-    if not callable(getattr(dest, "write", None)):
+    if not callable(getattr(dest, "write", None)) or isinstance(dest, io.TextIOBase):
         raise exc.InvalidArgument("dest must be None, a path or a writable binary file object")
 
 

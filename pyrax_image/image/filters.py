@@ -16,11 +16,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, TypeVar, cast
 
 from pyrax_image import exceptions as exc
-from pyrax_image.statuses import MEMBER_STATUS_FILTERS
+from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
 from pyrax_image.utils import check_int
 
 VISIBILITIES = frozenset(("public", "private", "shared", "community", "all"))
 SORT_DIRS = frozenset(("asc", "desc"))
+# The sort keys Glance v2 accepts (glance/api/v2/images.py _available_sort_keys).
+SORT_KEYS = frozenset(
+    ("name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at")
+)
+# What any other filter value may be: sent as text (booleans as true/false).
+_SCALARS = (str, int, float, bool)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,7 +39,7 @@ def _text(field: str, value: Any) -> str:
 
 def _choice(allowed: Iterable[str]) -> Callable[[str, Any], str]:
     def check(field: str, value: Any) -> str:
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             raise exc.InvalidArgument(
                 "%s must be one of %s, not %r" % (field, ", ".join(sorted(allowed)), value)
             )
@@ -43,8 +49,46 @@ def _choice(allowed: Iterable[str]) -> Callable[[str, Any], str]:
 
 
 def _tags(field: str, value: Any) -> List[str]:
+    if not isinstance(value, (str, list, tuple, set, frozenset)):
+        raise exc.InvalidArgument(
+            "%s must be a string or a list of strings, not %s" % (field, type(value).__name__)
+        )
     tags = [value] if isinstance(value, str) else list(value)
     return [_text(field, tag) for tag in tags]
+
+
+def _status(field: str, value: Any) -> str:
+    """One image status, or Glance's ``in:a,b`` of several."""
+    text = _text(field, value)
+    names = text[3:].split(",") if text.startswith("in:") else [text]
+    unknown = [name for name in names if name not in IMAGE_STATUSES]
+    if unknown:
+        raise exc.InvalidArgument(
+            "%s must be one of %s, not %r" % (field, ", ".join(sorted(IMAGE_STATUSES)), unknown[0])
+        )
+    return text
+
+
+def _sort(value: Any) -> str:
+    """Glance's ``sort=key[:dir],key[:dir]`` string, each part checked."""
+    text = _text("sort", value)
+    for part in text.split(","):
+        key, _, direction = part.strip().partition(":")
+        _choice(SORT_KEYS)("sort key", key)
+        if direction:
+            _choice(SORT_DIRS)("sort direction", direction)
+    return text
+
+
+def _scalar(field: str, value: Any) -> str:
+    """Any other filter's value as sent: text, a number, or true/false."""
+    if not isinstance(value, _SCALARS):
+        raise exc.InvalidArgument(
+            "The %s filter must be a string, number or boolean, not %s" % (field, type(value).__name__)
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _size(field: str, value: Any) -> int:
@@ -66,10 +110,10 @@ IMAGE_FILTERS = (
     ImageFilter("member_status", _choice(MEMBER_STATUS_FILTERS)),
     ImageFilter("owner", _text),
     ImageFilter("tag", _tags),
-    ImageFilter("status", _text),
+    ImageFilter("status", _status),
     ImageFilter("size_min", _size),
     ImageFilter("size_max", _size),
-    ImageFilter("sort_key", _text),
+    ImageFilter("sort_key", _choice(SORT_KEYS)),
     ImageFilter("sort_dir", _choice(SORT_DIRS)),
 )
 FILTER_NAMES = tuple(spec.name for spec in IMAGE_FILTERS)
@@ -89,9 +133,12 @@ def image_query(**filters: Any) -> Dict[str, Any]:
     for key, item in filters.items():
         if item is None:
             continue
-        if isinstance(item, bool):
-            item = "true" if item else "false"
-        params[key] = item if isinstance(item, (list, tuple)) else str(item)
+        if key == "sort":
+            params[key] = _sort(item)
+        elif isinstance(item, (list, tuple)):
+            params[key] = [_scalar(key, value) for value in item]
+        else:
+            params[key] = _scalar(key, item)
     return params
 
 

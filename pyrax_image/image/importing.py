@@ -55,8 +55,8 @@ def import_body(
     if stores is not None:
         if isinstance(stores, str):
             stores = [stores]
-        store_list = [str(store) for store in stores]
-        if not store_list or not all(store_list):
+        store_list = list(stores)
+        if not store_list or not all(isinstance(store, str) and store for store in store_list):
             raise exc.InvalidArgument("stores must be a non-empty list of store ids")
         body["stores"] = store_list
     for name, value in (("all_stores", all_stores), ("all_stores_must_succeed", all_stores_must_succeed)):

@@ -10,16 +10,19 @@ from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
 from pyrax_image.image.members import ImageMemberManager, ImageTagManager
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
+from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, _page_params
 from pyrax_image.replies import expect_object, invalid, json_document
 from pyrax_image.statuses import MEMBER_STATUSES
-from pyrax_image.utils import get_id, quote_segment
+from pyrax_image.utils import check_flag, get_id, quote_segment
 
 # Attributes that findall can hand to the server as filters (exact match).
 SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")
 # Values Glance would read as an operator ("in:a,b", "gte:..."): matched client-side.
 _OPERATOR = re.compile(r"^(in|nin|eq|neq|gt|gte|lt|lte):")
+# The keywords create() passes to the upload of its data.
+CREATE_UPLOAD_OPTIONS = ("size", "chunk_size", "verify", "progress", "hash_algo", "keep_on_failure")
 # The page iter_all asks for: Glance's default api_limit_max. A server capping
 # lower serves fewer per page (silently), and its ``next`` links still page on.
 ALL_PAGE_SIZE = 1000
@@ -93,16 +96,25 @@ class ImageManager(BaseManager):
 
         If the upload fails the new image is deleted, so nothing is left queued.
         """
+        unknown = sorted(set(upload_args) - set(CREATE_UPLOAD_OPTIONS))
+        if unknown:
+            raise TypeError("create() got an unexpected keyword argument %r" % unknown[0])
         if data is not None and (container is not None or obj is not None):
             raise exc.InvalidArgument("Give either data or container/obj, not both")
         body = self._create_body(name, img_format, img_container_format, metadata)
-        source = data
-        if container is not None or obj is not None:
-            source = self.api.data_service.object_source(container, obj)
-        image = self._make(self._created(body), loaded=True)
-        if source is None:
-            return image
-        return self.api.data_service.upload_new_image(image, source, **upload_args)
+        keep_on_failure = check_flag("keep_on_failure", upload_args.pop("keep_on_failure", False))
+        if data is None and container is None and obj is None:
+            self.api.data_service.open_upload(b"", **upload_args).close()  # the options checked
+            return self._make(self._created(body), loaded=True)
+        if data is None:
+            data = self.api.data_service.object_source(container, obj)
+        upload = self.api.data_service.open_upload(data, **upload_args)
+        try:
+            image = self._make(self._created(body), loaded=True)
+        except BaseException:
+            upload.close()
+            raise
+        return self.api.data_service.upload_new_image(image, upload, keep_on_failure)
 
     def _created(self, body: Dict[str, Any]) -> Dict[str, Any]:
         """POST the image record; a reply of the wrong shape raises
@@ -132,15 +144,17 @@ class ImageManager(BaseManager):
     ) -> Dict[str, Any]:
         if not isinstance(name, str) or not name.strip():
             raise exc.MissingName("An image needs a non-empty name")
-        if metadata is not None and not isinstance(metadata, dict):
-            raise exc.InvalidArgument("metadata must be a dict of image properties")
-        body: Dict[str, Any] = dict(metadata or {})
+        body: Dict[str, Any] = check_properties(metadata) if metadata is not None else {}
         body.update(
             name=name,
-            disk_format=img_format or body.get("disk_format") or "vhd",
-            container_format=img_container_format or body.get("container_format") or "bare",
+            disk_format=img_format if img_format is not None else body.get("disk_format") or "vhd",
+            container_format=(
+                img_container_format
+                if img_container_format is not None
+                else body.get("container_format") or "bare"
+            ),
         )
-        return body
+        return check_properties(body)
 
     def update(self, img: Any, value_dict: Dict[str, Any]) -> Image:
         """Apply ``value_dict`` in one PATCH and return the updated image.

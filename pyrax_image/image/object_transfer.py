@@ -19,6 +19,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
 from pyrax_image.image.importing import import_body, import_image
+from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, storage_object
 from pyrax_image.image.tasks import import_task_body
@@ -26,13 +27,15 @@ from pyrax_image.image.uploads import discard_image
 from pyrax_image.image.waiters import (
     DEFAULT_WAIT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
+    check_timing,
     image_tasks,
     new_task_failure,
     wait_for_status,
     wait_for_task,
 )
-from pyrax_image.object_storage import StorageObject
+from pyrax_image.object_storage import StorageObject, paths
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.utils import check_flag, check_int, check_progress, check_seconds, check_text, get_id
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -70,6 +73,21 @@ def import_from_container(
         raise exc.InvalidArgument(
             "method must be one of %s, not %r" % (", ".join(IMPORT_FROM_CONTAINER_METHODS), method)
         )
+    if not isinstance(obj, StorageObject):
+        paths.object_path(cont, obj)
+    for option, value in (
+        ("img_format", img_format),
+        ("img_name", img_name),
+        ("img_container_format", img_container_format),
+    ):
+        if value is not None:
+            check_text(option, value)
+    if metadata is not None:
+        check_properties(metadata)
+    check_seconds("temp_url_seconds", temp_url_seconds, positive=True)
+    check_flag("wait", wait)
+    check_flag("keep_on_failure", keep_on_failure)
+    check_timing(timeout, interval)
     storage = storage_access.reachable("import an object from object storage")
     source = storage_object(storage, cont, obj)
     if not storage.get_temp_url_key():
@@ -151,6 +169,15 @@ def export_to_container(
     segment_size: Optional[int] = None,
 ) -> StorageObject:
     """Stream an image into a container; see ``ImageClient.export_to_container``."""
+    get_id(img)
+    paths.container_name(cont)
+    if obj_name is not None:
+        paths.object_name(obj_name)
+    check_int("chunk_size", chunk_size, 1)
+    check_progress(progress)
+    for option, value in (("segment_threshold", segment_threshold), ("segment_size", segment_size)):
+        if value is not None:
+            check_int(option, value, 1)
     storage = storage_access.reachable("export an image to object storage")
     container = storage.get_container(cont)
     download = open_image_download(api, img, chunk_size=chunk_size, verify=True, progress=progress)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image.properties import check_properties
 
 PATCH_CONTENT_TYPE = "application/openstack-images-v2.1-json-patch"
 
@@ -54,6 +55,7 @@ def check_changes(changes: Mapping[str, Any]) -> None:
             raise exc.InvalidArgument("Attribute names must be non-empty strings, not %r" % (key,))
         if key == "name" and not value:
             raise exc.MissingName("An image name cannot be empty")
+    check_properties(changes, "value_dict", removals=True)
 
 
 def build_patch(current: Optional[Mapping[str, Any]], changes: Mapping[str, Any]) -> List[Dict[str, Any]]:

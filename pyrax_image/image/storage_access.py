@@ -12,9 +12,8 @@ from typing import Any, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
-from pyrax_image.object_storage import ObjectReader, ObjectStorageClient, StorageObject
+from pyrax_image.object_storage import ObjectReader, ObjectStorageClient, StorageObject, paths
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE
-from pyrax_image.utils import get_name
 
 
 class StorageAccess:
@@ -72,9 +71,10 @@ class StorageAccess:
         """Make sure the container exists (NoSuchContainer). Without an
         object-storage endpoint this raises NoEndpointFor* rather than skipping
         the check; ``check_containers = False`` skips it on purpose."""
+        name = paths.container_name(cont)
         if not self.check_containers:
             return
-        hint = "check that container %r exists (or set client.check_containers = False)" % get_name(cont)
+        hint = "check that container %r exists (or set client.check_containers = False)" % name
         self.reachable(hint).get_container(cont)
 
 
@@ -89,6 +89,7 @@ def storage_object(storage: ObjectStorageClient, container: Any, obj: Any) -> St
         container = obj.container
     if container is None:
         raise exc.InvalidArgument("A container is required with an object name")
+    paths.object_path(container, obj)  # both names checked before any request
     storage.get_container(container)
     return storage.get_object(container, obj)
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import ImageTask
 from pyrax_image.manager import BaseManager
+from pyrax_image.object_storage import paths
 from pyrax_image.replies import expect_object, json_document
-from pyrax_image.utils import get_id, get_name
+from pyrax_image.utils import check_text, get_id
 
 DEFAULT_IMPORT_FORMAT = "vhd"
 
@@ -64,6 +66,8 @@ class ImageTasksManager(BaseManager):
             raise exc.InvalidArgument("The task type must be a non-empty string, not %r" % (name,))
         if cont is None and name in ("export", "import") and "input" not in kwargs:
             raise exc.InvalidArgument("A container is required for an %s task" % name)
+        if name in ("export", "import") and "input" not in kwargs:
+            self._create_body(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
         if cont is not None:
             self.api.data_service.check_container(cont)
         return super().create(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
@@ -84,15 +88,19 @@ class ImageTasksManager(BaseManager):
     ) -> Dict[str, Any]:
         if name not in ("export", "import") or "input" in kwargs:
             return {"type": name, "input": kwargs.pop("input", None) or {}}
-        container = get_name(cont)
+        container = paths.container_name(cont)
         if name == "export":
             return {
                 "type": "export",
                 "input": {"image_uuid": get_id(img), "receiving_swift_container": container},
             }
-        object_name = get_name(img)
+        object_name = paths.object_name(img)
+        for option, value in (("img_format", img_format), ("img_name", img_name)):
+            if value is not None:
+                check_text(option, value)
         properties = {"name": img_name or object_name}
         properties.update(kwargs.pop("image_properties", None) or {})
+        check_properties(properties, "image_properties")
         return import_task_body("%s/%s" % (container, object_name), img_format, properties)
 
 

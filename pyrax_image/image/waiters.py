@@ -10,15 +10,15 @@ the server's message) for ``failure``.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Iterable, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.http_log import redact_text
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.resources import Image, ImageTask
-from pyrax_image.statuses import IMAGE_DEAD_ENDS
-from pyrax_image.utils import get_id, quote_segment
+from pyrax_image.statuses import IMAGE_DEAD_ENDS, IMAGE_STATUSES
+from pyrax_image.utils import check_callable, check_seconds, get_id, quote_segment
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0
@@ -26,15 +26,34 @@ Callback = Callable[[Any], None]
 FailureCheck = Callable[[Image], Optional[str]]
 
 
-def _check_timing(timeout: Optional[float], interval: float) -> None:
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0
-    ):
+def check_timing(timeout: Optional[float], interval: float, callback: Any = None) -> None:
+    """Refuse a timeout, interval or callback a wait cannot use."""
+    if timeout is not None and timeout != float("inf"):
+        check_seconds("timeout", timeout)
+    check_seconds("interval", interval, positive=True)
+    if interval == float("inf"):
+        raise exc.InvalidArgument("interval must be a finite number of seconds")
+    check_callable("callback", callback)
+
+
+def _wanted_statuses(status: Any) -> Set[str]:
+    """The image statuses waited for: one name or several, each a real status."""
+    if isinstance(status, str):
+        wanted = {status}
+    elif isinstance(status, (list, tuple, set, frozenset)):
+        wanted = set(status)
+    else:
         raise exc.InvalidArgument(
-            "timeout must be a non-negative number of seconds or None, not %r" % (timeout,)
+            "status must be an image status or a list of them, not %s" % type(status).__name__
         )
-    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or interval <= 0:
-        raise exc.InvalidArgument("interval must be a positive number of seconds, not %r" % (interval,))
+    if not wanted:
+        raise exc.InvalidArgument("status must name at least one image status")
+    unknown = sorted(repr(name) for name in wanted if name not in IMAGE_STATUSES)
+    if unknown:
+        raise exc.InvalidArgument(
+            "%s is not an image status (one of %s)" % (unknown[0], ", ".join(sorted(IMAGE_STATUSES)))
+        )
+    return wanted
 
 
 class _Clock:
@@ -66,10 +85,8 @@ def wait_for_status(
 ) -> Image:
     """Poll ``img`` every ``interval`` seconds until its status is ``status``
     (one or several); ``callback(image)`` is called after each poll."""
-    _check_timing(timeout, interval)
-    wanted = {status} if isinstance(status, str) else set(status)
-    if not wanted:
-        raise exc.InvalidArgument("status must name at least one image status")
+    check_timing(timeout, interval, callback)
+    wanted = _wanted_statuses(status)
     clock = _Clock(timeout)
     image_id = get_id(img)
     while True:
@@ -113,7 +130,7 @@ def wait_for_task(
     callback: Optional[Callback] = None,
 ) -> ImageTask:
     """Poll a task until it succeeds (returned) or fails (``TaskFailed``)."""
-    _check_timing(timeout, interval)
+    check_timing(timeout, interval, callback)
     clock = _Clock(timeout)
     task_id = get_id(task)
     while True:

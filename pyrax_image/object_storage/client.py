@@ -16,12 +16,18 @@ from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
+from pyrax_image.manager import check_criteria
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage.listing import iter_listing
 from pyrax_image.object_storage.resources import Container, StorageObject
-from pyrax_image.object_storage.tempurl import make_temp_url
+from pyrax_image.object_storage.tempurl import (
+    check_temp_url_key,
+    check_temp_url_request,
+    make_temp_url,
+)
 from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.utils import check_flag, check_headers, check_int, check_text
 
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
 
@@ -52,9 +58,9 @@ class ObjectStorageClient(BaseClient):
         super().__init__(identity, region_name, endpoint_type, management_url, *args, **kwargs)
         if transport is not None:
             self.transport = transport
-        self.segment_threshold = segment_threshold
-        self.segment_size = segment_size
-        self.chunk_size = chunk_size
+        self.segment_threshold = check_int("segment_threshold", segment_threshold, 1)
+        self.segment_size = None if segment_size is None else check_int("segment_size", segment_size, 1)
+        self.chunk_size = check_int("chunk_size", chunk_size, 1)
         self._temp_url_key: Optional[str] = None
 
     def _configure_manager(self) -> None:
@@ -95,18 +101,23 @@ class ObjectStorageClient(BaseClient):
         """Delete the (empty) container ``item`` (pyrax's ``delete``)."""
         self.delete_container(item)
 
-    def findall(self, **kw: Any) -> List[Container]:
-        """The containers whose attributes equal ``kw`` (e.g. ``name=...``)."""
-        return [cont for cont in self.list() if all(getattr(cont, k, None) == v for k, v in kw.items())]
-
     def find(self, **kw: Any) -> Container:
-        """The one container matching ``kw`` (NotFound / NoUniqueMatch otherwise)."""
+        """The one container whose attributes equal ``kw`` (e.g. ``name=``)."""
         found = self.findall(**kw)
-        if not found:
-            raise exc.NotFound(404, "No container matching %s." % kw)
-        if len(found) > 1:
-            raise exc.NoUniqueMatch(message="More than one container matches %s." % kw)
+        if len(found) != 1:
+            if not found:
+                raise exc.NotFound(404, "No container matches %s" % kw)
+            raise exc.NoUniqueMatch(message="More than one container matches %s" % kw)
         return found[0]
+
+    def findall(self, **kw: Any) -> List[Container]:
+        """Every container whose attributes equal ``kw``."""
+        check_criteria(kw)
+        return [
+            cont
+            for cont in self.list()
+            if all(getattr(cont, key, None) == value for key, value in kw.items())
+        ]
 
     def get_container(self, container: Any) -> Container:
         """The container (HEAD); ``NoSuchContainer`` if it does not exist."""
@@ -124,7 +135,8 @@ class ObjectStorageClient(BaseClient):
 
     def delete_container(self, container: Any, del_objects: bool = False) -> None:
         """Delete a container; with ``del_objects``, its objects first."""
-        if del_objects:
+        paths.container_name(container)
+        if check_flag("del_objects", del_objects):
             for obj in self.list_container_objects(container):
                 self.delete_object(container, obj.name)
         try:
@@ -143,30 +155,11 @@ class ObjectStorageClient(BaseClient):
     ) -> List[StorageObject]:
         """The objects of a container (all pages unless ``limit``)."""
         name = paths.container_name(container)
-        found: List[StorageObject] = []
-        while True:
-            params: Dict[str, Any] = {"format": "json"}
-            if prefix:
-                params["prefix"] = prefix
-            if marker:
-                params["marker"] = marker
-            if limit is not None:
-                params["limit"] = limit - len(found)
-            try:
-                _, body = self.method_get(self._container_uri(name), params=params)
-            except exc.NotFound:
-                raise exc.NoSuchContainer("Container %r does not exist" % name) from None
-            for item in body or []:
-                headers = {
-                    "Content-Length": str(item.get("bytes")),
-                    "Etag": item.get("hash") or "",
-                    "Content-Type": item.get("content_type") or "",
-                    "Last-Modified": item.get("last_modified") or "",
-                }
-                found.append(StorageObject(self, name, item["name"], headers))
-            if not body or (limit is not None and len(found) >= limit):
-                return found
-            marker = body[-1]["name"]
+        entries = iter_listing(self, paths.container_path(name), {"prefix": prefix}, limit, marker)
+        try:
+            return [StorageObject(self, name, item["name"], _object_headers(item)) for item in entries]
+        except exc.NotFound:
+            raise exc.NoSuchContainer("Container %r does not exist" % name) from None
 
     # -- objects ----------------------------------------------------------------------
     def get_object(self, container: Any, obj: Any) -> StorageObject:
@@ -195,16 +188,17 @@ class ObjectStorageClient(BaseClient):
         streamed and checked against Swift's ETag; past ``segment_threshold``
         bytes it becomes a static large object. Returns the stored object."""
         cname = paths.container_name(container)
-        send_headers = dict(headers or {})
-        if content_type:
-            send_headers["Content-Type"] = content_type
+        paths.object_name(obj_name)
+        send_headers = check_headers(headers)
+        if content_type is not None:
+            send_headers["Content-Type"] = check_text("content_type", content_type)
         uploader = ObjectUploader(
             self,
             cname,
             obj_name,
-            chunk_size=chunk_size or self.chunk_size,
-            threshold=segment_threshold or self.segment_threshold,
-            segment_size=segment_size or self.segment_size,
+            chunk_size=self.chunk_size if chunk_size is None else chunk_size,
+            threshold=self.segment_threshold if segment_threshold is None else segment_threshold,
+            segment_size=self.segment_size if segment_size is None else segment_size,
             headers=send_headers,
             progress=progress,
         )
@@ -245,6 +239,11 @@ class ObjectStorageClient(BaseClient):
         size: Optional[int] = None,
     ) -> Any:
         """The object's data (see ``StorageObject.fetch``)."""
+        check_flag("include_meta", include_meta)
+        if chunk_size is not None:
+            check_int("chunk_size", chunk_size, 1)
+        if size is not None:
+            check_int("size", size)
         return self.get_object(container, obj).fetch(
             include_meta=include_meta, chunk_size=chunk_size, size=size
         )
@@ -252,7 +251,8 @@ class ObjectStorageClient(BaseClient):
     def delete_object(self, container: Any, obj: Any, delete_segments: bool = True) -> None:
         """Delete an object; a static large object with its segments."""
         params = None
-        if delete_segments:
+        paths.object_path(container, obj)
+        if check_flag("delete_segments", delete_segments):
             target = obj if isinstance(obj, StorageObject) else self.get_object(container, obj)
             if target.is_static_large_object:
                 params = {"multipart-manifest": "delete"}
@@ -267,7 +267,7 @@ class ObjectStorageClient(BaseClient):
     # -- temporary URLs ----------------------------------------------------------------
     def get_temp_url_key(self, cached: bool = True) -> Optional[str]:
         """The account's temp-URL key (None if it has none)."""
-        if not (cached and self._temp_url_key):
+        if not (check_flag("cached", cached) and self._temp_url_key):
             response, _ = self.method_head(self.management_url)
             self._temp_url_key = response.headers.get(TEMP_URL_KEY_HEADER)
         return self._temp_url_key
@@ -275,7 +275,7 @@ class ObjectStorageClient(BaseClient):
     def set_temp_url_key(self, key: Optional[str] = None) -> str:
         """Set the account's temp-URL key (a random one unless given); note
         that replacing a key invalidates the temp URLs signed with the old one."""
-        key = key or secrets.token_hex(32)
+        key = secrets.token_hex(32) if key is None else check_temp_url_key(key)
         self.method_post(self.management_url, headers={TEMP_URL_KEY_HEADER: key})
         self._temp_url_key = key
         return key
@@ -292,6 +292,11 @@ class ObjectStorageClient(BaseClient):
     ) -> str:
         """A URL giving ``method`` access to the object for ``seconds``, signed
         with HMAC-``digest`` by ``key`` or the account's temp-URL key."""
+        paths.object_path(container, obj)
+        check_temp_url_request(method, seconds, digest)
+        check_flag("cached", cached)
+        if key is not None:
+            check_temp_url_key(key)
         key = key or self.get_temp_url_key(cached=cached)
         if not key:
             raise exc.MissingTemporaryURLKey(
@@ -306,3 +311,13 @@ class ObjectStorageClient(BaseClient):
             method,
             digest,
         )
+
+
+def _object_headers(item: Dict[str, Any]) -> Dict[str, str]:
+    """The headers of an object as its listing entry describes it."""
+    return {
+        "Content-Length": str(item.get("bytes")),
+        "Etag": item.get("hash") or "",
+        "Content-Type": item.get("content_type") or "",
+        "Last-Modified": item.get("last_modified") or "",
+    }

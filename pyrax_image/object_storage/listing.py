@@ -14,11 +14,20 @@ def iter_listing(
     """The entries (``name`` or ``subdir`` dicts) of the listing at
     ``client.management_url + path``, following markers; ``limit`` caps the
     total. A reply of the wrong shape, or one that does not advance, raises
-    InvalidResponse."""
+    InvalidResponse. The arguments are checked when called, before any request."""
     if limit is not None:
         limit = check_int("limit", limit, digits=True)
+    for key, value in dict(params, marker=marker).items():
+        if value is not None and not isinstance(value, str):
+            raise exc.InvalidArgument("%s must be a string, not %s" % (key, type(value).__name__))
     query = {key: value for key, value in params.items() if value}
     query["format"] = "json"
+    return _pages(client, path, query, limit, marker)
+
+
+def _pages(
+    client: Any, path: str, query: Dict[str, Any], limit: Optional[int], marker: Optional[str]
+) -> Iterator[Dict[str, Any]]:
     count = 0
     while limit is None or count < limit:
         if marker:

@@ -110,6 +110,7 @@ class StorageObject:
             self.total_bytes,
             chunk_size or DEFAULT_CHUNK_SIZE,
             end=size,
+            min_progress=self.client.min_progress,
         )
         data: Any = iter(reader) if chunk_size else b"".join(reader)
         return (dict(self.headers), data) if include_meta else data
@@ -231,6 +232,7 @@ class ObjectReader(io.RawIOBase):
                         self.chunk_size,
                         self.max_resumes,
                         start=self._position,
+                        min_progress=self.obj.client.min_progress,
                     )
                     if self.read_ahead > 0:
                         reader = ReadAhead(reader, self.read_ahead)

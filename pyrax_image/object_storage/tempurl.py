@@ -11,11 +11,12 @@ import base64
 import hashlib
 import hmac
 import time
-from typing import Optional
+from typing import Any, Optional
 from urllib.parse import quote, unquote, urlsplit
 
 from pyrax_image import exceptions as exc
 from pyrax_image.object_storage.paths import object_path
+from pyrax_image.utils import check_seconds
 
 TEMP_URL_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
 TEMP_URL_DIGESTS = ("sha256", "sha512")
@@ -32,6 +33,27 @@ def temp_url_signature(key: str, method: str, expires: int, path: str, digest: s
     return "sha512:" + base64.urlsafe_b64encode(mac.digest()).decode("ascii")
 
 
+def check_temp_url_request(method: Any, seconds: Any, digest: Any) -> str:
+    """Refuse a method, lifetime or digest a temp URL cannot have; return the method."""
+    if not isinstance(method, str) or method.upper() not in TEMP_URL_METHODS:
+        raise exc.InvalidArgument("method must be one of %s, not %r" % (", ".join(TEMP_URL_METHODS), method))
+    check_seconds("seconds", seconds, positive=True)
+    if seconds == float("inf"):
+        raise exc.InvalidArgument("seconds must be finite")
+    if digest not in TEMP_URL_DIGESTS:
+        raise exc.InvalidArgument("digest must be one of %s, not %r" % (", ".join(TEMP_URL_DIGESTS), digest))
+    return method.upper()
+
+
+def check_temp_url_key(key: Any) -> str:
+    """Refuse a temp-URL key that is not a non-empty single-line string."""
+    if not isinstance(key, str) or not key:
+        raise exc.InvalidArgument("A temp-URL key must be a non-empty string")
+    if any(char in key for char in "\r\n\x00"):
+        raise exc.InvalidArgument("A temp-URL key cannot contain line breaks or NUL")
+    return key
+
+
 def make_temp_url(
     storage_url: str,
     container: str,
@@ -43,13 +65,8 @@ def make_temp_url(
     now: Optional[float] = None,
 ) -> str:
     """A URL that allows ``method`` on one object for ``seconds`` without a token."""
-    method = (method or "").upper()
-    if method not in TEMP_URL_METHODS:
-        raise exc.InvalidArgument("method must be one of %s, not %r" % (", ".join(TEMP_URL_METHODS), method))
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
-        raise exc.InvalidArgument("seconds must be a positive number, not %r" % (seconds,))
-    if not key:
-        raise exc.InvalidArgument("A temp-URL key is required")
+    method = check_temp_url_request(method, seconds, digest)
+    check_temp_url_key(key)
     encoded = object_path(container, obj)  # checks both names
     parts = urlsplit(storage_url)
     account = unquote(parts.path).rstrip("/")

@@ -69,7 +69,7 @@ class ObjectUploader:
 
     def upload(self, data: Any, size: Optional[int] = None) -> Dict[str, str]:
         """Send ``data``; return the headers of the final PUT."""
-        reader = SourceReader(data, self.chunk_size)
+        reader = SourceReader(data, self.chunk_size, size=size)
         self.total = size if size is not None else reader.size
         partial = False
         try:

@@ -74,10 +74,8 @@ class UploadStream:
         md5: bool = True,
     ):
         check_int("chunk_size", chunk_size, 1)
-        if size is not None:
-            check_int("size", size)
         check_progress(progress)
-        self.reader = SourceReader(data, chunk_size, what="Image data")
+        self.reader = SourceReader(data, chunk_size, what="Image data", size=size)
         self.data = data
         self.chunk_size = chunk_size
         self.hash_algo = hash_algo

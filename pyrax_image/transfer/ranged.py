@@ -11,17 +11,18 @@ overlap.
 
 from __future__ import annotations
 
-import itertools
+import http.client
 import logging
 import queue
 import re
 import threading
-from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import requests
+import urllib3
 
 from pyrax_image import exceptions as exc
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MIN_PROGRESS, MinimumProgress
 from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
@@ -33,6 +34,13 @@ _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 Opener = Callable[[Dict[str, str]], requests.Response]
 # ``write_at(offset, chunk)`` stores ``chunk`` at byte ``offset`` of the destination.
 WriteAt = Callable[[int, bytes], None]
+# What a broken body raises while it is read.
+_BODY_ERRORS = (
+    requests.exceptions.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+)
 
 
 class RangedReader:
@@ -40,7 +48,10 @@ class RangedReader:
 
     ``open_request(headers)`` sends the GET (with the extra ``headers``) and
     returns the streamed response. ``size`` (when known) tells a complete body
-    from one cut short. At most ``max_resumes`` reconnections are made.
+    from one cut short. At most ``max_resumes`` reconnections are made; the
+    bytes that arrived before a connection broke are kept (handed over), so
+    connections dropping more often than ``chunk_size`` still make progress.
+    A body arriving slower than ``min_progress`` ends with ``RequestTimeout``.
     """
 
     def __init__(
@@ -51,8 +62,10 @@ class RangedReader:
         max_resumes: int = DEFAULT_MAX_RESUMES,
         start: int = 0,
         end: Optional[int] = None,
+        min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
     ):
         check_int("chunk_size", chunk_size, 1)
+        self.min_progress = min_progress
         self.open_request = open_request
         self.size = size
         self.chunk_size = chunk_size
@@ -146,19 +159,14 @@ class RangedReader:
             response, leftover = opened
             stop = self._stop
             try:
-                pieces = response.iter_content(self.chunk_size)
-                if leftover:
-                    pieces = itertools.chain([leftover], pieces)
-                for chunk in pieces:
-                    if not chunk:
-                        continue
+                for chunk in self._chunks_of(response, leftover):
                     if stop is not None and self.position + len(chunk) > stop:
                         chunk = chunk[: stop - self.position]
                     self.position += len(chunk)
                     yield chunk
                     if stop is not None and self.position >= stop:
                         break
-            except (requests.exceptions.RequestException, OSError) as error:
+            except _BODY_ERRORS as error:
                 self._drop(response, error)
                 continue
             finally:
@@ -166,6 +174,43 @@ class RangedReader:
             if stop is None or self.position >= stop:
                 return
             self._drop(response, None)
+
+    def _chunks_of(self, response: requests.Response, leftover: bytes) -> Iterator[bytes]:
+        """``response``'s body in chunks of ``chunk_size`` bytes (the last
+        one shorter). If the connection breaks, what arrived of the current
+        chunk is handed over first, then the error raised."""
+        if leftover:
+            yield leftover
+        read1 = getattr(
+            getattr(response, "raw", None), "read1", None
+        )  # urllib3 2: what arrived, without waiting for more
+        if read1 is None:
+            yield from (chunk for chunk in response.iter_content(self.chunk_size) if chunk)
+            return
+        window = self.min_progress.start() if self.min_progress is not None else None
+        pieces: List[bytes] = []
+        held = 0
+        try:
+            while True:
+                piece = read1(self.chunk_size - held, decode_content=True)
+                if not piece:
+                    break
+                if window is not None:
+                    window.advance(len(piece))
+                if not held and len(piece) == self.chunk_size:
+                    yield piece
+                    continue
+                pieces.append(piece)
+                held += len(piece)
+                if held >= self.chunk_size:
+                    yield b"".join(pieces)
+                    pieces, held = [], 0
+        except _BODY_ERRORS:
+            if pieces:
+                yield b"".join(pieces)
+            raise
+        if pieces:
+            yield b"".join(pieces)
 
     def _drop(self, response: requests.Response, error: Optional[BaseException]) -> None:
         """Count a dropped connection; give up after ``max_resumes``."""

@@ -62,8 +62,12 @@ class SourceReader:
     error messages ("Image data", "Data").
     """
 
-    def __init__(self, data: Any, chunk_size: int = DEFAULT_CHUNK_SIZE, what: str = "Data"):
+    def __init__(
+        self, data: Any, chunk_size: int = DEFAULT_CHUNK_SIZE, what: str = "Data", size: Optional[int] = None
+    ):
         check_int("chunk_size", chunk_size, 1)
+        if size is not None:
+            check_int("size", size)
         self.chunk_size = chunk_size
         self.what = what
         self.expected_md5: Optional[str] = getattr(data, "expected_md5", None)
@@ -87,12 +91,17 @@ class SourceReader:
             self._file = data
             self._start = start_position(data)
             self.size = remaining_size(data, self._start)
-        elif hasattr(data, "__iter__") and not isinstance(data, dict):
-            self._iter = iter(data)
+        elif hasattr(data, "__iter__") and not isinstance(data, (dict, set, frozenset)):
+            self._iter = self._checked_items(data)
         else:
             raise exc.InvalidArgument(
                 "%s must be bytes, a file object, a path or an iterator of bytes, not %s"
                 % (what, type(data).__name__)
+            )
+        if size is not None and self.size is not None and size != self.size:
+            self.close()
+            raise exc.InvalidArgument(
+                "size is %d but the %s holds %d bytes" % (size, what.lower(), self.size)
             )
 
     @property
@@ -139,11 +148,32 @@ class SourceReader:
         self.position += len(chunk)
         return chunk
 
+    def _checked_items(self, data: Any) -> Iterator[Any]:
+        """An iterator over ``data``'s items; a list or tuple is checked
+        whole, any other iterable's first item is read and checked now, so
+        that data of the wrong type is refused before anything is sent."""
+        if isinstance(data, (list, tuple)):
+            for item in data:
+                self._check_item(item)
+            return iter(data)
+        items = iter(data)
+        first = next(items, b"")
+        self._check_item(first)
+        self._pushback = bytes(first)
+        return items
+
+    def _check_item(self, item: Any) -> None:
+        if isinstance(item, str):
+            raise exc.InvalidArgument("%s must be bytes, not text" % self.what)
+        if not isinstance(item, _BUFFERS):
+            raise exc.InvalidArgument(
+                "%s must be an iterator of bytes, not of %s" % (self.what, type(item).__name__)
+            )
+
     def _next_item(self) -> bytes:
         assert self._iter is not None
         for item in self._iter:
-            if isinstance(item, str):
-                raise exc.InvalidArgument("%s must be bytes, not text" % self.what)
+            self._check_item(item)
             if item:
                 return item if isinstance(item, bytes) else bytes(item)
         return b""

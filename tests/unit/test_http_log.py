@@ -128,7 +128,7 @@ def test_streamed_upload_through_create_not_logged(client, rsps, caplog):
     debug_logging(caplog)
     rsps.post(V2 + "/images", status=201, json=image_info())
     rsps.put(ITEM + "/file", status=204)
-    rsps.get(ITEM, json=image_info(status="queued"))
+    rsps.get(ITEM, json=image_info(status="active"))
     client.create("n", data=b"STREAMED-IMAGE-PAYLOAD")
     assert "STREAMED-IMAGE-PAYLOAD" not in caplog.text
     assert "<streamed body>" in caplog.text
