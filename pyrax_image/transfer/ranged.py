@@ -181,9 +181,8 @@ class RangedReader:
         chunk is handed over first, then the error raised."""
         if leftover:
             yield leftover
-        read1 = getattr(
-            getattr(response, "raw", None), "read1", None
-        )  # urllib3 2: what arrived, without waiting for more
+        raw = getattr(response, "raw", None)  # urllib3 2: read1 returns what arrived
+        read1 = raw.read1 if isinstance(raw, urllib3.response.BaseHTTPResponse) else None
         if read1 is None:
             yield from (chunk for chunk in response.iter_content(self.chunk_size) if chunk)
             return

@@ -303,6 +303,7 @@ ROWS["ImageClient"] = {
         bad(IMAGE_ID, "c", segment_threshold="big"),
         unknown_keyword(IMAGE_ID, "c"),
     ],
+    "copy_image": [bad(IMAGE_ID, 5), bad(IMAGE_ID, "not a client"), unknown_keyword(IMAGE_ID, None)],
     "get_import_info": [unknown_keyword()],
     "get_stores_info": [unknown_keyword()],
     "get_images_schema": [unknown_keyword()],
