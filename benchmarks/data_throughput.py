@@ -44,10 +44,10 @@ def _worker(python: str, client: str, op: str, args: Dict[str, Any], attempts: i
     """Run one measured transfer in a fresh process. The shared local Glance
     (sqlite) may answer 500 "database is locked" under concurrent use: such a
     run is repeated, never counted."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYRAX_BENCH_WORKER_CONFIG=json.dumps(args))
     for attempt in range(attempts):
         out = subprocess.run(
-            [python, "-m", "benchmarks.data_workers", client, op, json.dumps(args)],
+            [python, "-m", "benchmarks.data_workers", client, op],
             capture_output=True,
             text=True,
             env=env,

@@ -1,6 +1,6 @@
 """One measured transfer per process, so its peak RSS is its own.
 
-``python -m benchmarks.data_workers CLIENT OP ARGS_JSON`` prints one JSON line:
+``python -m benchmarks.data_workers CLIENT OP`` (arguments as JSON in $PYRAX_BENCH_WORKER_CONFIG) prints one JSON line:
 ``{"seconds", "bytes", "rss_kib", "rss_before_kib", "cpu", "requests"}`` (CPU
 seconds of this process, HTTP requests sent). Clients: ``raw``
 (requests streaming, no hashes), ``raw-hash`` (requests streaming computing
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import resource
 import sys
 import time
@@ -276,7 +277,8 @@ def _delete(args: Dict[str, Any]) -> None:
 
 def main(argv: list) -> int:
     """Run one worker and print its measurement."""
-    client, op, raw_args = argv
+    client, op = argv
+    raw_args = os.environ.pop("PYRAX_BENCH_WORKER_CONFIG")
     args = json.loads(raw_args)
     counter = RequestCounter()
     run = WORKERS["%s/%s" % (client, op)](args)

@@ -1,6 +1,6 @@
 """One client's worker process for ``benchmarks peers``.
 
-``python -m benchmarks.peer_workers CLIENT CONFIG_JSON`` builds the client
+``python -m benchmarks.peer_workers CLIENT`` (config as JSON in $PYRAX_BENCH_WORKER_CONFIG) builds the client
 (``peer_clients``), then reads one JSON command a line from stdin and answers
 one JSON line: ``{"op": "get", "calls": 5}`` runs the scenario 5 times and
 answers ``seconds`` (wall, per call), ``cpu`` (this process's CPU, per call),
@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import itertools
 import json
+import os
 import sys
 import time
 import tracemalloc
@@ -112,7 +113,8 @@ def held_bytes(client: Any) -> Dict[str, Any]:
 
 
 def main(argv: list) -> int:
-    name, raw_config = argv
+    (name,) = argv
+    raw_config = os.environ.pop("PYRAX_BENCH_WORKER_CONFIG")
     counter = RequestCounter()
     client = CLIENTS[name](json.loads(raw_config))
     calls = scenarios(client)

@@ -54,8 +54,16 @@ def log(message: str) -> None:
     print("[peers] " + message, file=sys.stderr, flush=True)
 
 
-def env() -> Dict[str, str]:
-    return dict(os.environ, PYTHONPATH=str(ROOT))
+CONFIG_VARIABLE = "PYRAX_BENCH_WORKER_CONFIG"
+
+
+def env(config: Optional[Dict[str, Any]] = None) -> Dict[str, str]:
+    """The workers' environment; their config (tokens included) travels here,
+    not on the command line, where ``ps`` would show it to every user."""
+    variables = dict(os.environ, PYTHONPATH=str(ROOT))
+    if config is not None:
+        variables[CONFIG_VARIABLE] = json.dumps(config)
+    return variables
 
 
 class Worker:
@@ -64,11 +72,11 @@ class Worker:
     def __init__(self, python: str, client: str, config: Dict[str, Any]):
         self.client = client
         self.proc = subprocess.Popen(
-            [python, "-m", "benchmarks.peer_workers", client, json.dumps(config)],
+            [python, "-m", "benchmarks.peer_workers", client],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env=env(),
+            env=env(config),
             cwd=str(ROOT),
         )
         self._read()  # {"ready": true}
@@ -143,10 +151,10 @@ def data_transfer(python: str, client: str, op: str, args: Dict[str, Any]) -> Di
     """One transfer in a fresh ``data_workers`` process, repeated on a 500."""
     for attempt in range(3):
         out = subprocess.run(
-            [python, "-m", "benchmarks.data_workers", client, op, json.dumps(args)],
+            [python, "-m", "benchmarks.data_workers", client, op],
             capture_output=True,
             text=True,
-            env=env(),
+            env=env(args),
             cwd=str(ROOT),
         )
         if not out.returncode:
