@@ -17,6 +17,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.base import BaseIdentity
+from pyrax_image.replies import invalid
 from pyrax_image.secrets import SecretValues
 from pyrax_image.transfer.options import DEFAULT_MIN_PROGRESS, MinimumProgress
 from pyrax_image.utils import check_text
@@ -360,11 +361,7 @@ def _json_body(response: requests.Response, method: str, secrets: SecretValues) 
 def _invalid(
     response: requests.Response, method: str, secrets: SecretValues, what: str
 ) -> exc.InvalidResponse:
-    error = exc.InvalidResponse(
-        response.status_code,
-        "The server sent %s" % what,
-        request_id=exc.request_id_of(response),
-        method=method,
-        url=response.url,
-    )
+    """The shape-check error of ``replies``, scrubbed of the client's secrets."""
+    error = invalid(response, "The server sent %s" % what)
+    error.method = method
     return exc.scrubbed(error, secrets)
