@@ -17,7 +17,7 @@ import pytest
 from pyrax_image import exceptions as exc
 from pyrax_image.cli import credentials, error_line, main, progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
-from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info
+from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info, sent_json
 
 OTHER_ID = "99999999-8888-7777-6666-555555555555"
 
@@ -156,7 +156,7 @@ def test_member_accept_uses_the_status(cli, rsps, capsys):
         json={"member_id": "proj", "image_id": IMAGE_ID, "status": "accepted"},
     )
     assert cli("--json", "member", "accept", IMAGE_ID) == 0
-    assert json.loads(rsps.calls[-1].request.body) == {"status": "accepted"}
+    assert sent_json(rsps) == {"status": "accepted"}
     assert json.loads(capsys.readouterr().out)["status"] == "accepted"
 
 

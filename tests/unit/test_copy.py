@@ -5,7 +5,6 @@ copy deleted (a hostile or broken target the real cloud will not produce)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
 import pytest
@@ -13,7 +12,7 @@ import responses
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.copy import copied_attributes
-from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info, make_client, reading_callback
+from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info, make_client, reading_callback, sent_json
 
 DATA = os.urandom(5000)
 TWO = "http://two.test:9292"
@@ -62,7 +61,7 @@ def test_the_copy_is_created_with_the_source_attributes_and_checked(client, rsps
     serve_copy(rsps, active_info(DATA, id=COPY_ID, name="golden"))
     copy = client.copy_image(IMAGE_ID, make_client([], url=TWO))
     assert copy.id == COPY_ID
-    created = json.loads(rsps.calls[1].request.body)
+    created = sent_json(rsps, 1)
     assert created == dict(copied_attributes(SOURCE), name="golden")
     put = rsps.calls[3].request
     assert put.headers["Content-Length"] == str(len(DATA))

@@ -10,13 +10,12 @@ from typing import Iterator
 
 import pytest
 import requests
-import responses
 
 from pyrax_image import TokenIdentity
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
 from pyrax_image.redirects import MAX_REDIRECTS
-from tests.unit.helpers import IMAGE_ID, V2, image_info, make_client
+from tests.unit.helpers import IMAGE_ID, V2, image_info, make_client, sent_json
 from tests.unit.loopback import LoopbackServer, Received, Reply
 
 IMAGES = V2 + "/images"
@@ -112,7 +111,7 @@ def test_same_origin_307_on_post_keeps_method_and_json(tclient, rsps):
     rsps.post(IMAGES + "/", status=201, json=image_info())
     tclient.create("n")
     assert rsps.calls[0].request.body == rsps.calls[1].request.body
-    assert json.loads(rsps.calls[1].request.body)["name"] == "n"
+    assert sent_json(rsps, 1)["name"] == "n"
 
 
 def test_upload_from_an_iterator_answered_307_raises(tclient, rsps):
@@ -145,16 +144,15 @@ def test_3xx_without_location_is_returned_as_is(tclient, rsps):
     assert response.status_code == 304
 
 
-def test_keystone_login_redirected_elsewhere_sends_no_password():
-    with responses.RequestsMock() as rsps:
-        rsps.post("https://keystone.test:5000/v3/auth/tokens", status=307,
-                  headers={"Location": "https://evil.test/v3/auth/tokens"})
-        identity = KeystoneIdentity("alice", "alice-password", tenant_name="p",
-                                    auth_endpoint="https://keystone.test:5000/v3")
-        with pytest.raises(exc.UnsafeRedirect) as info:
-            identity.authenticate()
-        assert len(rsps.calls) == 1 and identity.token is None
-        assert "alice-password" not in str(info.value)
+def test_keystone_login_redirected_elsewhere_sends_no_password(rsps):
+    rsps.post("https://keystone.test:5000/v3/auth/tokens", status=307,
+              headers={"Location": "https://evil.test/v3/auth/tokens"})
+    identity = KeystoneIdentity("alice", "alice-password", tenant_name="p",
+                                auth_endpoint="https://keystone.test:5000/v3")
+    with pytest.raises(exc.UnsafeRedirect) as info:
+        identity.authenticate()
+    assert len(rsps.calls) == 1 and identity.token is None
+    assert "alice-password" not in str(info.value)
 
 
 # -- over real sockets --------------------------------------------------------------------

@@ -10,7 +10,6 @@ import json
 from urllib.parse import quote
 
 import pytest
-import responses
 
 from pyrax_image import TokenIdentity, http_log
 from pyrax_image import exceptions as exc
@@ -72,12 +71,11 @@ def test_password_sent_in_a_json_body_is_scrubbed_when_echoed(sclient, rsps, cap
     assert PASSWORD not in caplog.text
 
 
-def test_keystone_401_text_echoing_the_password():
-    with responses.RequestsMock() as rsps:
-        rsps.post("https://keystone.test/v3/auth/tokens", status=401,
-                  body="The password %s is wrong for alice" % PASSWORD, content_type="text/plain")
-        identity = KeystoneIdentity("alice", PASSWORD, tenant_name="p", auth_endpoint="https://keystone.test/v3")
-        error = raised(identity.authenticate)
+def test_keystone_401_text_echoing_the_password(rsps):
+    rsps.post("https://keystone.test/v3/auth/tokens", status=401,
+              body="The password %s is wrong for alice" % PASSWORD, content_type="text/plain")
+    identity = KeystoneIdentity("alice", PASSWORD, tenant_name="p", auth_endpoint="https://keystone.test/v3")
+    error = raised(identity.authenticate)
     assert isinstance(error, exc.AuthenticationFailed) and "***" in str(error)
     assert_no_secret(error, [PASSWORD])
 

@@ -6,7 +6,7 @@ import copy
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Dict
 
 import pytest
 import responses
@@ -14,6 +14,7 @@ import responses
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
 from pyrax_image.identity.auth import parse_expiry
+from tests.unit.helpers import sent_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 ROOT = "https://keystone.example.com:5000"
@@ -35,29 +36,19 @@ def v3_token(expires_in: float = 3600) -> Dict[str, Any]:
     return body
 
 
-def sent_json(call: Any) -> Any:
-    return json.loads(call.request.body)
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 def add_v3(rsps: responses.RequestsMock, token: str = "tok-v3", expires_in: float = 3600) -> None:
     rsps.add(responses.POST, V3 + "/auth/tokens", json=v3_token(expires_in), status=201, headers={"X-Subject-Token": token})
 
 
-def test_v3_password_by_names_wire_format_and_parsing(mocked: responses.RequestsMock) -> None:
-    add_v3(mocked)
+def test_v3_password_by_names_wire_format_and_parsing(rsps: responses.RequestsMock) -> None:
+    add_v3(rsps)
     identity = KeystoneIdentity("alice", "alicepass", tenant_name="alpha", auth_endpoint=V3 + "/")
     identity.authenticate()
-    call = mocked.calls[0]
+    call = rsps.calls[0]
     assert call.request.method == "POST" and call.request.url == V3 + "/auth/tokens"
     assert call.request.headers["Content-Type"] == "application/json"
     assert "X-Auth-Token" not in call.request.headers
-    assert sent_json(call) == {
+    assert sent_json(rsps, 0) == {
         "auth": {
             "identity": {
                 "methods": ["password"],
@@ -76,10 +67,10 @@ def test_v3_password_by_names_wire_format_and_parsing(mocked: responses.Requests
     assert identity.get_endpoint("image", "RegionTwo") == "http://127.0.0.1:9294"
 
 
-def test_v3_password_by_ids_and_domains(mocked: responses.RequestsMock) -> None:
-    add_v3(mocked)
+def test_v3_password_by_ids_and_domains(rsps: responses.RequestsMock) -> None:
+    add_v3(rsps)
     KeystoneIdentity(user_id="u-1", password="pw", tenant_id="p-1", auth_endpoint=V3).authenticate()
-    assert sent_json(mocked.calls[0])["auth"] == {
+    assert sent_json(rsps, 0)["auth"] == {
         "identity": {"methods": ["password"], "password": {"user": {"id": "u-1", "password": "pw"}}},
         "scope": {"project": {"id": "p-1"}},
     }
@@ -91,22 +82,22 @@ def test_v3_password_by_ids_and_domains(mocked: responses.RequestsMock) -> None:
         user_domain_name="Users",
         project_domain_id="d-9",
     ).authenticate()
-    auth = sent_json(mocked.calls[1])["auth"]
+    auth = sent_json(rsps, 1)["auth"]
     assert auth["identity"]["password"]["user"]["domain"] == {"name": "Users"}
     assert auth["scope"] == {"project": {"name": "alpha", "domain": {"id": "d-9"}}}
 
 
-def test_v3_token_and_application_credential_bodies(mocked: responses.RequestsMock) -> None:
-    add_v3(mocked)
+def test_v3_token_and_application_credential_bodies(rsps: responses.RequestsMock) -> None:
+    add_v3(rsps)
     KeystoneIdentity(token="old-token", tenant_id="p-1", auth_endpoint=V3).authenticate()
-    assert sent_json(mocked.calls[0])["auth"] == {
+    assert sent_json(rsps, 0)["auth"] == {
         "identity": {"methods": ["token"], "token": {"id": "old-token"}},
         "scope": {"project": {"id": "p-1"}},
     }
     KeystoneIdentity(
         auth_endpoint=V3, application_credential_id="ac-1", application_credential_secret="s3cr3t"
     ).authenticate()
-    assert sent_json(mocked.calls[1]) == {
+    assert sent_json(rsps, 1) == {
         "auth": {
             "identity": {
                 "methods": ["application_credential"],
@@ -117,46 +108,46 @@ def test_v3_token_and_application_credential_bodies(mocked: responses.RequestsMo
     KeystoneIdentity(
         "alice", auth_endpoint=V3, application_credential_name="ci", application_credential_secret="s3cr3t"
     ).authenticate()
-    credential = sent_json(mocked.calls[2])["auth"]["identity"]["application_credential"]
+    credential = sent_json(rsps, 2)["auth"]["identity"]["application_credential"]
     assert credential == {"secret": "s3cr3t", "name": "ci", "user": {"name": "alice", "domain": {"id": "default"}}}
 
 
-def test_discovery_on_the_unversioned_root_picks_v3(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.GET, ROOT, json=recorded("keystone_versions.json"), status=300)
-    add_v3(mocked)
+def test_discovery_on_the_unversioned_root_picks_v3(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.GET, ROOT, json=recorded("keystone_versions.json"), status=300)
+    add_v3(rsps)
     identity = KeystoneIdentity("alice", "pw", tenant_name="alpha", auth_endpoint=ROOT)
     identity.authenticate()
-    assert [c.request.method for c in mocked.calls] == ["GET", "POST"]
-    assert mocked.calls[1].request.url == V3 + "/auth/tokens"
+    assert [c.request.method for c in rsps.calls] == ["GET", "POST"]
+    assert rsps.calls[1].request.url == V3 + "/auth/tokens"
     assert identity.identity_version == "v3"
     identity.authenticate()  # discovery is cached
-    assert [c.request.method for c in mocked.calls] == ["GET", "POST", "POST"]
+    assert [c.request.method for c in rsps.calls] == ["GET", "POST", "POST"]
 
 
-def test_discovery_falls_back_to_v2(mocked: responses.RequestsMock) -> None:
+def test_discovery_falls_back_to_v2(rsps: responses.RequestsMock) -> None:
     legacy = "https://legacy.example.com:5000"
-    mocked.add(responses.GET, legacy + "/", json=recorded("keystone_v2_versions.json"), status=300)
-    mocked.add(responses.POST, legacy + "/v2.0/tokens", json=recorded("keystone_v2_access.json"))
+    rsps.add(responses.GET, legacy + "/", json=recorded("keystone_v2_versions.json"), status=300)
+    rsps.add(responses.POST, legacy + "/v2.0/tokens", json=recorded("keystone_v2_access.json"))
     identity = KeystoneIdentity("alice", "pw", tenant_name="alpha", auth_endpoint=legacy + "/")
     identity.authenticate()
     assert identity.identity_version == "v2.0"
-    assert mocked.calls[1].request.url == legacy + "/v2.0/tokens"
+    assert rsps.calls[1].request.url == legacy + "/v2.0/tokens"
 
 
-def test_auth_version_forces_the_path(mocked: responses.RequestsMock) -> None:
-    add_v3(mocked)
+def test_auth_version_forces_the_path(rsps: responses.RequestsMock) -> None:
+    add_v3(rsps)
     KeystoneIdentity("alice", "pw", auth_endpoint=ROOT, auth_version="3").authenticate()
-    assert mocked.calls[0].request.url == V3 + "/auth/tokens"
+    assert rsps.calls[0].request.url == V3 + "/auth/tokens"
     with pytest.raises(exc.InvalidArgument):
         KeystoneIdentity("alice", "pw", auth_endpoint=V3, auth_version="2.0").authenticate()
-    assert len(mocked.calls) == 1
+    assert len(rsps.calls) == 1
 
 
-def test_v2_password_wire_format_catalog_and_expiry(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, V2 + "/tokens", json=recorded("keystone_v2_access.json"))
+def test_v2_password_wire_format_catalog_and_expiry(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, V2 + "/tokens", json=recorded("keystone_v2_access.json"))
     identity = KeystoneIdentity("alice", "alicepass", tenant_name="alpha", auth_endpoint=V2 + "/")
     identity.authenticate()
-    assert sent_json(mocked.calls[0]) == {
+    assert sent_json(rsps, 0) == {
         "auth": {"passwordCredentials": {"username": "alice", "password": "alicepass"}, "tenantName": "alpha"}
     }
     assert identity.token == "gAAAAAv2fakeKeystoneToken000000000000"
@@ -165,17 +156,17 @@ def test_v2_password_wire_format_catalog_and_expiry(mocked: responses.RequestsMo
     assert identity.get_endpoint("image", "RegionOne", public=False) == "http://10.0.0.5:9292"
     assert identity.get_endpoint("object-store", "RegionOne").endswith("AUTH_a1fa0000000000000000000000000001")
     KeystoneIdentity("alice", "pw", tenant_id="t-1", auth_endpoint=V2).authenticate()
-    assert sent_json(mocked.calls[1])["auth"]["tenantId"] == "t-1"
+    assert sent_json(rsps, 1)["auth"]["tenantId"] == "t-1"
 
 
-def test_keystone_uses_an_api_key_as_the_password(mocked: responses.RequestsMock) -> None:
-    add_v3(mocked)
+def test_keystone_uses_an_api_key_as_the_password(rsps: responses.RequestsMock) -> None:
+    add_v3(rsps)
     KeystoneIdentity("alice", api_key="the-key", auth_endpoint=V3).authenticate()
-    assert sent_json(mocked.calls[0])["auth"]["identity"]["password"]["user"]["password"] == "the-key"
+    assert sent_json(rsps, 0)["auth"]["identity"]["password"]["user"]["password"] == "the-key"
 
 
-def test_wrong_password_is_authentication_failed_with_the_servers_message(mocked: responses.RequestsMock) -> None:
-    mocked.add(
+def test_wrong_password_is_authentication_failed_with_the_servers_message(rsps: responses.RequestsMock) -> None:
+    rsps.add(
         responses.POST,
         V3 + "/auth/tokens",
         json=recorded("keystone_v3_unauthorized.json"),
@@ -191,16 +182,16 @@ def test_wrong_password_is_authentication_failed_with_the_servers_message(mocked
     assert caught.value.http_status == 401  # type: ignore[attr-defined]
     assert caught.value.request_id == "req-42"  # type: ignore[attr-defined]
     assert not identity.authenticated
-    assert len(mocked.calls) == 1  # a refused login is not retried
+    assert len(rsps.calls) == 1  # a refused login is not retried
 
 
-def test_server_error_stays_a_server_error(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, V3 + "/auth/tokens", json={"error": {"message": "db down"}}, status=500)
+def test_server_error_stays_a_server_error(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, V3 + "/auth/tokens", json={"error": {"message": "db down"}}, status=500)
     with pytest.raises(exc.InternalServerError):
         KeystoneIdentity("alice", "pw", auth_endpoint=V3).authenticate()
 
 
-def test_missing_credentials_or_endpoint_fail_before_any_request(mocked: responses.RequestsMock) -> None:
+def test_missing_credentials_or_endpoint_fail_before_any_request(rsps: responses.RequestsMock) -> None:
     with pytest.raises(exc.InvalidArgument):
         KeystoneIdentity("alice", "pw").authenticate()
     with pytest.raises(exc.InvalidArgument):
@@ -209,7 +200,7 @@ def test_missing_credentials_or_endpoint_fail_before_any_request(mocked: respons
         KeystoneIdentity(password="pw", auth_endpoint=V3).authenticate()
     with pytest.raises(exc.InvalidArgument):
         KeystoneIdentity("alice", "pw", auth_endpoint=V3, domain_of_nothing="x")
-    assert len(mocked.calls) == 0
+    assert len(rsps.calls) == 0
 
 
 @pytest.mark.parametrize(
@@ -227,12 +218,12 @@ def test_expiry_is_timezone_aware_utc(text: str, expected: datetime) -> None:
     assert parsed is not None and parsed.tzinfo is timezone.utc
 
 
-def test_context_access_before_and_after_login(mocked: responses.RequestsMock) -> None:
+def test_context_access_before_and_after_login(rsps: responses.RequestsMock) -> None:
     identity = KeystoneIdentity("alice", "pw", auth_endpoint=V3)
     with pytest.raises(exc.NotAuthenticated):
         identity.image  # noqa: B018
     assert not hasattr(identity, "RegionOne")
-    add_v3(mocked)
+    add_v3(rsps)
     identity.authenticate()
     assert identity.image["RegionTwo"].public_url == "http://127.0.0.1:9294"
     assert identity.object_store["regionone"].internal_url.startswith("http://localhost:8080/v1/AUTH_")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Iterator
+from typing import Any, Dict
 
 import pytest
 import responses
@@ -12,6 +12,7 @@ import responses
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import RaxIdentity
+from tests.unit.helpers import sent_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 RAX_TOKENS = "https://identity.api.rackspacecloud.com/v2.0/tokens"
@@ -21,25 +22,15 @@ def recorded(name: str) -> Dict[str, Any]:
     return json.loads((FIXTURES / name).read_text())
 
 
-def sent_json(call: Any) -> Any:
-    return json.loads(call.request.body)
-
-
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-def test_api_key_body_default_url_and_default_region(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
+def test_api_key_body_default_url_and_default_region(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
     identity = RaxIdentity("rackerjoe", api_key="0123456789abcdef")
     assert identity.auth_endpoint == "https://identity.api.rackspacecloud.com/v2.0/"
     identity.authenticate()
-    call = mocked.calls[0]
+    call = rsps.calls[0]
     assert call.request.url == RAX_TOKENS
     assert call.request.headers["Content-Type"] == "application/json"
-    assert sent_json(call) == {
+    assert sent_json(rsps, 0) == {
         "auth": {"RAX-KSKEY:apiKeyCredentials": {"username": "rackerjoe", "apiKey": "0123456789abcdef"}}
     }
     assert identity.token == "AAD4fakeRaxToken0123456789abcdef"
@@ -52,8 +43,8 @@ def test_api_key_body_default_url_and_default_region(mocked: responses.RequestsM
     assert ImageClient(identity).management_url == "https://dfw.images.api.rackspacecloud.com/v2"
 
 
-def test_explicit_region_beats_the_default_region(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
+def test_explicit_region_beats_the_default_region(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
     identity = RaxIdentity("rackerjoe", api_key="k", region="ORD")
     identity.authenticate()
     assert ImageClient(identity).management_url == "https://ord.images.api.rackspacecloud.com/v2"
@@ -62,51 +53,52 @@ def test_explicit_region_beats_the_default_region(mocked: responses.RequestsMock
     assert "IAD, DFW, ORD" in str(caught.value)
 
 
-def test_password_body(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
+def test_password_body(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
     RaxIdentity("rackerjoe", password="hunter2", tenant_id="123456").authenticate()
-    assert sent_json(mocked.calls[0]) == {
+    assert sent_json(rsps, 0) == {
         "auth": {"passwordCredentials": {"username": "rackerjoe", "password": "hunter2"}, "tenantId": "123456"}
     }
 
 
-def test_refused_api_key_is_tried_as_a_password_and_the_style_is_kept(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_unauthorized.json"), status=401)
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
+def test_refused_api_key_is_tried_as_a_password_and_the_style_is_kept(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_unauthorized.json"), status=401)
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
     identity = RaxIdentity("rackerjoe", api_key="actually-a-password")
     identity.authenticate()
-    bodies = [sent_json(call)["auth"] for call in mocked.calls]
+    bodies = [sent_json(rsps, index)["auth"] for index in range(len(rsps.calls))]
     assert list(bodies[0]) == ["RAX-KSKEY:apiKeyCredentials"]
     assert bodies[1] == {"passwordCredentials": {"username": "rackerjoe", "password": "actually-a-password"}}
     identity.reauthenticate()
-    assert list(sent_json(mocked.calls[2])["auth"]) == ["passwordCredentials"]
+    assert list(sent_json(rsps, 2)["auth"]) == ["passwordCredentials"]
 
 
-def test_bad_api_key_is_authentication_failed_with_the_servers_message(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_unauthorized.json"), status=401)
+def test_bad_api_key_is_authentication_failed_with_the_servers_message(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_unauthorized.json"), status=401)
     identity = RaxIdentity("rackerjoe", password="nope-nope")
     with pytest.raises(exc.AuthenticationFailed) as caught:
         identity.authenticate()
     assert "Username or api key is invalid." in str(caught.value)
     assert "nope-nope" not in str(caught.value)
-    assert len(mocked.calls) == 1
+    assert len(rsps.calls) == 1
 
 
-def test_reauthentication_uses_the_original_username(mocked: responses.RequestsMock) -> None:
+def test_reauthentication_uses_the_original_username(rsps: responses.RequestsMock) -> None:
     body = recorded("rax_access.json")
     body["access"]["user"]["name"] = "123456"  # the server may report another name
-    mocked.add(responses.POST, RAX_TOKENS, json=body)
+    rsps.add(responses.POST, RAX_TOKENS, json=body)
     identity = RaxIdentity("rackerjoe", api_key="k")
     identity.authenticate()
     assert identity.reauthenticate() is True
-    assert [sent_json(c)["auth"]["RAX-KSKEY:apiKeyCredentials"]["username"] for c in mocked.calls] == [
+    usernames = [sent_json(rsps, i)["auth"]["RAX-KSKEY:apiKeyCredentials"]["username"] for i in range(len(rsps.calls))]
+    assert usernames == [
         "rackerjoe",
         "rackerjoe",
     ]
 
 
-def test_global_and_pyrax_style_access(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
+def test_global_and_pyrax_style_access(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, RAX_TOKENS, json=recorded("rax_access.json"))
     identity = RaxIdentity("rackerjoe", api_key="k")
     identity.authenticate()
     assert identity.cloudfiles["ORD"].public_url.startswith("https://storage101.ord1.")

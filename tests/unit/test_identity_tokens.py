@@ -8,7 +8,7 @@ import logging
 import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 import responses
@@ -52,12 +52,6 @@ class TokenServer:
         return 200, {"Content-Type": "application/json"}, json.dumps(body)
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 def glance_accepting(rsps: responses.RequestsMock, method: str, path: str, good: str) -> List[Any]:
     """Glance answering 401 to any token but ``good``; returns the requests seen."""
     seen: List[Any] = []
@@ -82,10 +76,10 @@ def identity_v2(**kwargs: Any) -> KeystoneIdentity:
 
 
 def test_401_reauthenticates_with_the_original_credentials_and_retries_once(
-    mocked: responses.RequestsMock,
+    rsps: responses.RequestsMock,
 ) -> None:
-    tokens = TokenServer(mocked)
-    seen = glance_accepting(mocked, responses.GET, "/v2/images", good="tok-2")
+    tokens = TokenServer(rsps)
+    seen = glance_accepting(rsps, responses.GET, "/v2/images", good="tok-2")
     identity = identity_v2()
     client = ImageClient(identity, region_name="RegionOne")
     response, body = client.method_get("/images")
@@ -101,17 +95,17 @@ def test_401_reauthenticates_with_the_original_credentials_and_retries_once(
     assert identity.username == "alice@example.com" and identity.user["name"] == "alpha"
 
 
-def test_rewound_body_is_resent_after_reauthentication(mocked: responses.RequestsMock) -> None:
-    TokenServer(mocked)
-    seen = glance_accepting(mocked, responses.PUT, "/v2/images/abc/file", good="tok-2")
+def test_rewound_body_is_resent_after_reauthentication(rsps: responses.RequestsMock) -> None:
+    TokenServer(rsps)
+    seen = glance_accepting(rsps, responses.PUT, "/v2/images/abc/file", good="tok-2")
     client = ImageClient(identity_v2(), region_name="RegionOne")
     client.method_put("/images/abc/file", data=b"image bytes", headers={"Content-Type": "application/octet-stream"})
     assert seen == [("tok-1", b"image bytes"), ("tok-2", b"image bytes")]
 
 
-def test_unrewindable_body_is_not_resent(mocked: responses.RequestsMock) -> None:
-    tokens = TokenServer(mocked)
-    seen = glance_accepting(mocked, responses.PUT, "/v2/images/abc/file", good="tok-2")
+def test_unrewindable_body_is_not_resent(rsps: responses.RequestsMock) -> None:
+    tokens = TokenServer(rsps)
+    seen = glance_accepting(rsps, responses.PUT, "/v2/images/abc/file", good="tok-2")
     client = ImageClient(identity_v2(), region_name="RegionOne")
     chunks = iter([b"image ", b"bytes"])
     with pytest.raises(exc.BodyNotRewindable) as caught:
@@ -121,18 +115,18 @@ def test_unrewindable_body_is_not_resent(mocked: responses.RequestsMock) -> None
     assert isinstance(caught.value.__cause__, exc.Unauthorized)
 
 
-def test_a_second_401_raises(mocked: responses.RequestsMock) -> None:
-    tokens = TokenServer(mocked)
-    seen = glance_accepting(mocked, responses.GET, "/v2/images", good="never")
+def test_a_second_401_raises(rsps: responses.RequestsMock) -> None:
+    tokens = TokenServer(rsps)
+    seen = glance_accepting(rsps, responses.GET, "/v2/images", good="never")
     client = ImageClient(identity_v2(), region_name="RegionOne")
     with pytest.raises(exc.Unauthorized):
         client.method_get("/images")
     assert len(seen) == 2 and len(tokens.bodies) == 2
 
 
-def test_token_expiring_within_the_margin_is_renewed_before_the_request(mocked: responses.RequestsMock) -> None:
-    tokens = TokenServer(mocked, lifetime=30)
-    seen = glance_accepting(mocked, responses.GET, "/v2/images", good="tok-2")
+def test_token_expiring_within_the_margin_is_renewed_before_the_request(rsps: responses.RequestsMock) -> None:
+    tokens = TokenServer(rsps, lifetime=30)
+    seen = glance_accepting(rsps, responses.GET, "/v2/images", good="tok-2")
     identity = identity_v2()  # default margin: 60 s
     identity.authenticate()
     assert identity.token == "tok-1" and identity.expires is not None
@@ -145,17 +139,17 @@ def test_token_expiring_within_the_margin_is_renewed_before_the_request(mocked: 
     assert identity.expires > datetime.now(timezone.utc) + timedelta(minutes=50)
 
 
-def test_token_valid_beyond_the_margin_is_kept(mocked: responses.RequestsMock) -> None:
-    tokens = TokenServer(mocked, lifetime=600)
-    seen = glance_accepting(mocked, responses.GET, "/v2/images", good="tok-1")
+def test_token_valid_beyond_the_margin_is_kept(rsps: responses.RequestsMock) -> None:
+    tokens = TokenServer(rsps, lifetime=600)
+    seen = glance_accepting(rsps, responses.GET, "/v2/images", good="tok-1")
     client = ImageClient(identity_v2(renewal_margin=300), region_name="RegionOne")
     client.method_get("/images")
     client.method_get("/images")
     assert len(tokens.bodies) == 1 and len(seen) == 2
 
 
-def test_reauthentication_is_single_flight_across_threads(mocked: responses.RequestsMock) -> None:
-    tokens = TokenServer(mocked)
+def test_reauthentication_is_single_flight_across_threads(rsps: responses.RequestsMock) -> None:
+    tokens = TokenServer(rsps)
     workers = 6
     barrier = threading.Barrier(workers, timeout=10)
     first_attempts: List[str] = []
@@ -168,7 +162,7 @@ def test_reauthentication_is_single_flight_across_threads(mocked: responses.Requ
             return 401, {}, ""
         return 200, {"Content-Type": "application/json"}, '{"images": []}'
 
-    mocked.add_callback(responses.GET, GLANCE + "/v2/images", callback=answer)
+    rsps.add_callback(responses.GET, GLANCE + "/v2/images", callback=answer)
     identity = identity_v2()
     identity.authenticate()
     client = ImageClient(identity, region_name="RegionOne")
@@ -192,7 +186,7 @@ def test_reauthentication_is_single_flight_across_threads(mocked: responses.Requ
 
 
 def test_token_login_cannot_renew_before_expiry_but_reauthenticates_after_401(
-    mocked: responses.RequestsMock,
+    rsps: responses.RequestsMock,
 ) -> None:
     issued: List[Any] = []
 
@@ -202,9 +196,9 @@ def test_token_login_cannot_renew_before_expiry_but_reauthenticates_after_401(
         body["token"]["expires_at"] = iso_in(10)  # inside the margin
         return 201, {"X-Subject-Token": "t%d" % len(issued), "Content-Type": "application/json"}, json.dumps(body)
 
-    mocked.add_callback(responses.POST, V3 + "/auth/tokens", callback=issue)
-    mocked.add(responses.GET, GLANCE3 + "/v2/images", status=401)
-    mocked.add(responses.GET, GLANCE3 + "/v2/images", json={"images": []})
+    rsps.add_callback(responses.POST, V3 + "/auth/tokens", callback=issue)
+    rsps.add(responses.GET, GLANCE3 + "/v2/images", status=401)
+    rsps.add(responses.GET, GLANCE3 + "/v2/images", json={"images": []})
     identity = KeystoneIdentity(token="original", tenant_id="p-1", auth_endpoint=V3)
     client = ImageClient(identity, region_name="RegionOne")
     client.method_get("/images")
@@ -213,10 +207,10 @@ def test_token_login_cannot_renew_before_expiry_but_reauthenticates_after_401(
 
 
 def test_secrets_stay_out_of_debug_logs_reprs_and_errors(
-    mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+    rsps: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    TokenServer(mocked)
-    glance_accepting(mocked, responses.GET, "/v2/images", good="tok-2")
+    TokenServer(rsps)
+    glance_accepting(rsps, responses.GET, "/v2/images", good="tok-2")
     identity = KeystoneIdentity(
         "alice", "Pa55-word", tenant_name="alpha", auth_endpoint=V2, application_credential_secret="app-S3cret"
     )
@@ -226,23 +220,23 @@ def test_secrets_stay_out_of_debug_logs_reprs_and_errors(
     for secret in ("Pa55-word", "tok-1", "tok-2", "app-S3cret"):
         assert secret not in caplog.text
         assert secret not in repr(identity)
-    mocked.add(responses.POST, V3 + "/auth/tokens", json=recorded("keystone_v3_unauthorized.json"), status=401)
+    rsps.add(responses.POST, V3 + "/auth/tokens", json=recorded("keystone_v3_unauthorized.json"), status=401)
     with pytest.raises(exc.AuthenticationFailed) as caught:
         KeystoneIdentity("alice", "Pa55-word", auth_endpoint=V3).authenticate()
     assert "Pa55-word" not in str(caught.value) and "Pa55-word" not in repr(caught.value)
 
 
-def test_unknown_region_fails_before_contacting_glance(mocked: responses.RequestsMock) -> None:
-    TokenServer(mocked)
+def test_unknown_region_fails_before_contacting_glance(rsps: responses.RequestsMock) -> None:
+    TokenServer(rsps)
     client = ImageClient(identity_v2(), region_name="Atlantis")
     with pytest.raises(exc.NoEndpointForRegion) as caught:
         client.list()
     assert "RegionOne, RegionTwo" in str(caught.value)
-    assert [call.request.url for call in mocked.calls] == [V2 + "/tokens"]
+    assert [call.request.url for call in rsps.calls] == [V2 + "/tokens"]
 
 
-def test_client_endpoint_type_and_management_url(mocked: responses.RequestsMock) -> None:
-    TokenServer(mocked)
+def test_client_endpoint_type_and_management_url(rsps: responses.RequestsMock) -> None:
+    TokenServer(rsps)
     identity = identity_v2()
     assert ImageClient(identity, region_name="RegionTwo").management_url == "https://images-two.example.com:9292"
     internal = ImageClient(identity, region_name="RegionTwo", endpoint_type="internalURL")

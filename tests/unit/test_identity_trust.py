@@ -11,7 +11,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 import responses
@@ -37,13 +37,6 @@ def v3_token() -> Dict[str, Any]:
     return body
 
 
-@pytest.fixture
-def strict() -> Iterator[responses.RequestsMock]:
-    """A mock that fails on any request not registered."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def issue_tokens(rsps: responses.RequestsMock, delay: float = 0.0) -> List[str]:
     """Keystone issuing tok-1, tok-2, ...; returns the tokens issued so far."""
     issued: List[str] = []
@@ -65,8 +58,8 @@ def alice(**kwargs: Any) -> KeystoneIdentity:
 
 
 # -- 1. secrets known by value, never shown -------------------------------------------------------
-def test_the_identity_knows_every_credential_and_every_token(strict: responses.RequestsMock) -> None:
-    issued = issue_tokens(strict)
+def test_the_identity_knows_every_credential_and_every_token(rsps: responses.RequestsMock) -> None:
+    issued = issue_tokens(rsps)
     identity = KeystoneIdentity(
         "alice",
         PASSWORD,
@@ -95,33 +88,33 @@ def test_token_identity_and_assigned_tokens_are_secrets() -> None:
     assert "token-value" not in repr(identity)
 
 
-def test_repr_never_shows_a_secret(strict: responses.RequestsMock) -> None:
+def test_repr_never_shows_a_secret(rsps: responses.RequestsMock) -> None:
     identity = KeystoneIdentity(PASSWORD, PASSWORD, auth_endpoint="https://u:url-pass-123@h.example/v3")
     text = repr(identity)
     assert PASSWORD not in text and "url-pass-123" not in text and "u:" not in text
     assert "https://h.example/v3" in text
 
 
-def test_keystone_401_echoing_the_password_is_scrubbed(strict: responses.RequestsMock) -> None:
+def test_keystone_401_echoing_the_password_is_scrubbed(rsps: responses.RequestsMock) -> None:
     body = {
         "error": {"code": 401, "title": "Unauthorized", "message": "bad password %s for alice" % PASSWORD}
     }
-    strict.add(responses.POST, TOKENS, json=body, status=401)
+    rsps.add(responses.POST, TOKENS, json=body, status=401)
     with pytest.raises(exc.AuthenticationFailed) as raised:
         alice().authenticate()
     assert PASSWORD not in str(raised.value) and "bad password *** for alice" in str(raised.value)
 
 
-def test_keystone_500_echoing_the_password_is_scrubbed(strict: responses.RequestsMock) -> None:
-    strict.add(responses.POST, TOKENS, body="<h1>Oops</h1><p>%s</p>" % PASSWORD, status=500)
+def test_keystone_500_echoing_the_password_is_scrubbed(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, TOKENS, body="<h1>Oops</h1><p>%s</p>" % PASSWORD, status=500)
     with pytest.raises(exc.InternalServerError) as raised:
         alice().authenticate()
     assert PASSWORD not in str(raised.value) and PASSWORD not in raised.value.message
 
 
-def test_an_endpoint_userinfo_never_reaches_an_error(strict: responses.RequestsMock) -> None:
+def test_an_endpoint_userinfo_never_reaches_an_error(rsps: responses.RequestsMock) -> None:
     url = "https://admin:url-pass-123@keystone.example.com:5000/v3"
-    strict.add(responses.POST, url + "/auth/tokens", body="url-pass-123 rejected", status=500)
+    rsps.add(responses.POST, url + "/auth/tokens", body="url-pass-123 rejected", status=500)
     with pytest.raises(exc.InternalServerError) as raised:
         KeystoneIdentity("alice", PASSWORD, auth_endpoint=url).authenticate()
     assert "url-pass-123" not in str(raised.value)
@@ -161,18 +154,18 @@ CARELESS: List[Tuple[str, Callable[[], Any]]] = [
 
 @pytest.mark.parametrize("make", [case[1] for case in CARELESS], ids=[case[0] for case in CARELESS])
 def test_careless_identity_input_is_refused_before_any_request(
-    strict: responses.RequestsMock, make: Callable[[], Any]
+    rsps: responses.RequestsMock, make: Callable[[], Any]
 ) -> None:
     with pytest.raises(exc.InvalidArgument) as raised:
         make()
-    assert len(strict.calls) == 0
+    assert len(rsps.calls) == 0
     assert "p\r\nX" not in str(raised.value) and "12345" not in str(raised.value)
 
 
 # -- 4. first-use login is single-flight ----------------------------------------------------------
-def test_eight_threads_first_call_through_the_catalog_log_in_once(strict: responses.RequestsMock) -> None:
-    issued = issue_tokens(strict, delay=0.2)
-    strict.add(responses.GET, GLANCE_ONE + "/v2/images", json={"images": []})
+def test_eight_threads_first_call_through_the_catalog_log_in_once(rsps: responses.RequestsMock) -> None:
+    issued = issue_tokens(rsps, delay=0.2)
+    rsps.add(responses.GET, GLANCE_ONE + "/v2/images", json={"images": []})
     identity = alice()
     barrier = threading.Barrier(8, timeout=10)
     errors: List[BaseException] = []
@@ -192,11 +185,11 @@ def test_eight_threads_first_call_through_the_catalog_log_in_once(strict: respon
         thread.join(30)
     assert errors == []
     assert issued == ["tok-1-long"]
-    assert len([c for c in strict.calls if c.request.method == "GET"]) == 8
+    assert len([c for c in rsps.calls if c.request.method == "GET"]) == 8
 
 
-def test_authenticate_called_again_still_logs_in_again(strict: responses.RequestsMock) -> None:
-    issued = issue_tokens(strict)
+def test_authenticate_called_again_still_logs_in_again(rsps: responses.RequestsMock) -> None:
+    issued = issue_tokens(rsps)
     identity = alice()
     identity.authenticate()
     identity.authenticate()
@@ -226,9 +219,9 @@ def assert_tls(client: Any, tls: Dict[str, str]) -> None:
 
 
 def test_cert_and_verify_carry_to_every_client_of_the_catalog(
-    strict: responses.RequestsMock, tls_files: Dict[str, str]
+    rsps: responses.RequestsMock, tls_files: Dict[str, str]
 ) -> None:
-    issue_tokens(strict)
+    issue_tokens(rsps)
     identity = alice(cert=(tls_files["cert"], tls_files["key"]), verify_ssl=tls_files["ca"])
     identity.authenticate()
     assert identity.cert == (tls_files["cert"], tls_files["key"])
@@ -242,12 +235,12 @@ def test_cert_and_verify_carry_to_every_client_of_the_catalog(
 
 
 def test_connect_to_images_uses_the_identitys_tls(
-    strict: responses.RequestsMock, tls_files: Dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    rsps: responses.RequestsMock, tls_files: Dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     connect.reset()
     try:
-        issue_tokens(strict)
+        issue_tokens(rsps)
         identity = alice(cert=(tls_files["cert"], tls_files["key"]), verify_ssl=tls_files["ca"])
         connect._use_identity(identity, "RegionOne", authenticate=True)
         assert_tls(connect.module_attribute("images"), tls_files)  # connect_to_services
@@ -260,7 +253,7 @@ def test_connect_to_images_uses_the_identitys_tls(
 
 
 def test_the_cert_setting_reaches_the_identity_and_its_clients(
-    strict: responses.RequestsMock, tls_files: Dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    rsps: responses.RequestsMock, tls_files: Dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     config = tmp_path / "pyrax.cfg"
     config.write_text(
@@ -271,7 +264,7 @@ def test_the_cert_setting_reaches_the_identity_and_its_clients(
     monkeypatch.delenv("CLOUD_CERT", raising=False)
     connect.reset(str(config))
     try:
-        issue_tokens(strict)
+        issue_tokens(rsps)
         connect.set_credentials("alice", password=PASSWORD)
         assert_tls(connect.module_attribute("identity")._transport, tls_files)
         assert_tls(connect.module_attribute("images"), tls_files)
@@ -331,10 +324,10 @@ MALFORMED_V3: List[Tuple[str, Dict[str, Any]]] = [
 
 @pytest.mark.parametrize("reply", [c[1] for c in MALFORMED_V3], ids=[c[0] for c in MALFORMED_V3])
 def test_a_keystone_v3_reply_of_the_wrong_shape_raises_invalid_response(
-    strict: responses.RequestsMock, reply: Dict[str, Any]
+    rsps: responses.RequestsMock, reply: Dict[str, Any]
 ) -> None:
     headers = {"X-Subject-Token": "subject-token-value", "x-openstack-request-id": "req-ks-1"}
-    strict.add(responses.POST, TOKENS, status=201, headers=headers, **reply)
+    rsps.add(responses.POST, TOKENS, status=201, headers=headers, **reply)
     identity = alice()
     with pytest.raises(exc.InvalidResponse) as raised:
         identity.authenticate()
@@ -373,10 +366,10 @@ MALFORMED_V2: List[Tuple[str, Any]] = [
 
 @pytest.mark.parametrize("body", [c[1] for c in MALFORMED_V2], ids=[c[0] for c in MALFORMED_V2])
 def test_a_keystone_v2_reply_of_the_wrong_shape_raises_invalid_response(
-    strict: responses.RequestsMock, body: Any
+    rsps: responses.RequestsMock, body: Any
 ) -> None:
     url = ROOT + "/v2.0/tokens"
-    strict.add(responses.POST, url, json=body, status=200)
+    rsps.add(responses.POST, url, json=body, status=200)
     identity = KeystoneIdentity("alice", PASSWORD, auth_endpoint=ROOT + "/v2.0")
     with pytest.raises(exc.InvalidResponse) as raised:
         identity.authenticate()
@@ -388,8 +381,8 @@ def test_a_keystone_v2_reply_of_the_wrong_shape_raises_invalid_response(
     "document", [{"versions": "v3"}, {"versions": {"values": ["v3"]}}, {"versions": [{"id": 3}]}]
 )
 def test_a_discovery_document_of_the_wrong_shape_raises_invalid_response(
-    strict: responses.RequestsMock, document: Any
+    rsps: responses.RequestsMock, document: Any
 ) -> None:
-    strict.add(responses.GET, ROOT, json=document, status=300)
+    rsps.add(responses.GET, ROOT, json=document, status=300)
     with pytest.raises(exc.InvalidResponse):
         KeystoneIdentity("alice", PASSWORD, auth_endpoint=ROOT).authenticate()

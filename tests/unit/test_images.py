@@ -4,7 +4,6 @@ delete, create, update, rename, deactivate/reactivate (API.md §2, §3.1-4)."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import List
 
 import pytest
@@ -436,7 +435,7 @@ def test_get_images_on_versioned_endpoint(vclient, rsps):
 def test_update_body_is_json_list(client, rsps):
     rsps.patch(ITEM, json=image_info(min_disk=3))
     client.update(IMAGE_ID, {"min_disk": 3})
-    assert json.loads(call(rsps).body) == [{"op": "add", "path": "/min_disk", "value": 3}]
+    assert sent_json(rsps) == [{"op": "add", "path": "/min_disk", "value": 3}]
 
 
 # -- bad input: a clear exception and no request ---------------------------------------------------------

@@ -19,6 +19,7 @@ from pyrax_image import connect
 from pyrax_image import exceptions as exc
 from pyrax_image.http import DEFAULT_USER_AGENT
 from pyrax_image.settings import EnvironmentNotFound, InvalidSetting
+from tests.unit.helpers import sent_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 V3 = "https://keystone.example.com:5000/v3"
@@ -54,26 +55,20 @@ def clean_module_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     connect.reset()
 
 
-@pytest.fixture
-def mocked() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 def keystone_ready(rsps: responses.RequestsMock) -> None:
     rsps.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "tok"})
     pyrax.set_setting("identity_type", "keystone")
     pyrax.set_setting("auth_endpoint", V3)
 
 
-def test_the_pyrax_script(mocked: responses.RequestsMock) -> None:
-    keystone_ready(mocked)
-    mocked.add(responses.GET, "http://127.0.0.1:9293/v2/images", json={"images": [], "schema": "/v2/schemas/images"})
+def test_the_pyrax_script(rsps: responses.RequestsMock) -> None:
+    keystone_ready(rsps)
+    rsps.add(responses.GET, "http://127.0.0.1:9293/v2/images", json={"images": [], "schema": "/v2/schemas/images"})
     assert pyrax.images is None
     pyrax.set_credentials("alice", password="alicepass", tenant_id="12b8d377f76d42c1b359558a3c8c23d9")
     assert pyrax.images.list() == []
-    assert mocked.calls[-1].request.headers["X-Auth-Token"] == "tok"
-    assert json.loads(mocked.calls[0].request.body)["auth"]["scope"] == {
+    assert rsps.calls[-1].request.headers["X-Auth-Token"] == "tok"
+    assert sent_json(rsps, 0)["auth"]["scope"] == {
         "project": {"id": "12b8d377f76d42c1b359558a3c8c23d9"}
     }
     assert isinstance(pyrax.identity, pyrax.KeystoneIdentity) and pyrax.identity.authenticated
@@ -87,7 +82,7 @@ def test_the_pyrax_script(mocked: responses.RequestsMock) -> None:
         pyrax.connect_to_images(region="RegionNine")
 
 
-def test_identity_attribute_is_the_subpackage_until_an_identity_exists(mocked: responses.RequestsMock) -> None:
+def test_identity_attribute_is_the_subpackage_until_an_identity_exists(rsps: responses.RequestsMock) -> None:
     import pyrax_image.identity as subpackage
 
     assert pyrax.identity is subpackage
@@ -104,12 +99,12 @@ def test_identity_attribute_is_the_subpackage_until_an_identity_exists(mocked: r
 
 
 def test_rackspace_api_key_default_region_and_servicenet(
-    mocked: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+    rsps: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    mocked.add(responses.POST, RAX_TOKENS, json=rax_access())
+    rsps.add(responses.POST, RAX_TOKENS, json=rax_access())
     pyrax.set_setting("identity_type", "rackspace")
     pyrax.set_credentials("rackerjoe", "0123abcd")  # pyrax: the 2nd positional is the API key
-    body = json.loads(mocked.calls[0].request.body)
+    body = sent_json(rsps, 0)
     assert body == {"auth": {"RAX-KSKEY:apiKeyCredentials": {"username": "rackerjoe", "apiKey": "0123abcd"}}}
     assert pyrax.images.management_url == "https://dfw.images.api.rackspacecloud.com/v2"
     assert pyrax.connect_to_images("IAD").management_url == "https://iad.images.api.rackspacecloud.com/v2"
@@ -123,8 +118,8 @@ def test_rackspace_api_key_default_region_and_servicenet(
     assert pyrax.images is None  # Cloud Images has no ServiceNet URL
 
 
-def test_failed_login_clears_the_credentials(mocked: responses.RequestsMock) -> None:
-    mocked.add(responses.POST, V3 + "/auth/tokens", json=recorded("keystone_v3_unauthorized.json"), status=401)
+def test_failed_login_clears_the_credentials(rsps: responses.RequestsMock) -> None:
+    rsps.add(responses.POST, V3 + "/auth/tokens", json=recorded("keystone_v3_unauthorized.json"), status=401)
     pyrax.set_setting("identity_type", "keystone")
     pyrax.set_setting("auth_endpoint", V3)
     with pytest.raises(exc.AuthenticationFailed, match="requires authentication"):
@@ -172,7 +167,7 @@ def test_setting_sources_in_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert pyrax.get_setting("region") == "FROM_ENV"  # explicit settings were reset
 
 
-def test_pyrax_cfg_environments(tmp_path: Path, mocked: responses.RequestsMock) -> None:
+def test_pyrax_cfg_environments(tmp_path: Path, rsps: responses.RequestsMock) -> None:
     (tmp_path / ".pyrax.cfg").write_text(
         textwrap.dedent(
             """\
@@ -195,7 +190,7 @@ def test_pyrax_cfg_environments(tmp_path: Path, mocked: responses.RequestsMock) 
     assert pyrax.get_setting("identity_type") == "keystone"
     assert pyrax.get_setting("identity_class") is pyrax.KeystoneIdentity
     assert pyrax.get_setting("region", env="public") == "ORD"
-    mocked.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "t"})
+    rsps.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "t"})
     pyrax.set_credentials("alice", password="pw")
     assert pyrax.images.management_url == "http://127.0.0.1:9294"  # the environment's region
     pyrax.set_environment("public")
@@ -205,20 +200,20 @@ def test_pyrax_cfg_environments(tmp_path: Path, mocked: responses.RequestsMock) 
 
 
 def test_cloud_environment_variables_configure_the_identity(
-    monkeypatch: pytest.MonkeyPatch, mocked: responses.RequestsMock
+    monkeypatch: pytest.MonkeyPatch, rsps: responses.RequestsMock
 ) -> None:
     monkeypatch.setenv("CLOUD_ID_TYPE", "keystone")
     monkeypatch.setenv("CLOUD_AUTH_ENDPOINT", V3)
     monkeypatch.setenv("CLOUD_TENANT_NAME", "alpha")
     monkeypatch.setenv("CLOUD_USER_DOMAIN_NAME", "Users")
-    mocked.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "t"})
+    rsps.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "t"})
     pyrax.set_credentials("alice", password="pw")
-    auth = json.loads(mocked.calls[0].request.body)["auth"]
+    auth = sent_json(rsps, 0)["auth"]
     assert auth["scope"] == {"project": {"name": "alpha", "domain": {"name": "Users"}}}
 
 
-def test_settings_reach_the_live_identity(mocked: responses.RequestsMock) -> None:
-    keystone_ready(mocked)
+def test_settings_reach_the_live_identity(rsps: responses.RequestsMock) -> None:
+    keystone_ready(rsps)
     pyrax.set_credentials("alice", password="pw")
     identity = pyrax.identity
     pyrax.set_setting("region", "RegionTwo")
@@ -231,24 +226,24 @@ def test_settings_reach_the_live_identity(mocked: responses.RequestsMock) -> Non
     assert pyrax.images is None and not isinstance(pyrax.identity, pyrax.KeystoneIdentity)
 
 
-def test_credential_file_and_token_login(tmp_path: Path, mocked: responses.RequestsMock) -> None:
-    keystone_ready(mocked)
+def test_credential_file_and_token_login(tmp_path: Path, rsps: responses.RequestsMock) -> None:
+    keystone_ready(rsps)
     creds = tmp_path / "creds"
     creds.write_text("[keystone]\nusername = alice\npassword = pw\ntenant_id = p-1\n")
     pyrax.set_credential_file(str(creds), region="RegionTwo")
-    assert json.loads(mocked.calls[0].request.body)["auth"]["identity"]["password"]["user"]["name"] == "alice"
+    assert sent_json(rsps, 0)["auth"]["identity"]["password"]["user"]["name"] == "alice"
     assert pyrax.images.management_url == "http://127.0.0.1:9294"
     pyrax.auth_with_token("existing-token", tenant_id="p-1")
-    assert json.loads(mocked.calls[1].request.body)["auth"]["identity"] == {
+    assert sent_json(rsps, 1)["auth"]["identity"] == {
         "methods": ["token"],
         "token": {"id": "existing-token"},
     }
 
 
 def test_os_environment_and_clouds_yaml(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mocked: responses.RequestsMock
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rsps: responses.RequestsMock
 ) -> None:
-    mocked.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "t"})
+    rsps.add(responses.POST, V3 + "/auth/tokens", json=v3_token(), status=201, headers={"X-Subject-Token": "t"})
     for name, value in {"OS_AUTH_URL": V3, "OS_USERNAME": "alice", "OS_PASSWORD": "pw", "OS_REGION_NAME": "RegionTwo"}.items():
         monkeypatch.setenv(name, value)
     pyrax.set_credentials_from_env()
@@ -262,8 +257,8 @@ def test_os_environment_and_clouds_yaml(
     assert pyrax.images.management_url == "http://localhost:9293"
 
 
-def test_http_debug_switch_and_redaction(mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
-    keystone_ready(mocked)
+def test_http_debug_switch_and_redaction(rsps: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
+    keystone_ready(rsps)
     assert pyrax.get_http_debug() is False
     pyrax.set_http_debug(True)
     assert pyrax.get_http_debug() is True
@@ -276,8 +271,8 @@ def test_http_debug_switch_and_redaction(mocked: responses.RequestsMock, caplog:
     assert pyrax.get_http_debug() is False
 
 
-def test_create_context_is_independent(mocked: responses.RequestsMock) -> None:
-    keystone_ready(mocked)
+def test_create_context_is_independent(rsps: responses.RequestsMock) -> None:
+    keystone_ready(rsps)
     context = pyrax.create_context("keystone", "bob", "pw", tenant_name="beta")
     context.authenticate()
     assert context.auth_endpoint == V3 and context.authenticated
@@ -285,12 +280,12 @@ def test_create_context_is_independent(mocked: responses.RequestsMock) -> None:
     assert context.RegionOne.image.client.management_url == "http://127.0.0.1:9293"
 
 
-def test_keystone_cloud_without_region_one(mocked: responses.RequestsMock) -> None:
+def test_keystone_cloud_without_region_one(rsps: responses.RequestsMock) -> None:
     body = v3_token()
     for service in body["token"]["catalog"]:
         for endpoint in service["endpoints"]:
             endpoint["region_id"] = endpoint["region"] = endpoint["region"].replace("RegionOne", "us-east")
-    mocked.add(responses.POST, V3 + "/auth/tokens", json=body, status=201, headers={"X-Subject-Token": "t"})
+    rsps.add(responses.POST, V3 + "/auth/tokens", json=body, status=201, headers={"X-Subject-Token": "t"})
     pyrax.set_setting("identity_type", "keystone")
     pyrax.set_setting("auth_endpoint", V3)
     pyrax.set_credentials("alice", password="pw")
