@@ -11,8 +11,6 @@ from pyrax_image import ImageClient, KeystoneIdentity
 from pyrax_image import exceptions as exc
 from tests.integration.keystone_fixtures import glance_status_with
 
-pytestmark = pytest.mark.integration
-
 
 def assert_logged_in_as_alice(identity: KeystoneIdentity, cloud: Dict[str, Any]) -> None:
     alice = cloud["users"]["alice"]

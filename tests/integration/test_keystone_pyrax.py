@@ -15,7 +15,6 @@ import pytest
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 
-pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 PYRAX_SCRIPT = """\

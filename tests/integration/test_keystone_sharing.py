@@ -10,8 +10,6 @@ import pytest
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 
-pytestmark = pytest.mark.integration
-
 
 def raw_download(images: ImageClient, image_id: str) -> bytes:
     response, _ = images.method_get("/images/%s/file" % image_id, stream=True)

@@ -16,8 +16,6 @@ from tests.integration.keystone_fixtures import (
     revoke_token,
 )
 
-pytestmark = pytest.mark.integration
-
 
 def counting_alice(cloud: Dict[str, Any]) -> CountingIdentity:
     alice = cloud["users"]["alice"]

@@ -27,7 +27,6 @@ from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from tests.integration.pyrax_samples import docs_images
 
-pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = Path(__file__).resolve().parent / "pyrax_samples"
 FERNET_TOKEN = re.compile(r"gAAAAA[\w-]{20,}")
