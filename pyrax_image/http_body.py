@@ -18,8 +18,6 @@ import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
-from pyrax_image.transfer.bodies import RewindableBody
-from pyrax_image.transfer.sources import start_position
 
 READ_SIZE = 64 * 1024
 SMALL_BODY = 1024 * 1024  # larger bytes bodies are uploads: no call deadline while they are sent
@@ -44,8 +42,14 @@ class RequestBody:
     def __init__(self, data: Any):
         self.data = data
         in_memory = data is None or isinstance(data, (bytes, str))
-        self._start: Optional[int] = None if in_memory else start_position(data)
-        self._protocol = not in_memory and isinstance(data, RewindableBody)  # checked once: it is slow
+        self._start: Optional[int] = None
+        self._protocol = False
+        if not in_memory:  # a stream: the transfer layer is loaded only for those
+            from pyrax_image.transfer.bodies import RewindableBody
+            from pyrax_image.transfer.sources import start_position
+
+            self._start = start_position(data)
+            self._protocol = isinstance(data, RewindableBody)  # checked once: it is slow
         self._sent = False
 
     @property

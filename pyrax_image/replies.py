@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
 import requests
-from dateutil import parser as date_parser
 
 from pyrax_image import exceptions as exc
 
@@ -95,6 +94,10 @@ def parse_timestamp(
         return None
     if not isinstance(value, str):
         raise invalid(response, "%s is %s, not a date" % (what, kind_of(value)))
+    from dateutil import (
+        parser as date_parser,  # here: importing dateutil costs more than the rest of a list()
+    )
+
     try:
         parsed = date_parser.isoparse(value) if "T" in value else date_parser.parse(value)
     except (ValueError, OverflowError):

@@ -11,14 +11,16 @@ Error messages name files, sections and line numbers, never their contents.
 
 from __future__ import annotations
 
-import configparser
 import os
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.exceptions import InvalidConfigurationFile, InvalidCredentialFile, YAMLNotInstalled
 from pyrax_image.identity.checks import check_path, check_text
 from pyrax_image.utils import to_bool
+
+if TYPE_CHECKING:
+    import configparser
 
 # The keyword credentials Keystone v3 adds to pyrax's constructor arguments.
 KEYSTONE_V3_CREDENTIALS = (
@@ -43,6 +45,8 @@ CREDENTIAL_KEYS = (
 
 
 def _parse_ini(path: str, error_class: type) -> configparser.RawConfigParser:
+    import configparser  # here: only a credential or configuration file needs it
+
     parser = configparser.RawConfigParser()
     try:
         with open(os.path.expanduser(path), encoding="utf-8") as handle:

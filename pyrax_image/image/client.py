@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Dict, Iterator, List, Optional, TypeVar
 
-from pyrax_image.image.api import ImageApi
 from pyrax_image.image.data_client import ImageDataClient
-from pyrax_image.image.data_service import ImageDataService
 from pyrax_image.image.filters import takes_image_filters
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
@@ -36,7 +34,7 @@ class ImageClient(ImageDataClient):
     service_type = "image"
 
     def _configure_manager(self) -> None:
-        """Create the managers for images, tasks and schemas, and the data service."""
+        """Create the managers for images, tasks and schemas (the data service is built on first use)."""
         self._manager = ImageManager(
             self, resource_class=Image, response_key="", plural_response_key="images", uri_base="images"
         )
@@ -46,7 +44,6 @@ class ImageClient(ImageDataClient):
         self._schema_manager = JSONSchemaManager(
             self, resource_class=None, response_key="", plural_response_key="", uri_base="schemas"
         )
-        self.data_service = ImageDataService(ImageApi(self, self._manager, self._tasks_manager))
 
     # -- listing ------------------------------------------------------------------
     @takes_image_filters

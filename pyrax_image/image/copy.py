@@ -27,8 +27,8 @@ from pyrax_image.image.importing import import_body
 from pyrax_image.image.resources import Image
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, ReadAhead
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.ranged import ReadAhead
 from pyrax_image.utils import check_progress
 
 logger = logging.getLogger("pyrax_image.data")

@@ -7,25 +7,45 @@ holds none. It exists to keep ``image/client.py`` short.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Union
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 
 from pyrax_image.client import BaseClient
-from pyrax_image.image import download as _download
-from pyrax_image.image import importing as _importing
-from pyrax_image.image import object_transfer as _transfer
-from pyrax_image.image import parallel_download as _parallel
 from pyrax_image.image import waiters as _waiters
-from pyrax_image.image.data_service import ImageDataService
 from pyrax_image.image.resources import Image, ImageTask
-from pyrax_image.object_storage import ObjectStorageClient, StorageObject
-from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, DEFAULT_MAX_RESUMES, Progress
+
+if TYPE_CHECKING:
+    from pyrax_image.image.data_service import ImageDataService
+    from pyrax_image.image.download import ImageDownload
+    from pyrax_image.image.parallel_download import ParallelDownload
+    from pyrax_image.image.tasks import ImageTasksManager
+    from pyrax_image.object_storage import ObjectStorageClient, StorageObject
+
+_DATA_SERVICE_LOCK = threading.Lock()
 
 
 class ImageDataClient(BaseClient):
     """Image data methods of :class:`~pyrax_image.image.client.ImageClient`."""
 
-    data_service: ImageDataService
+    _tasks_manager: ImageTasksManager
+    _data_service: Optional[ImageDataService] = None
+
+    @property
+    def data_service(self) -> ImageDataService:
+        """The :class:`~pyrax_image.image.data_service.ImageDataService` doing
+        this client's data work, built on first use (so importing pyrax_image
+        and listing images do not load the transfer machinery)."""
+        if self._data_service is None:
+            with _DATA_SERVICE_LOCK:
+                if self._data_service is None:
+                    from pyrax_image.image.api import ImageApi
+                    from pyrax_image.image.data_service import ImageDataService
+
+                    api = ImageApi(self, self._manager, self._tasks_manager)
+                    self._data_service = ImageDataService(api)
+        return self._data_service
 
     # -- image data -----------------------------------------------------------------
     def upload(
@@ -58,9 +78,9 @@ class ImageDataClient(BaseClient):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         verify: bool = True,
         progress: Optional[Progress] = None,
-        max_resumes: int = _download.DEFAULT_MAX_RESUMES,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
         connections: int = 1,
-    ) -> Union[_download.ImageDownload, _parallel.ParallelDownload]:
+    ) -> Union[ImageDownload, ParallelDownload]:
         """Download an image's data, streamed in ``chunk_size`` pieces.
 
         ``dest`` is a path (written to a temporary file beside it, renamed only
@@ -88,7 +108,7 @@ class ImageDataClient(BaseClient):
         keep_on_failure: bool = False,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Optional[Progress] = None,
-        max_resumes: int = _download.DEFAULT_MAX_RESUMES,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
         stores: Optional[List[str]] = None,
     ) -> Image:
         """Copy image ``img`` into ``target``, another region's or cloud's
@@ -150,7 +170,9 @@ class ImageDataClient(BaseClient):
         (``stores`` or ``all_stores``) or glance-download (``remote_*``).
         Options left None are not sent (the API defaults
         ``all_stores_must_succeed`` to true). Returns the image reloaded."""
-        body = _importing.import_body(
+        from pyrax_image.image.importing import import_body
+
+        body = import_body(
             method,
             uri=uri,
             stores=stores,
@@ -240,7 +262,7 @@ class ImageDataClient(BaseClient):
         method: str = "web-download",
         metadata: Optional[Dict[str, Any]] = None,
         img_container_format: Optional[str] = None,
-        temp_url_seconds: int = _transfer.DEFAULT_TEMP_URL_SECONDS,
+        temp_url_seconds: int = DEFAULT_TEMP_URL_SECONDS,
         wait: bool = True,
         timeout: Optional[float] = _waiters.DEFAULT_WAIT_TIMEOUT,
         interval: float = _waiters.DEFAULT_WAIT_INTERVAL,

@@ -30,8 +30,7 @@ from pyrax_image.image.uploads import (
 )
 from pyrax_image.object_storage import ObjectReader, StorageObject
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, DEFAULT_MAX_RESUMES, Progress
 from pyrax_image.utils import check_flag, get_id
 
 
@@ -162,7 +161,7 @@ class ImageDataService:
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         verify: bool = True,
         progress: Optional[Progress] = None,
-        max_resumes: int = downloads.DEFAULT_MAX_RESUMES,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
         connections: int = 1,
     ) -> Union[downloads.ImageDownload, parallel.ParallelDownload]:
         """Download to ``dest`` (path or file object) or, with None, return the
@@ -187,7 +186,7 @@ class ImageDataService:
         keep_on_failure: bool = False,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Optional[Progress] = None,
-        max_resumes: int = downloads.DEFAULT_MAX_RESUMES,
+        max_resumes: int = DEFAULT_MAX_RESUMES,
         stores: Optional[List[str]] = None,
         this_client: Any = None,
     ) -> Image:

@@ -23,8 +23,14 @@ from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
 from pyrax_image.transfer.hashing import HashSet, verify_digests
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MIN_PROGRESS, MinimumProgress, Progress
-from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader
+from pyrax_image.transfer.options import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_RESUMES,
+    DEFAULT_MIN_PROGRESS,
+    MinimumProgress,
+    Progress,
+)
+from pyrax_image.transfer.ranged import Opener, RangedReader
 from pyrax_image.transfer.sources import start_position
 from pyrax_image.utils import check_flag, check_int, check_progress, quote_segment
 

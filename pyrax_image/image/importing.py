@@ -14,8 +14,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress
 from pyrax_image.utils import get_id, quote_segment
 
 IMPORT_METHODS = ("glance-direct", "web-download", "copy-image", "glance-download")

@@ -34,12 +34,12 @@ from pyrax_image.image.waiters import (
     wait_for_task,
 )
 from pyrax_image.object_storage import StorageObject, paths
+from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.utils import check_flag, check_int, check_progress, check_seconds, check_text, get_id
 
 logger = logging.getLogger("pyrax_image.data")
 
-DEFAULT_TEMP_URL_SECONDS = 3600
 IMPORT_FROM_CONTAINER_METHODS = ("web-download", "task")
 
 

@@ -10,15 +10,17 @@ the server's message) for ``failure``.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Set, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.http_log import redact_text
-from pyrax_image.image.api import ImageApi
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.statuses import IMAGE_DEAD_ENDS, IMAGE_STATUSES
 from pyrax_image.utils import check_callable, check_seconds, get_id, quote_segment
+
+if TYPE_CHECKING:
+    from pyrax_image.image.api import ImageApi
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0

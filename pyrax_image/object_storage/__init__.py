@@ -7,15 +7,45 @@
     swift = ObjectStorageClient(identity, region_name="RegionOne")
     obj = swift.store_object("images", "disk.raw", "/path/disk.raw")
     url = obj.get_temp_url(3600)
+
+The names below are imported on first use, so that ``import pyrax_image``
+does not load object storage.
 """
 
-from pyrax_image.object_storage.client import ObjectStorageClient
-from pyrax_image.object_storage.resources import Container, ObjectReader, StorageObject
-from pyrax_image.object_storage.tempurl import make_temp_url, temp_url_signature
-from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyrax_image.object_storage.client import ObjectStorageClient
+    from pyrax_image.object_storage.resources import Container, ObjectReader, StorageObject
+    from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS, make_temp_url, temp_url_signature
+    from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD
+
+_SUBMODULE = {
+    "ObjectStorageClient": "client",
+    "Container": "resources",
+    "ObjectReader": "resources",
+    "StorageObject": "resources",
+    "DEFAULT_TEMP_URL_SECONDS": "tempurl",
+    "make_temp_url": "tempurl",
+    "temp_url_signature": "tempurl",
+    "DEFAULT_SEGMENT_THRESHOLD": "upload",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of ``__all__``, imported from its submodule on first use."""
+    submodule = _SUBMODULE.get(name)
+    if submodule is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    return getattr(importlib.import_module("%s.%s" % (__name__, submodule)), name)
+
 
 __all__ = [
     "DEFAULT_SEGMENT_THRESHOLD",
+    "DEFAULT_TEMP_URL_SECONDS",
     "Container",
     "ObjectReader",
     "ObjectStorageClient",

@@ -8,8 +8,8 @@ import os
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader, ReadAhead
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead
 from pyrax_image.utils import check_int
 
 

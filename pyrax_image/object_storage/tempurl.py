@@ -18,6 +18,8 @@ from pyrax_image import exceptions as exc
 from pyrax_image.object_storage.paths import object_path
 from pyrax_image.utils import check_seconds
 
+DEFAULT_TEMP_URL_SECONDS = 3600  # how long a temporary URL made for an import lasts
+
 TEMP_URL_METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE")
 TEMP_URL_DIGESTS = ("sha256", "sha512")
 

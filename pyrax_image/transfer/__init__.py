@@ -9,20 +9,65 @@
   fetches written at an offset, read-ahead.
 
 ``image`` and ``object_storage`` both build on it; it imports neither.
+The names below are imported on first use, so that ``import pyrax_image``
+(and a first ``list()``) does not load the data machinery; the defaults are
+in :mod:`~pyrax_image.transfer.options`, which is light.
 """
 
-from pyrax_image.transfer.bodies import PartBody, RewindableBody, UploadBody, UploadStream, raise_source_error
-from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO, HashSet, new_hashers, verify_digests
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.transfer.ranged import (
-    DEFAULT_MAX_RESUMES,
-    Opener,
-    RangedReader,
-    ReadAhead,
-    WriteAt,
-    fetch_range,
-)
-from pyrax_image.transfer.sources import SourceReader, remaining_size, start_position
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pyrax_image.transfer.bodies import (
+        PartBody,
+        RewindableBody,
+        UploadBody,
+        UploadStream,
+        raise_source_error,
+    )
+    from pyrax_image.transfer.hashing import HashSet, new_hashers, verify_digests
+    from pyrax_image.transfer.options import (
+        DEFAULT_CHUNK_SIZE,
+        DEFAULT_HASH_ALGO,
+        DEFAULT_MAX_RESUMES,
+        Progress,
+    )
+    from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead, WriteAt, fetch_range
+    from pyrax_image.transfer.sources import SourceReader, remaining_size, start_position
+
+_SUBMODULE = {
+    "DEFAULT_CHUNK_SIZE": "options",
+    "DEFAULT_HASH_ALGO": "options",
+    "DEFAULT_MAX_RESUMES": "options",
+    "Progress": "options",
+    "HashSet": "hashing",
+    "new_hashers": "hashing",
+    "verify_digests": "hashing",
+    "PartBody": "bodies",
+    "RewindableBody": "bodies",
+    "UploadBody": "bodies",
+    "UploadStream": "bodies",
+    "raise_source_error": "bodies",
+    "Opener": "ranged",
+    "RangedReader": "ranged",
+    "ReadAhead": "ranged",
+    "WriteAt": "ranged",
+    "fetch_range": "ranged",
+    "SourceReader": "sources",
+    "remaining_size": "sources",
+    "start_position": "sources",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A name of ``__all__``, imported from its submodule on first use."""
+    submodule = _SUBMODULE.get(name)
+    if submodule is None:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    return getattr(importlib.import_module("%s.%s" % (__name__, submodule)), name)
+
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",

@@ -14,8 +14,8 @@ import os
 from typing import Any, Callable, Dict, Iterator, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
-from pyrax_image.transfer.hashing import DEFAULT_HASH_ALGO, HashSet
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.hashing import HashSet
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress
 from pyrax_image.transfer.sources import SourceReader
 from pyrax_image.utils import check_int, check_progress
 

@@ -14,8 +14,7 @@ import threading
 from typing import Any, Dict, List, Mapping, Optional
 
 from pyrax_image import exceptions as exc
-
-DEFAULT_HASH_ALGO = "sha512"
+from pyrax_image.transfer.options import DEFAULT_HASH_ALGO
 
 logger = logging.getLogger("pyrax_image.data")
 

@@ -8,6 +8,8 @@ from typing import Callable, Optional
 from pyrax_image import exceptions as exc
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
+DEFAULT_HASH_ALGO = "sha512"  # the multihash assumed until the cloud names its own
+DEFAULT_MAX_RESUMES = 5  # times a dropped ranged read is asked again
 # ``progress(bytes_done, total_or_None)``, called after each chunk; an
 # exception it raises aborts the transfer.
 Progress = Callable[[int, Optional[int]], None]

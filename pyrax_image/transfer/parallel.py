@@ -22,8 +22,8 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer.hashing import HashSet
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.transfer.ranged import DEFAULT_MAX_RESUMES, Opener, RangedReader
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.ranged import Opener, RangedReader
 from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")

@@ -22,12 +22,16 @@ import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MIN_PROGRESS, MinimumProgress
+from pyrax_image.transfer.options import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_MAX_RESUMES,
+    DEFAULT_MIN_PROGRESS,
+    MinimumProgress,
+)
 from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
 
-DEFAULT_MAX_RESUMES = 5
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 
 # ``open_request(extra_headers)`` sends the GET and returns the streamed response.
