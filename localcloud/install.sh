@@ -5,7 +5,11 @@
 #     used by Glance's task import), only when missing;
 #   - three virtualenvs (glance, keystone, swift) under
 #     ${PYRAX_IMAGE_CLOUD_HOME:-$HOME/.cache/pyrax_image_cloud}/venvs/,
-#     each installed with `-c localcloud/pins/<svc>.txt`.
+#     each installed with `-c localcloud/pins/<svc>.txt`;
+#   - in the glance and keystone venvs, lib/sqlite_immediate.py and a .pth
+#     file that loads it (SQLite transactions start with BEGIN IMMEDIATE, so
+#     concurrent requests wait for each other instead of failing with
+#     "database is locked"); checked on every run, also in up-to-date venvs.
 #
 # A venv is skipped when its stamp file holds the hash of its pins file (plus
 # the list of top-level packages below), so a second run takes about a second.
@@ -54,6 +58,24 @@ declare -A PKGS=(
     [swift]="swift keystonemiddleware"
 )
 
+# put_file SRC DST: copy SRC to DST unless identical (through a temporary
+# name and a rename: a starting interpreter never reads half a file).
+put_file() {
+    cmp -s "$1" "$2" || { cp "$1" "$2.tmp.$$" && mv -f "$2.tmp.$$" "$2"; }
+}
+
+# sqlite_hook SVC: for the services that keep their data in SQLite through
+# SQLAlchemy (glance, keystone), lib/sqlite_immediate.py and the .pth that
+# loads it into the venv's site-packages (the module first).
+sqlite_hook() {
+    [[ " glance keystone " == *" $1 "* ]] || return 0
+    local site
+    site="$("$VENVS/$1/bin/python" -I -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" &&
+        put_file "$HERE/lib/sqlite_immediate.py" "$site/sqlite_immediate.py" &&
+        put_file "$HERE/lib/sqlite_immediate.pth" "$site/sqlite_immediate.pth" ||
+        { log "$1: installing the sqlite hook failed"; return 1; }
+}
+
 install_venv() {
     local svc="$1" pins="$HERE/pins/$1.txt" venv="$VENVS/$1"
     local stamp="$venv/.pyrax_image_cloud_stamp" want
@@ -61,7 +83,8 @@ install_venv() {
     want="$( { cat "$pins"; echo "${PKGS[$svc]}"; } | sha256sum | cut -d' ' -f1)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/python" ]; then
         log "$svc venv up to date"
-        return 0
+        sqlite_hook "$svc"
+        return
     fi
     log "$svc venv: installing ${PKGS[$svc]} (constraints $pins)"
     local t0=$SECONDS
@@ -75,6 +98,7 @@ install_venv() {
             tail -n 30 "$venv/.install.log" >&2
             return 1
         }
+    sqlite_hook "$svc" || return 1
     echo "$want" > "$stamp"
     log "$svc venv ready in $((SECONDS - t0)) s"
 }

