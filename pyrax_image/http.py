@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json as jsonlib
 import logging
-import random
 import time
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
@@ -33,6 +32,7 @@ from pyrax_image.http_checks import (
     check_verify,
 )
 from pyrax_image.http_checks import read_timeout as _read_timeout
+from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.redirects import NoRedirectSession
 from pyrax_image.secrets import SecretValues, hide_url_secrets
 from pyrax_image.utils import check_int
@@ -43,8 +43,6 @@ __all__ = ["Transport", "RequestBody", "NoRedirectSession", "DEFAULT_TIMEOUT", "
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_DEADLINE = 300.0  # or 4x the read timeout, if longer
 DEFAULT_USER_AGENT = "pyrax_image/%s" % __version__
-IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
-RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
 HeaderSource = Callable[[], Mapping[str, str]]
 
@@ -65,7 +63,8 @@ class Transport:
 
     ``retries`` bounds resends of one request; the wait between them grows
     from ``backoff`` seconds (with jitter) up to ``max_backoff``, and a
-    server's ``Retry-After`` is honoured up to ``max_retry_after``.
+    server's ``Retry-After`` is honoured up to ``max_retry_after``
+    (the rules: :mod:`pyrax_image.http_retry`).
     ``deadline`` (seconds, default 300 or 4x the read timeout if longer)
     bounds a whole call with its retries and redirects, up to its complete
     reply for a non-streamed call; a streamed call up to its headers.
@@ -103,13 +102,19 @@ class Transport:
             if deadline is not None
             else max(DEFAULT_DEADLINE, 4 * limit if limit else 0.0)
         )
-        self.retries = check_int("retries", retries)
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.max_retry_after = max_retry_after
+        self.retry_policy = RetryPolicy(check_int("retries", retries), backoff, max_backoff, max_retry_after)
         self.record_timings = timings
         self.timings: List[Tuple[str, float, float]] = []
         self.sleep = time.sleep
+
+    @property
+    def retries(self) -> int:
+        """How many times one request may be resent."""
+        return self.retry_policy.retries
+
+    @retries.setter
+    def retries(self, value: int) -> None:
+        self.retry_policy.retries = check_int("retries", value)
 
     @property
     def verify(self) -> Union[bool, str]:
@@ -210,11 +215,10 @@ class Transport:
             try:
                 response = self._send_once(method, url, merged, params, body, stream, timeout, deadline_at)
             except _Retriable as failure:
-                allowed = failure.any_method or method in IDEMPOTENT_METHODS
-                wait = self._backoff(attempt) if attempt else 0.0
-                if not (retry and allowed and attempt < self.retries and body.rewindable):
-                    raise failure.error from failure.cause
-                if not self._fits(deadline_at, wait):
+                wait = self.retry_policy.failure_wait(
+                    method, attempt, body.rewindable, failure.any_method, deadline_at
+                )
+                if not retry or wait is None:
                     raise failure.error from failure.cause
                 self.sleep(wait)
                 attempt += 1
@@ -223,7 +227,9 @@ class Transport:
             if status in redirects.REDIRECT_STATUSES:
                 target = redirects.redirect_target(response, url)
                 if target is not None:
-                    self._check_redirect(response, method, url, target, body, hops)
+                    redirects.check_redirect(
+                        response, method, url, target, body.rewindable, hops, self.secrets
+                    )
                     url, params, hops = target, None, hops + 1
                     continue
             if status == 401 and on_unauthorized is not None and not reauthenticated:
@@ -236,9 +242,11 @@ class Transport:
                             "was already consumed, so the request was not resent."
                         ) from exc.from_response(response, method, url, self.secrets)
                     continue
-            if retry and self._should_retry_status(method, status, body, attempt):
-                delay = self._delay(attempt, exc._retry_after(response))
-                if delay is not None and self._fits(deadline_at, delay):
+            if retry and status >= 400:
+                delay = self.retry_policy.status_wait(
+                    method, status, attempt, body.rewindable, exc._retry_after(response), deadline_at
+                )
+                if delay is not None:
                     response.close()
                     self.sleep(delay)
                     attempt += 1
@@ -282,7 +290,7 @@ class Transport:
                 params=params,
                 data=payload,
                 stream=True,  # the body is read below, under the deadline
-                allow_redirects=False,  # ours to decide: see _check_redirect
+                allow_redirects=False,  # ours to decide: see redirects.check_redirect
                 timeout=timeout,
                 # Explicit, or REQUESTS_CA_BUNDLE would override a CA path or False.
                 verify=self.session.verify,
@@ -359,46 +367,6 @@ class Transport:
         return exc.RequestTimeout(
             "%s %s did not complete within its deadline (%s s)" % (method, url, self.deadline)
         )
-
-    def _check_redirect(
-        self, response: requests.Response, method: str, url: str, target: str, body: RequestBody, hops: int
-    ) -> None:
-        """Return if the redirect may be followed, else raise UnsafeRedirect."""
-        status = response.status_code
-        response.close()
-        reason = redirects.refusal(method, status, url, target, body.rewindable, hops)
-        if reason is None:
-            return
-        location = self.secrets.scrub(redirects.safe_location(target))
-        raise exc.UnsafeRedirect(
-            status,
-            "Redirect to %s refused: %s" % (location, reason),
-            location=location,
-            request_id=exc.request_id_of(response),
-            method=method,
-            url=url,
-        )
-
-    def _fits(self, deadline_at: Optional[float], wait: float) -> bool:
-        """True if waiting ``wait`` seconds still leaves time before the deadline."""
-        return deadline_at is None or time.monotonic() + wait < deadline_at
-
-    def _should_retry_status(self, method: str, status: int, body: RequestBody, attempt: int) -> bool:
-        if status not in RETRY_STATUSES or attempt >= self.retries or not body.rewindable:
-            return False
-        return method in IDEMPOTENT_METHODS or status == 429
-
-    def _backoff(self, attempt: int) -> float:
-        base = min(self.max_backoff, self.backoff * (2**attempt))
-        return base * (0.5 + random.random() / 2)
-
-    def _delay(self, attempt: int, retry_after: Optional[float]) -> Optional[float]:
-        """How long to wait before retrying; None when the server asks too much."""
-        if retry_after is None:
-            return self._backoff(attempt)
-        if retry_after > self.max_retry_after:
-            return None
-        return retry_after
 
 
 def _with_params(url: str, params: Any) -> str:

@@ -15,6 +15,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 
+from pyrax_image import exceptions as exc
+from pyrax_image.secrets import SecretValues
+
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 METHOD_KEEPING_STATUSES = frozenset((307, 308))
 MAX_REDIRECTS = 5
@@ -72,6 +75,32 @@ def refusal(method: str, status: int, url: str, target: str, rewindable: bool, h
     if method in ("GET", "HEAD"):
         return None
     return "a %s would become a GET" % method
+
+
+def check_redirect(
+    response: requests.Response,
+    method: str,
+    url: str,
+    target: str,
+    rewindable: bool,
+    hops: int,
+    secrets: SecretValues,
+) -> None:
+    """Return if the redirect may be followed (closing ``response``), else raise UnsafeRedirect."""
+    status = response.status_code
+    response.close()
+    reason = refusal(method, status, url, target, rewindable, hops)
+    if reason is None:
+        return
+    location = secrets.scrub(safe_location(target))
+    raise exc.UnsafeRedirect(
+        status,
+        "Redirect to %s refused: %s" % (location, reason),
+        location=location,
+        request_id=exc.request_id_of(response),
+        method=method,
+        url=url,
+    )
 
 
 def safe_location(target: str) -> str:
