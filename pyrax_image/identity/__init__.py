@@ -7,9 +7,10 @@
 
 from pyrax_image.identity.auth import AuthIdentity
 from pyrax_image.identity.base import BaseIdentity
-from pyrax_image.identity.catalog import Endpoint, Service, ServiceCatalog, register_client_class
+from pyrax_image.identity.catalog import Endpoint, Service, ServiceCatalog
 from pyrax_image.identity.keystone import KeystoneIdentity
 from pyrax_image.identity.rax import RaxIdentity
+from pyrax_image.identity.service_types import register_client_class
 from pyrax_image.identity.token import TokenIdentity
 
 __all__ = [

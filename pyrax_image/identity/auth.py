@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
-from pyrax_image.identity.catalog import AttrDict, Endpoint, ServiceCatalog, normalize_service_type
+from pyrax_image.identity.catalog import AttrDict, Endpoint, ServiceCatalog
 from pyrax_image.identity.checks import (
     check_cert,
     check_flag,
@@ -29,6 +29,7 @@ from pyrax_image.identity.checks import (
     without_userinfo,
 )
 from pyrax_image.identity.credentials import CredentialIdentity
+from pyrax_image.identity.service_types import normalize_service_type
 from pyrax_image.replies import parse_timestamp
 
 DEFAULT_RENEWAL_MARGIN = 60.0

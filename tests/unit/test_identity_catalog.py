@@ -10,7 +10,8 @@ import pytest
 
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
-from pyrax_image.identity.catalog import ServiceCatalog, normalize_service_type
+from pyrax_image.identity.catalog import ServiceCatalog
+from pyrax_image.identity.service_types import normalize_service_type
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 
