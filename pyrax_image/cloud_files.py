@@ -22,7 +22,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
-from pyrax_image.object_storage.listing import entry_name, iter_listing
+from pyrax_image.object_storage.listing import container_headers, entry_name, iter_listing, object_headers
 from pyrax_image.utils import check_flag, check_headers, check_int, check_text
 
 CONTAINER_META_PREFIX = "X-Container-Meta-"
@@ -151,7 +151,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         """The account's containers (every page unless ``limit``)."""
         params = {"end_marker": end_marker, "prefix": prefix}
         return [
-            Container(self, item["name"], _container_headers(item))
+            Container(self, item["name"], container_headers(item))
             for item in iter_listing(self, "", params, limit, marker)
         ]
 
@@ -242,7 +242,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
     def _wrap_entries(self, cname: str, entries: Iterator[Dict[str, Any]]) -> Iterator[StorageObject]:
         try:
             for item in entries:
-                yield StorageObject(self, cname, entry_name(item), _object_headers(item))
+                yield StorageObject(self, cname, entry_name(item), object_headers(item))
         except exc.NotFound:
             raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
 
@@ -394,24 +394,3 @@ def _object_headers_to_send(
     if ttl is not None:
         send["X-Delete-After"] = str(check_int("ttl", ttl, 1, digits=True))
     return send
-
-
-def _container_headers(item: Dict[str, Any]) -> Dict[str, str]:
-    return {
-        "X-Container-Object-Count": str(item.get("count")),
-        "X-Container-Bytes-Used": str(item.get("bytes")),
-    }
-
-
-def _object_headers(item: Dict[str, Any]) -> Dict[str, str]:
-    if "subdir" in item and "name" not in item:
-        return {"Content-Type": "pseudo/subdirectory"}
-    headers = {
-        "Content-Length": str(item.get("bytes")),
-        "Etag": item.get("hash") or "",
-        "Content-Type": item.get("content_type") or "",
-        "Last-Modified": item.get("last_modified") or "",
-    }
-    if "slo_etag" in item:
-        headers["X-Static-Large-Object"] = "True"
-    return headers

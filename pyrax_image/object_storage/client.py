@@ -18,7 +18,7 @@ from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.manager import check_criteria
 from pyrax_image.object_storage import paths
-from pyrax_image.object_storage.listing import iter_listing
+from pyrax_image.object_storage.listing import container_headers, iter_listing, object_headers
 from pyrax_image.object_storage.resources import Container, StorageObject
 from pyrax_image.object_storage.tempurl import (
     check_temp_url_key,
@@ -82,14 +82,7 @@ class ObjectStorageClient(BaseClient):
     def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[Container]:
         """The account's containers (every page unless ``limit``), as pyrax's ``list``."""
         return [
-            Container(
-                self,
-                item["name"],
-                {
-                    "X-Container-Object-Count": str(item.get("count")),
-                    "X-Container-Bytes-Used": str(item.get("bytes")),
-                },
-            )
+            Container(self, item["name"], container_headers(item))
             for item in iter_listing(self, "", {}, limit, marker)
         ]
 
@@ -157,7 +150,7 @@ class ObjectStorageClient(BaseClient):
         name = paths.container_name(container)
         entries = iter_listing(self, paths.container_path(name), {"prefix": prefix}, limit, marker)
         try:
-            return [StorageObject(self, name, item["name"], _object_headers(item)) for item in entries]
+            return [StorageObject(self, name, item["name"], object_headers(item)) for item in entries]
         except exc.NotFound:
             raise exc.NoSuchContainer("Container %r does not exist" % name) from None
 
@@ -311,13 +304,3 @@ class ObjectStorageClient(BaseClient):
             method,
             digest,
         )
-
-
-def _object_headers(item: Dict[str, Any]) -> Dict[str, str]:
-    """The headers of an object as its listing entry describes it."""
-    return {
-        "Content-Length": str(item.get("bytes")),
-        "Etag": item.get("hash") or "",
-        "Content-Type": item.get("content_type") or "",
-        "Last-Modified": item.get("last_modified") or "",
-    }

@@ -1,4 +1,5 @@
-"""Swift's JSON listings (an account's containers, a container's objects), page by page."""
+"""Swift's JSON listings (an account's containers, a container's objects), page by page,
+and the headers each entry stands for."""
 
 from __future__ import annotations
 
@@ -58,6 +59,29 @@ def entry_name(item: Dict[str, Any]) -> str:
     """The name of an entry: an object's or container's ``name``, or a pseudo-folder's ``subdir``."""
     name: str = item.get("name") or item["subdir"]
     return name
+
+
+def container_headers(item: Dict[str, Any]) -> Dict[str, str]:
+    """The headers of a container as its account-listing entry describes it."""
+    return {
+        "X-Container-Object-Count": str(item.get("count")),
+        "X-Container-Bytes-Used": str(item.get("bytes")),
+    }
+
+
+def object_headers(item: Dict[str, Any]) -> Dict[str, str]:
+    """The headers of an object (or pseudo-folder) as its listing entry describes it."""
+    if "subdir" in item and "name" not in item:
+        return {"Content-Type": "pseudo/subdirectory"}
+    headers = {
+        "Content-Length": str(item.get("bytes")),
+        "Etag": item.get("hash") or "",
+        "Content-Type": item.get("content_type") or "",
+        "Last-Modified": item.get("last_modified") or "",
+    }
+    if "slo_etag" in item:
+        headers["X-Static-Large-Object"] = "True"
+    return headers
 
 
 def _is_entry(item: Any) -> bool:
