@@ -268,21 +268,7 @@ def connect_to_images(region: Optional[str] = None, public: bool = True) -> Any:
     """
     from pyrax_image.image.client import ImageClient
 
-    identity = _require_identity()
-    endpoint = identity.service_catalog.endpoint_for(
-        "image", _safe_region(region), preferred_region=identity.get_default_region()
-    )
-    endpoint.url(public)
-    return ImageClient(
-        identity,
-        region_name=None if endpoint.region == "ALL" else endpoint.region,
-        endpoint_type="public" if public else "internal",
-        verify_ssl=identity.verify_ssl,
-        cert=identity.cert,
-        http_log_debug=get_http_debug(),
-        timeout=settings.get("timeout"),
-        user_agent=settings.get("user_agent"),
-    )
+    return _client_for(ImageClient, "image", region, public)
 
 
 def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> Any:
@@ -294,13 +280,24 @@ def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> 
     """
     from pyrax_image.cloud_files import CloudFilesClient
 
+    images = _state.images
+    return _client_for(
+        CloudFilesClient,
+        "object-store",
+        region,
+        public,
+        transport=images.transport if images is not None else None,
+    )
+
+
+def _client_for(cls: Any, service_type: str, region: Optional[str], public: bool, **extra: Any) -> Any:
+    """A ``cls`` for the catalog's ``service_type`` endpoint in ``region``, with the settings'."""
     identity = _require_identity()
     endpoint = identity.service_catalog.endpoint_for(
-        "object-store", _safe_region(region), preferred_region=identity.get_default_region()
+        service_type, _safe_region(region), preferred_region=identity.get_default_region()
     )
     endpoint.url(public)
-    images = _state.images
-    return CloudFilesClient(
+    return cls(
         identity,
         region_name=None if endpoint.region == "ALL" else endpoint.region,
         endpoint_type="public" if public else "internal",
@@ -309,7 +306,7 @@ def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> 
         http_log_debug=get_http_debug(),
         timeout=settings.get("timeout"),
         user_agent=settings.get("user_agent"),
-        transport=images.transport if images is not None else None,
+        **extra,
     )
 
 
