@@ -53,7 +53,26 @@ def raise_source_error(body: Any, error: Exception) -> None:
         raise source_error.with_traceback(source_error.__traceback__)
 
 
-class UploadStream:
+class _KeepsSourceError:
+    """An iterable body that keeps the exception its source raised while sent
+    (see :func:`raise_source_error`)."""
+
+    source_error: Optional[Exception] = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._iterate()
+        except Exception as error:
+            # requests reports any error raised while sending as a connection
+            # failure; keep the original so the caller gets it back.
+            self.source_error = error
+            raise
+
+    def _iterate(self) -> Iterator[bytes]:
+        raise NotImplementedError
+
+
+class UploadStream(_KeepsSourceError):
     """An iterable request body over a whole source, hashing what it yields.
 
     ``len`` is the byte count when known (requests then sends Content-Length;
@@ -85,7 +104,6 @@ class UploadStream:
         self.len: Optional[int] = size if size is not None else self.reader.size
         self.bytes_sent = 0
         self.hashes = HashSet(hash_algo, threaded_hashing, md5)
-        self.source_error: Optional[Exception] = None
         self._started = False
 
     @property
@@ -112,15 +130,6 @@ class UploadStream:
         self.hashes.close()
         self.bytes_sent = 0
         self.hashes = HashSet(self.hash_algo, self.threaded_hashing, self.md5)
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self._iterate()
-        except Exception as error:
-            # requests reports any error raised while sending as a connection
-            # failure; keep the original so the caller gets it back.
-            self.source_error = error
-            raise
 
     def _iterate(self) -> Iterator[bytes]:
         self._started = True
@@ -186,7 +195,7 @@ class UploadStream:
         self.reader.close()
 
 
-class PartBody:
+class PartBody(_KeepsSourceError):
     """The body of one PUT: at most ``limit`` bytes of a shared reader, MD5-hashed.
 
     ``len`` is the exact length when known (Content-Length), else None
@@ -210,7 +219,6 @@ class PartBody:
         self.offset = reader.position
         self.sent = 0
         self.hashes = HashSet(None)
-        self.source_error: Optional[Exception] = None
 
     @property
     def rewindable(self) -> bool:
@@ -225,13 +233,6 @@ class PartBody:
         self.hashes.close()
         self.hashes = HashSet(None)
         self.sent = 0
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self._iterate()
-        except Exception as error:
-            self.source_error = error
-            raise
 
     def _iterate(self) -> Iterator[bytes]:
         while self.limit is None or self.sent < self.limit:
