@@ -69,11 +69,6 @@ def enable_debug_output(enabled: bool = True) -> None:
         logger.setLevel(logging.NOTSET)
 
 
-def debug_output_enabled() -> bool:
-    """True when :func:`enable_debug_output` is in force."""
-    return _debug_handler is not None
-
-
 class _ClientLinesOnly(logging.Filter):
     """Pass only the lines logged for a client created with ``http_log_debug``."""
 

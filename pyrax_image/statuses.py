@@ -31,8 +31,6 @@ IMAGE_NO_DATA_STATUSES = frozenset(
     ("queued", "saving", "uploading", "importing", "killed", "deleted", "pending_delete")
 )
 
-TASK_STATUSES = frozenset(("pending", "processing", "success", "failure"))
-
 # The statuses a membership can have and be set to, in the order they are listed.
 MEMBER_STATUSES = ("pending", "accepted", "rejected")
 # What the ``member_status`` filter of an image listing accepts.

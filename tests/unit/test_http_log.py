@@ -111,8 +111,11 @@ def test_temp_url_sig_redacted(client, rsps, caplog):
 def test_binary_upload_body_never_logged(client, rsps, caplog):
     debug_logging(caplog)
     rsps.put(ITEM + "/file", status=204)
-    client.method_put("/images/%s/file" % IMAGE_ID, data=b"BINARY-IMAGE-PAYLOAD",
-                      headers={"Content-Type": "application/octet-stream"})
+    client.method_put(
+        "/images/%s/file" % IMAGE_ID,
+        data=b"BINARY-IMAGE-PAYLOAD",
+        headers={"Content-Type": "application/octet-stream"},
+    )
     assert "BINARY-IMAGE-PAYLOAD" not in caplog.text
     assert "<binary data: 20 bytes>" in caplog.text
 
@@ -141,15 +144,19 @@ def test_binary_download_not_logged(client, rsps, caplog):
     assert "DOWNLOADED-BYTES" not in caplog.text
 
 
-def test_enable_debug_output_switch():
+def test_enable_debug_output_switch(capsys):
     http_log.enable_debug_output(True)
-    assert http_log.logger.isEnabledFor(logging.DEBUG) and http_log.debug_output_enabled()
+    http_log.logger.debug("switched on")
+    assert http_log.logger.isEnabledFor(logging.DEBUG) and "switched on" in capsys.readouterr().err
     http_log.enable_debug_output(False)
-    assert not http_log.debug_output_enabled()
+    http_log.logger.debug("switched off")
+    assert "switched off" not in capsys.readouterr().err
 
 
 def test_redact_helpers():
     assert http_log.redact_headers({"Authorization": "Bearer x", "Accept": "a"})["Accept"] == "a"
     assert "Bearer" not in http_log.redact_headers({"Authorization": "Bearer x"})["Authorization"]
-    assert http_log.redact_json({"token": {"id": "t", "expires": "e"}}) == {"token": {"id": "***", "expires": "e"}}
+    assert http_log.redact_json({"token": {"id": "t", "expires": "e"}}) == {
+        "token": {"id": "***", "expires": "e"}
+    }
     assert http_log.redact_json([{"password": "p"}]) == [{"password": "***"}]
