@@ -125,14 +125,9 @@ class KeystoneIdentity(AuthIdentity):
     def _credential_names(cls) -> Tuple[str, ...]:
         return AuthIdentity._credential_names() + KEYSTONE_V3_CREDENTIALS
 
-    @property
-    def auth_endpoint(self) -> Optional[str]:
-        """The identity URL given (or from the ``auth_endpoint`` setting)."""
-        return self._auth_endpoint or self.default_auth_endpoint
-
-    @auth_endpoint.setter
-    def auth_endpoint(self, value: Optional[str]) -> None:
-        self._set_auth_endpoint(value)
+    def _set_auth_endpoint(self, value: Any) -> None:
+        """As for any identity; the API version is found again at the new URL."""
+        super()._set_auth_endpoint(value)
         self._auth_base = None
         self.identity_version = None
 
@@ -266,8 +261,7 @@ class KeystoneIdentity(AuthIdentity):
         user = _member_object(body, "user", what, response)
         expires = parse_expiry(body.get("expires_at"), response)
         catalog = ServiceCatalog.from_v3(body.get("catalog"), self, response)
-        self._tenant_id = optional_text(project, "id", what, response) or self._tenant_id
-        self._tenant_name = optional_text(project, "name", what, response) or self._tenant_name
+        self._remember_project(project, what, response)
         self.user = {
             "id": user.get("id"),
             "name": user.get("name"),
@@ -315,13 +309,17 @@ class KeystoneIdentity(AuthIdentity):
         default_region = optional_text(user, "RAX-AUTH:defaultRegion", what, response)
         expires = parse_expiry(token.get("expires"), response)
         catalog = ServiceCatalog.from_v2(access.get("serviceCatalog"), self, response)
-        self._tenant_id = optional_text(tenant, "id", what, response) or self._tenant_id
-        self._tenant_name = optional_text(tenant, "name", what, response) or self._tenant_name
+        self._remember_project(tenant, what, response)
         self.user = {"id": user.get("id"), "name": user.get("name"), "roles": user.get("roles", [])}
         if default_region:
             self.user["default_region"] = default_region
             self._default_region = default_region
         return token_id, expires, catalog
+
+    def _remember_project(self, project: Dict[str, Any], what: str, response: Any) -> None:
+        """The id and name of the project (tenant) the token is scoped to, where given."""
+        self._tenant_id = optional_text(project, "id", what, response) or self._tenant_id
+        self._tenant_name = optional_text(project, "name", what, response) or self._tenant_name
 
 
 def _member_object(body: Dict[str, Any], key: str, what: str, response: Any) -> Dict[str, Any]:
