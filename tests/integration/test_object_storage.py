@@ -11,8 +11,9 @@ from typing import Any, List
 import pytest
 import requests
 
-from pyrax_image import ImageClient, KeystoneIdentity
+from pyrax_image import ImageClient, KeystoneIdentity, TokenIdentity
 from pyrax_image import exceptions as exc
+from pyrax_image.cloud_files import CloudFilesClient
 from pyrax_image.object_storage import ObjectStorageClient
 
 MIB = 1024 * 1024
@@ -42,6 +43,23 @@ def test_store_fetch_and_delete_a_plain_object(ks_alpha, container):
     again.delete()
     with pytest.raises(exc.NoSuchObject):
         storage.get_object(container, name)
+
+
+def test_cloud_files_container_lists_and_fetches_as_pyrax_did(cloud, alice_login, container):
+    identity = TokenIdentity(alice_login["token"], tenant_id=alice_login["project_id"])
+    swift = "%s/v1/AUTH_%s" % (cloud["swift_url"], alice_login["project_id"])
+    cf = CloudFilesClient(identity, management_url=swift)
+    for name in ("d/one", "d/two", "top"):
+        cf.store_object(container, name, name.encode())
+    cont = cf.get_container(container)
+    assert [o.name for o in cont.get_objects()] == ["d/one", "d/two", "top"]
+    assert [o.name for o in cont.get_objects(prefix="d/", limit=1)] == ["d/one"]
+    assert [o.name for o in cont.get_objects(marker="d/one")] == ["d/two", "top"]
+    assert [o.name for o in cont.get_objects(delimiter="/")] == ["d/", "top"]
+    assert cont.fetch_object("d/two") == b"d/two"
+    headers, data = cont.fetch_object("top", include_meta=True)
+    assert data == b"top" and headers["Content-Length"] == "3"
+    assert b"".join(cont.fetch_object("top", chunk_size=1)) == b"top"
 
 
 def test_segmented_upload_past_a_small_threshold(ks_alpha, container, tmp_path):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pyrax_image import Image, ImageMember, ImageTask
+from pyrax_image import Image, ImageMember, ImageTag, ImageTask
 from pyrax_image.display import human_size, parse_timestamp, short_id
 from tests.unit.helpers import IMAGE_ID, V2, image_info
 
@@ -122,6 +122,22 @@ def test_member_and_task_reprs(client):
     assert repr(member) == "<ImageMember 98afdc25\u2026 of image 11111111\u2026 pending>"
     task = ImageTask(client._tasks_manager, {"id": IMAGE_ID, "type": "export", "status": "processing"})
     assert repr(task) == "<ImageTask 11111111\u2026 export processing>"
+
+
+def test_an_image_tag_is_a_resource_that_never_fetches(client, rsps):
+    # pyrax's ImageTag: a plain resource over its body; with an id, a missing
+    # attribute still sends nothing (the strict ``rsps`` fails on any request).
+    tag = ImageTag(client._manager, {"id": "gold", "name": "gold"})
+    assert (tag.id, tag.name, tag["name"], tag.to_dict()) == (
+        "gold",
+        "gold",
+        "gold",
+        {"id": "gold", "name": "gold"},
+    )
+    assert tag == ImageTag(client._manager, {"id": "gold"}) and tag != ImageTag(
+        client._manager, {"id": "silver"}
+    )
+    assert not hasattr(tag, "created_at")
 
 
 @pytest.mark.parametrize(
