@@ -7,11 +7,14 @@ scenario for the four clients side by side: every client has its own worker
 process (the peers run in their own virtualenv, ``--peers-python``), the
 scenarios alternate round by round and the client order rotates each round.
 The 2,000 listing images live in a project of their own (``peer_cloud``).
+The listing scenarios run again against a second RegionOne Glance API with
+keep-alive off (``closing_glance``): issue #9's conditions.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from benchmarks import peer_report
+from benchmarks.closing_glance import ClosingGlance
 from benchmarks.cloud import ROOT, ensure_cloud
 from benchmarks.data_workers import WORKERS
 from benchmarks.peer_clients import FIRST_LIST, IMPORTS
@@ -39,6 +43,10 @@ CALLS = {
     "list_all": (1, 1),
     "find": (5, 2),
 }
+# The listing scenarios again on the Glance with keep-alive off (issue #9's
+# conditions), recorded as "<op>-no-keepalive".
+CLOSED_CALLS = ("list20", "list_all", "find")
+CLOSED = "-no-keepalive"
 # Data scenarios, each transfer in a fresh ``data_workers`` process. "raw-hash"
 # (requests verifying like the SDKs) is the reference; "raw" sends bare.
 DATA_OPS = ("upload", "download-file", "download", "download-connections-4", "copy-image")
@@ -191,16 +199,17 @@ class Run:
             "find_name": find_name(),
         }
 
-    def calls(self, workers: Dict[str, Worker], round_no: int) -> None:
+    def calls(self, workers: Dict[str, Worker], round_no: int, ops: Any = CALLS, suffix: str = "") -> None:
         quick = self.options.quick
-        for op, (full, short) in CALLS.items():
+        for op in ops:
+            full, short = CALLS[op]
             for client in rotated(CLIENTS, round_no):
                 answer = workers[client].run({"op": op, "calls": short if quick else full})
                 expected = {"list_all": LISTING_SIZE, "list20": 20}.get(op, 1)
                 if answer["items"] != expected:
                     raise RuntimeError("%s %s saw %s items, not %d" % (client, op, answer["items"], expected))
-                self.add(op, client, answer)
-        if round_no < 2:
+                self.add(op + suffix, client, answer)
+        if round_no < 2 and not suffix:
             for client in rotated(CLIENTS, round_no):
                 self.add("memory", client, workers[client].run({"op": "memory"}))
 
@@ -240,21 +249,34 @@ class Run:
             return
         log("listing images: %d" % self.images.ensure_listing(log))
         workers: Dict[str, Worker] = {}
-        try:
-            for client in CLIENTS:
-                subject = self.images.subject()
-                self.cleanup.append(subject["id"])
-                workers[client] = Worker(self.python(client), client, self.config(subject["id"]))
-            for client in CLIENTS:  # warm up: connections, schemas, discovery
-                for op in CALLS:
-                    workers[client].run({"op": op, "calls": 1})
-            for round_no in range(self.options.rounds):
-                log("round %d/%d: calls" % (round_no + 1, self.options.rounds))
-                self.calls(workers, round_no)
-                self.processes(round_no)
-        finally:
-            for worker in workers.values():
-                worker.close()
+        closed: Dict[str, Worker] = {}  # the same clients on the Glance with keep-alive off
+        with contextlib.ExitStack() as stack:
+            closing_url = None
+            if not self.options.keepalive_only:
+                closing_url = stack.enter_context(ClosingGlance())
+                log("Glance with keep-alive off at %s" % closing_url)
+            try:
+                for client in CLIENTS:
+                    subject = self.images.subject()
+                    self.cleanup.append(subject["id"])
+                    workers[client] = Worker(self.python(client), client, self.config(subject["id"]))
+                    if closing_url:
+                        config = dict(self.config(subject["id"]), glance=closing_url)
+                        closed[client] = Worker(self.python(client), client, config)
+                for client in CLIENTS:  # warm up: connections, schemas, discovery
+                    for op in CALLS:
+                        workers[client].run({"op": op, "calls": 1})
+                    for op in CLOSED_CALLS if closed else ():
+                        closed[client].run({"op": op, "calls": 1})
+                for round_no in range(self.options.rounds):
+                    log("round %d/%d: calls" % (round_no + 1, self.options.rounds))
+                    self.calls(workers, round_no)
+                    if closed:
+                        self.calls(closed, round_no, CLOSED_CALLS, CLOSED)
+                    self.processes(round_no)
+            finally:
+                for worker in [*workers.values(), *closed.values()]:
+                    worker.close()
         if self.options.size:
             self.execute_data(self.options.size * MIB)
 
@@ -322,6 +344,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--ops", type=lambda text: text.split(","), help="only these transfers (comma-separated)"
     )
     parser.add_argument("--data-only", action="store_true", help="only the transfers (no call scenarios)")
+    parser.add_argument(
+        "--keepalive-only",
+        action="store_true",
+        help="skip the listing rows on a second Glance with keep-alive off (issue #9's conditions)",
+    )
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/performance.md")
     parser.add_argument("--json", help="also write the raw samples to this file")
     parser.add_argument(
