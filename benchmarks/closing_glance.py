@@ -73,7 +73,7 @@ class ClosingGlance:
 
     def __enter__(self) -> str:
         if not UWSGI.exists() or not (SOURCE / "glance-api.conf").exists():
-            raise RuntimeError("no localcloud Glance to copy (%s, %s)" % (UWSGI, SOURCE))
+            raise RuntimeError("no localcloud Glance to copy (%s, %s); --keepalive-only skips it" % (UWSGI, SOURCE))
         self.scratch = tempfile.TemporaryDirectory(prefix="pyrax-bench-glance-")
         etc, port = Path(self.scratch.name) / "etc", free_port()
         write_config(etc, port)
@@ -109,7 +109,7 @@ class ClosingGlance:
                 raise RuntimeError("the benchmark Glance at %s keeps connections alive" % url)
             return
         tail = (Path(self.scratch.name) / "glance.log").read_text(errors="replace")[-1500:]
-        raise RuntimeError("the benchmark Glance did not start:\n" + tail)
+        raise RuntimeError("the benchmark Glance did not start (--keepalive-only skips it):\n" + tail)
 
     def __exit__(self, *exc_info: Any) -> None:
         if self.process is not None and self.process.poll() is None:
