@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator
@@ -21,18 +20,13 @@ from typing import Any, Dict, Iterator
 import pytest
 import requests
 
-from pyrax_image import ImageClient, TokenIdentity
-from pyrax_image import exceptions as exc
+from pyrax_image import ImageClient
 from tests.integration import proxied_cloud
+from tests.integration.helpers import ADMIN, ALPHA, BETA, delete_quietly, noauth_client
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOUD_HOME = Path(os.environ.get("PYRAX_IMAGE_CLOUD_HOME", Path.home() / ".cache" / "pyrax_image_cloud"))
 STATE = Path(os.environ.get("PYRAX_IMAGE_CLOUD_STATE", CLOUD_HOME / "state"))
-
-# Projects of the header-trusting ("noauth") Glance: any ids will do.
-ALPHA = "a1fa0000000000000000000000000001"
-BETA = "be7a0000000000000000000000000002"
-ADMIN = "ad310000000000000000000000000003"
 
 
 def _cloud_running() -> bool:
@@ -59,34 +53,6 @@ def cloud() -> Iterator[Dict[str, Any]]:
     finally:
         if started and not os.environ.get("PYRAX_IMAGE_KEEP_CLOUD"):
             subprocess.run(["bash", str(ROOT / "localcloud" / "stop.sh")], check=False)
-
-
-def noauth_client(url: str, project: str, roles: str = "reader,member", **kwargs: Any) -> ImageClient:
-    """A client of the header-trusting Glance acting as ``project``."""
-    client = ImageClient(TokenIdentity("noauth", tenant_id=project), management_url=url, **kwargs)
-    client.session.headers.update(
-        {
-            "X-Identity-Status": "Confirmed",
-            "X-Project-Id": project,
-            "X-User-Id": "user-of-" + project,
-            "X-Roles": roles,
-        }
-    )
-    return client
-
-
-def delete_quietly(client: ImageClient, image: Any, attempts: int = 5) -> None:
-    """Delete an image; absent is fine, a transient 500 is retried."""
-    for attempt in range(attempts):
-        try:
-            client.delete(image)
-            return
-        except exc.NotFound:
-            return
-        except exc.InternalServerError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")

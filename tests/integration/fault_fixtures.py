@@ -15,7 +15,7 @@ from pyrax_image import ImageClient, TokenIdentity
 from pyrax_image import exceptions as exc
 from tests.faultproxy import FaultProxy
 from tests.integration import proxied_cloud
-from tests.integration.conftest import ALPHA, delete_quietly, noauth_client
+from tests.integration.helpers import ALPHA, delete_quietly, noauth_client
 
 MIB = 1024 * 1024
 DATA = os.urandom(2 * MIB + 4321)

@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 
 from pyrax_image import exceptions as exc
-from tests.integration.image_helpers import Scratch, scratch_project
+from tests.integration.helpers import Scratch, scratch_project
 
 CONTENT = b"deactivate me " * 1000
 

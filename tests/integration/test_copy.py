@@ -22,7 +22,7 @@ import pytest
 from pyrax_image import ImageClient, TokenIdentity
 from pyrax_image import exceptions as exc
 from tests.faultproxy import FaultProxy, corrupt, reset_response, respond
-from tests.integration.conftest import delete_quietly
+from tests.integration.helpers import delete_quietly
 
 MIB = 1024 * 1024
 DATA = os.urandom(3 * MIB + 777)

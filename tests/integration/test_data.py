@@ -15,7 +15,7 @@ import pytest
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from pyrax_image.image.download import ImageDownload
-from tests.integration.conftest import ADMIN, ALPHA, noauth_client
+from tests.integration.helpers import ADMIN, ALPHA, noauth_client
 
 MIB = 1024 * 1024
 DATA = os.urandom(3 * MIB + 12345)  # more than three default chunks, not a multiple

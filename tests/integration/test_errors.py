@@ -10,8 +10,7 @@ import pytest
 import requests
 
 from pyrax_image import exceptions as exc
-from tests.integration.conftest import BETA, noauth_client
-from tests.integration.image_helpers import Scratch, scratch_project
+from tests.integration.helpers import BETA, Scratch, noauth_client, scratch_project
 
 MISSING = "00000000-0000-0000-0000-00000000dead"
 SECRET = "tok-SECRET-5e1f0c7d9b"

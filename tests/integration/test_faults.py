@@ -23,8 +23,8 @@ from tests.faultproxy import (
     stall,
     trickle,
 )
-from tests.integration.conftest import delete_quietly
 from tests.integration.fault_fixtures import COLLECTION, DATA, IMAGE_PATH, MIB, names_now, raised
+from tests.integration.helpers import delete_quietly
 
 
 # -- replies cut short and connections reset -----------------------------------------------

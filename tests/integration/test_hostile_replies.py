@@ -15,7 +15,7 @@ import requests
 
 from pyrax_image import ImageClient, paging
 from pyrax_image import exceptions as exc
-from tests.integration.conftest import ALPHA, delete_quietly, noauth_client
+from tests.integration.helpers import ALPHA, delete_quietly, noauth_client
 
 Reply = Tuple[int, Dict[str, str], bytes]
 Rewrite = Callable[[str, str, Reply], Reply]

@@ -12,8 +12,7 @@ import pytest
 
 from pyrax_image import Image
 from pyrax_image import exceptions as exc
-from tests.integration.conftest import noauth_client
-from tests.integration.image_helpers import Recorder, Scratch, scratch_project
+from tests.integration.helpers import Recorder, Scratch, noauth_client, scratch_project
 
 PAYLOAD = os.urandom(300_001)
 

@@ -14,8 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from pyrax_image import exceptions as exc
-from tests.integration.conftest import noauth_client
-from tests.integration.image_helpers import Recorder, scratch_project
+from tests.integration.helpers import Recorder, noauth_client, scratch_project
 
 
 def ids(images: List[Any]) -> List[str]:

@@ -9,8 +9,7 @@ import pytest
 
 from pyrax_image import Image, ImageMember
 from pyrax_image import exceptions as exc
-from tests.integration.conftest import ALPHA, BETA
-from tests.integration.image_helpers import Recorder, Scratch, scratch_project
+from tests.integration.helpers import ALPHA, BETA, Recorder, Scratch, scratch_project
 
 
 @pytest.fixture

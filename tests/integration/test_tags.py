@@ -8,7 +8,7 @@ import pytest
 
 from pyrax_image import Image
 from pyrax_image import exceptions as exc
-from tests.integration.image_helpers import Recorder, Scratch, scratch_project
+from tests.integration.helpers import Recorder, Scratch, scratch_project
 
 
 @pytest.fixture

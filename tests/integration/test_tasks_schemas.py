@@ -12,7 +12,7 @@ import pytest
 
 from pyrax_image import ImageTask
 from pyrax_image import exceptions as exc
-from tests.integration.image_helpers import delete_quietly
+from tests.integration.helpers import delete_quietly
 
 SERVED = os.urandom(70_001)
 

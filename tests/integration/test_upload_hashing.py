@@ -11,7 +11,7 @@ import pytest
 
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer import hashing
-from tests.integration.conftest import ALPHA, noauth_client
+from tests.integration.helpers import ALPHA, noauth_client
 
 DATA = os.urandom(2 * 1024 * 1024 + 7)
 

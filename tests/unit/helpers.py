@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import io
 import json
 import logging
-from typing import Any, Dict, List
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -18,6 +23,13 @@ VERSIONED = "https://images.example.com/v2"
 TOKEN = "tok"
 PROJECT = "proj"
 IMAGE_ID = "11111111-2222-3333-4444-555555555555"
+IMAGES = V2 + "/images"
+ITEM = IMAGES + "/" + IMAGE_ID
+FILE = ITEM + "/file"
+SWIFT = "http://swift.test:8080/v1/AUTH_%s" % PROJECT
+JSON = "application/json"
+PATCH = "application/openstack-images-v2.1-json-patch"
+IDENTITY_FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 
 
 def make_client(delays: List[float], url: str = BASE, **kwargs: Any) -> ImageClient:
@@ -106,5 +118,89 @@ def reading_callback(received: List[bytes], status: int = 204) -> Any:
     return _callback
 
 
-JSON = "application/json"
-PATCH = "application/openstack-images-v2.1-json-patch"
+
+def recorded(name: str) -> Dict[str, Any]:
+    """A recorded identity reply of tests/unit/fixtures/identity (a fresh copy)."""
+    return json.loads((IDENTITY_FIXTURES / name).read_text())
+
+
+def iso_in(seconds: float) -> str:
+    """The UTC time ``seconds`` from now, as Keystone writes an expiry."""
+    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def v3_token(expires_in: float = 3600) -> Dict[str, Any]:
+    """The recorded Keystone v3 token body, expiring ``expires_in`` seconds from now."""
+    body = copy.deepcopy(recorded("keystone_v3_token.json"))
+    body["token"]["expires_at"] = iso_in(expires_in)
+    return body
+
+
+class Dropping(io.RawIOBase):
+    """A socket-like body that resets the connection after ``cut`` bytes."""
+
+    def __init__(self, data: bytes, cut: int):
+        self.data, self.cut, self.pos = data, cut, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.pos >= len(self.data):
+            return 0
+        if self.pos >= self.cut:
+            raise ConnectionResetError(104, "Connection reset by peer")
+        count = min(len(buffer), self.cut - self.pos, len(self.data) - self.pos)
+        buffer[:count] = self.data[self.pos : self.pos + count]
+        self.pos += count
+        return count
+
+
+def dropping_body(data: bytes, cut: int) -> io.BufferedReader:
+    """A reply body whose connection is reset after ``cut`` bytes of ``data``."""
+    return io.BufferedReader(Dropping(data, cut))
+
+
+def md5(data: bytes) -> str:
+    return hashlib.md5(data).hexdigest()
+
+
+def head_object(rsps: responses.RequestsMock, name: str, data: bytes, container_url: str = SWIFT + "/c", **headers: str) -> None:
+    """Swift answering a HEAD of object ``name`` (length and ETag of ``data``)."""
+    rsps.head(
+        container_url + "/" + name,
+        headers=dict({"Content-Length": str(len(data)), "Etag": md5(data)}, **headers),
+    )
+
+
+class StoringSwift:
+    """A responses callback that reads the streamed body and answers like Swift."""
+
+    def __init__(self, corrupt_etag: bool = False, fail_on: Optional[str] = None):
+        self.objects: Dict[str, bytes] = {}
+        self.headers: Dict[str, Dict[str, str]] = {}
+        self.corrupt_etag = corrupt_etag
+        self.fail_on = fail_on
+
+    def __call__(self, request: Any) -> Any:
+        path = urlsplit(request.url).path
+        body = request.body
+        data = b"".join(body) if body is not None and not isinstance(body, (bytes, str)) else (body or b"")
+        if isinstance(data, str):
+            data = data.encode()
+        if self.fail_on and self.fail_on in path:
+            return 503, {}, b""
+        query = parse_qs(urlsplit(request.url).query)
+        if query.get("multipart-manifest") == ["put"]:
+            manifest = json.loads(data)
+            etag = '"%s"' % md5("".join(item["etag"] for item in manifest).encode())
+            self.objects[path] = json.dumps(manifest).encode()
+        elif "X-Copy-From" in request.headers:
+            source = "/v1/AUTH_%s%s" % (PROJECT, request.headers["X-Copy-From"])
+            self.objects[path] = self.objects[source]
+            etag = md5(self.objects[path])
+        else:
+            self.objects[path] = data
+            etag = "0" * 32 if self.corrupt_etag else md5(data)
+        self.headers[path] = dict(request.headers)
+        return 201, {"Etag": etag}, b""

@@ -19,13 +19,10 @@ from pyrax_image import ImageClient, KeystoneIdentity, RaxIdentity, TokenIdentit
 from pyrax_image import exceptions as exc
 from pyrax_image.cloud_files import CloudFilesClient
 from pyrax_image.object_storage import ObjectStorageClient
+from tests.unit.helpers import BASE, IMAGE_ID, PROJECT, SWIFT
 
 TOKEN = "tok-bad-input"
-PROJECT = "proj"
-GLANCE = "http://glance.test:9292"
-SWIFT = "http://swift.test:8080/v1/AUTH_proj"
 KEYSTONE = "http://keystone.test:5000/v3"
-IMAGE_ID = "11111111-2222-3333-4444-555555555555"
 HUGE = "x" * 70_000
 
 
@@ -133,12 +130,12 @@ ROWS["ImageClient"] = {
         bad(5),
         bad(TokenIdentity(TOKEN), management_url=5),
         bad(TokenIdentity(TOKEN), management_url="not a url"),
-        bad(TokenIdentity(TOKEN), management_url=GLANCE, timeout="soon"),
-        bad(TokenIdentity(TOKEN), management_url=GLANCE, timeout=-1),
-        bad(TokenIdentity(TOKEN), management_url=GLANCE, retries="3"),
-        bad(TokenIdentity(TOKEN), management_url=GLANCE, verify_ssl="false"),
-        bad(TokenIdentity(TOKEN), management_url=GLANCE, region_name=5),
-        Case((TokenIdentity(TOKEN),), {"management_url": GLANCE, "colour": 1}, TypeError),
+        bad(TokenIdentity(TOKEN), management_url=BASE, timeout="soon"),
+        bad(TokenIdentity(TOKEN), management_url=BASE, timeout=-1),
+        bad(TokenIdentity(TOKEN), management_url=BASE, retries="3"),
+        bad(TokenIdentity(TOKEN), management_url=BASE, verify_ssl="false"),
+        bad(TokenIdentity(TOKEN), management_url=BASE, region_name=5),
+        Case((TokenIdentity(TOKEN),), {"management_url": BASE, "colour": 1}, TypeError),
     ],
     "list": FILTERS + PAGING + [unknown_keyword(return_everything=[])] * 0,
     "list_all": FILTERS,
@@ -636,7 +633,7 @@ def public_methods(cls: type) -> List[str]:
 def target(kind: str) -> Any:
     """A fresh, unauthenticated-where-possible instance of ``kind``."""
     if kind == "ImageClient":
-        client = ImageClient(TokenIdentity(TOKEN, tenant_id=PROJECT), management_url=GLANCE)
+        client = ImageClient(TokenIdentity(TOKEN, tenant_id=PROJECT), management_url=BASE)
         client.object_storage_url = SWIFT
         client.transport.sleep = lambda seconds: None
         return client

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from pyrax_image import exceptions as exc
-from tests.unit.helpers import IMAGE_ID, V2
+from tests.unit.helpers import IMAGE_ID, ITEM, V2
 
-ITEM = V2 + "/images/" + IMAGE_ID
 RID = {"x-openstack-request-id": "req-shape-1"}
 
 

@@ -13,9 +13,18 @@ import responses
 from pyrax_image import TokenIdentity
 from pyrax_image import exceptions as exc
 from pyrax_image.cloud_files import CloudFilesClient, Container, StorageObject
-from tests.unit.helpers import IMAGE_ID, PROJECT, TOKEN, V2, assert_no_request, call, image_info
+from tests.unit.helpers import (
+    IMAGE_ID,
+    PROJECT,
+    SWIFT,
+    TOKEN,
+    V2,
+    assert_no_request,
+    call,
+    head_object,
+    image_info,
+)
 
-SWIFT = "http://swift.test:8080/v1/AUTH_%s" % PROJECT
 CONT = SWIFT + "/imgs%20%C3%A9"
 
 
@@ -28,13 +37,6 @@ def cf(rsps: responses.RequestsMock, delays: List[float]) -> CloudFilesClient:
 
 def query(rsps: responses.RequestsMock, index: int = -1) -> dict:
     return parse_qs(urlsplit(call(rsps, index).url).query)
-
-
-def head_object(rsps: responses.RequestsMock, name: str, data: bytes, **headers: str) -> None:
-    rsps.head(
-        CONT + "/" + name,
-        headers=dict({"Content-Length": str(len(data)), "Etag": hashlib.md5(data).hexdigest()}, **headers),
-    )
 
 
 def storing(rsps: responses.RequestsMock, url: str) -> List[bytes]:
@@ -171,7 +173,7 @@ def test_listing_a_missing_container(cf, rsps):
 def test_store_object_sends_pyrax_headers_and_text(cf, rsps):
     data = "héllo"
     received = storing(rsps, CONT + "/a%20b/c.txt")
-    head_object(rsps, "a%20b/c.txt", data.encode())
+    head_object(rsps, "a%20b/c.txt", data.encode(), container_url=CONT)
     stored = cf.store_object(
         "imgs é",
         "a b/c.txt",
@@ -196,7 +198,7 @@ def test_store_object_sends_pyrax_headers_and_text(cf, rsps):
 
 def test_store_object_return_none(cf, rsps):
     storing(rsps, CONT + "/x")
-    head_object(rsps, "x", b"1")
+    head_object(rsps, "x", b"1", container_url=CONT)
     assert Container(cf, "imgs é").store_object("x", b"1", return_none=True) is None
 
 
@@ -212,7 +214,7 @@ def test_upload_file_by_path_streams_the_file(cf, rsps, tmp_path):
     data = os.urandom(3000)
     path.write_bytes(data)
     received = storing(rsps, CONT + "/disk.vhd")
-    head_object(rsps, "disk.vhd", data)
+    head_object(rsps, "disk.vhd", data, container_url=CONT)
     obj = Container(cf, "imgs é").upload_file(str(path), content_length=3000, ttl=10)
     assert received == [data] and obj.name == "disk.vhd" and obj.bytes == 3000
     assert call(rsps, 0).headers["X-Delete-After"] == "10"
@@ -225,21 +227,21 @@ def test_upload_file_missing_path_sends_nothing(cf, rsps, tmp_path):
 
 
 def test_fetch_object_and_container_fetch(cf, rsps):
-    head_object(rsps, "x", b"abc")
+    head_object(rsps, "x", b"abc", container_url=CONT)
     rsps.get(CONT + "/x", body=b"abc")
     assert cf.fetch_object("imgs é", "x", extra_info={}) == b"abc"
-    head_object(rsps, "x", b"abc")
+    head_object(rsps, "x", b"abc", container_url=CONT)
     rsps.get(CONT + "/x", body=b"abc")
     headers, data = Container(cf, "imgs é").fetch_object("x", include_meta=True)
     assert data == b"abc" and headers["Content-Length"] == "3"
 
 
 def test_download_object_writes_whole_file_with_folders(cf, rsps, tmp_path):
-    head_object(rsps, "d/e/f.vhd", b"data")
+    head_object(rsps, "d/e/f.vhd", b"data", container_url=CONT)
     rsps.get(CONT + "/d/e/f.vhd", body=b"data")
     path = cf.download_object("imgs é", "d/e/f.vhd", str(tmp_path))
     assert path == str(tmp_path / "d" / "e" / "f.vhd") and open(path, "rb").read() == b"data"
-    head_object(rsps, "d/e/f.vhd", b"data")
+    head_object(rsps, "d/e/f.vhd", b"data", container_url=CONT)
     rsps.get(CONT + "/d/e/f.vhd", body=b"data")
     assert Container(cf, "imgs é").download("d/e/f.vhd", str(tmp_path / "flat"), structure=False) == str(
         tmp_path / "flat" / "f.vhd"
@@ -247,7 +249,7 @@ def test_download_object_writes_whole_file_with_folders(cf, rsps, tmp_path):
 
 
 def test_download_cut_short_leaves_no_file(cf, rsps, tmp_path):
-    head_object(rsps, "f.vhd", b"0123456789")
+    head_object(rsps, "f.vhd", b"0123456789", container_url=CONT)
     rsps.get(CONT + "/f.vhd", body=b"01234", headers={"Content-Length": "5"})
     rsps.get(CONT + "/f.vhd", status=500)  # every resume attempt fails
     cf.transport.retries = 0

@@ -13,7 +13,9 @@ import responses
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer import HashSet, UploadStream, verify_digests
 from tests.unit.helpers import (
+    FILE,
     IMAGE_ID,
+    ITEM,
     V2,
     active_info,
     assert_headers,
@@ -23,8 +25,6 @@ from tests.unit.helpers import (
     reading_callback,
 )
 
-ITEM = V2 + "/images/" + IMAGE_ID
-FILE = ITEM + "/file"
 DATA = bytes(range(256)) * 20 + b"tail"
 
 

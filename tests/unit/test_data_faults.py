@@ -16,11 +16,8 @@ from responses import matchers
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer.options import MinimumProgress
 from pyrax_image.transfer.sources import SourceReader
-from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info
-from tests.unit.test_download import dropping_body
+from tests.unit.helpers import FILE, IMAGE_ID, ITEM, V2, active_info, dropping_body, image_info
 
-ITEM = V2 + "/images/" + IMAGE_ID
-FILE = ITEM + "/file"
 DATA = os.urandom(10_000)
 CUT = 700  # every connection breaks after this many bytes, far less than a chunk
 

@@ -15,37 +15,22 @@ from responses import matchers
 from pyrax_image import exceptions as exc
 from pyrax_image.image.download import ImageDownload
 from pyrax_image.transfer import RangedReader
-from tests.unit.helpers import IMAGE_ID, V2, active_info, assert_no_request, call, image_info
+from tests.unit.helpers import (
+    FILE,
+    IMAGE_ID,
+    ITEM,
+    active_info,
+    assert_no_request,
+    call,
+    dropping_body,
+    image_info,
+)
 
-ITEM = V2 + "/images/" + IMAGE_ID
-FILE = ITEM + "/file"
 DATA = os.urandom(10_000)
 
 
 def active(data: bytes = DATA, **extra: Any) -> Dict[str, Any]:
     return active_info(data, **extra)
-
-
-class Dropping(io.RawIOBase):
-    """A socket-like body that resets the connection after ``cut`` bytes."""
-
-    def __init__(self, data: bytes, cut: int):
-        self.data, self.cut, self.pos = data, cut, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self.pos >= self.cut:
-            raise ConnectionResetError(104, "Connection reset by peer")
-        count = min(len(buffer), self.cut - self.pos)
-        buffer[:count] = self.data[self.pos : self.pos + count]
-        self.pos += count
-        return count
-
-
-def dropping_body(data: bytes, cut: int) -> io.BufferedReader:
-    return io.BufferedReader(Dropping(data, cut))
 
 
 def ranged(rsps: responses.RequestsMock, start: int, data: bytes = DATA, status: int = 206) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pyrax_image import exceptions as exc
-from tests.unit.helpers import IMAGE_ID, V2, make_client
+from tests.unit.helpers import IMAGE_ID, ITEM, make_client
 
-ITEM = V2 + "/images/" + IMAGE_ID
 WEBOB_404 = {
     "message": "The resource could not be found.<br /><br />\n\n\nNo image found with ID x\n\n\n",
     "code": "404 Not Found",

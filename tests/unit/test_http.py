@@ -13,11 +13,7 @@ import responses
 from pyrax_image import TokenIdentity
 from pyrax_image import exceptions as exc
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
-from tests.unit.helpers import IMAGE_ID, V2, image_info, make_client
-
-IMAGES = V2 + "/images"
-ITEM = IMAGES + "/" + IMAGE_ID
-FILE = ITEM + "/file"
+from tests.unit.helpers import FILE, IMAGE_ID, IMAGES, ITEM, V2, image_info, make_client
 
 
 class RenewingIdentity(TokenIdentity):

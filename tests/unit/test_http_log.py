@@ -8,10 +8,9 @@ import logging
 import pytest
 
 from pyrax_image import TokenIdentity, http_log
-from tests.unit.helpers import IMAGE_ID, V2, debug_logging, image_info, make_client
+from tests.unit.helpers import IMAGE_ID, ITEM, V2, debug_logging, image_info, make_client
 
 SECRET_TOKEN = "gAAAAA-very-secret-token-value"
-ITEM = V2 + "/images/" + IMAGE_ID
 
 scanned = pytest.mark.secrets(SECRET_TOKEN, "hunter2", "k3y-abc", "s3cret")  # tests/secret_scan.py
 

@@ -15,12 +15,9 @@ from pyrax_image import TokenIdentity
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
 from pyrax_image.redirects import MAX_REDIRECTS
-from tests.unit.helpers import IMAGE_ID, V2, image_info, make_client, sent_json
+from tests.unit.helpers import FILE, IMAGE_ID, IMAGES, ITEM, V2, image_info, make_client, sent_json
 from tests.unit.loopback import LoopbackServer, Received, Reply
 
-IMAGES = V2 + "/images"
-ITEM = IMAGES + "/" + IMAGE_ID
-FILE = ITEM + "/file"
 TOKEN = "redirect-secret-token"
 OTHER = "http://evil.test:9292/v2/images/" + IMAGE_ID
 

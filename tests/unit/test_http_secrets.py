@@ -16,11 +16,10 @@ from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
 from pyrax_image.secrets import SecretValues
 from tests.secret_scan import assert_no_secret
-from tests.unit.helpers import BASE, IMAGE_ID, V2, image_info, make_client
+from tests.unit.helpers import BASE, IMAGE_ID, ITEM, V2, image_info, make_client
 
 TOKEN = "gAAAAB-secret+token/value=="
 PASSWORD = "correct-horse-battery"
-ITEM = V2 + "/images/" + IMAGE_ID
 
 pytestmark = pytest.mark.secrets(TOKEN, PASSWORD)
 

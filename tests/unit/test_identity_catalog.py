@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 
@@ -12,12 +10,7 @@ from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from pyrax_image.identity.catalog import ServiceCatalog
 from pyrax_image.identity.service_types import normalize_service_type
-
-FIXTURES = Path(__file__).parent / "fixtures" / "identity"
-
-
-def recorded(name: str) -> Dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text())
+from tests.unit.helpers import recorded
 
 
 @pytest.fixture

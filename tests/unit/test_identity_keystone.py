@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any, Dict
 
 import pytest
 import responses
@@ -14,26 +10,11 @@ import responses
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
 from pyrax_image.identity.auth import parse_expiry
-from tests.unit.helpers import sent_json
+from tests.unit.helpers import recorded, sent_json, v3_token
 
-FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 ROOT = "https://keystone.example.com:5000"
 V3 = ROOT + "/v3"
 V2 = ROOT + "/v2.0"
-
-
-def recorded(name: str) -> Dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text())
-
-
-def iso_in(seconds: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def v3_token(expires_in: float = 3600) -> Dict[str, Any]:
-    body = copy.deepcopy(recorded("keystone_v3_token.json"))
-    body["token"]["expires_at"] = iso_in(expires_in)
-    return body
 
 
 def add_v3(rsps: responses.RequestsMock, token: str = "tok-v3", expires_in: float = 3600) -> None:

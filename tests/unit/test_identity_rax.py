@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, Dict
-
 import pytest
 import responses
 
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import RaxIdentity
-from tests.unit.helpers import sent_json
+from tests.unit.helpers import recorded, sent_json
 
-FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 RAX_TOKENS = "https://identity.api.rackspacecloud.com/v2.0/tokens"
-
-
-def recorded(name: str) -> Dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text())
 
 
 def test_api_key_body_default_url_and_default_region(rsps: responses.RequestsMock) -> None:

@@ -7,7 +7,6 @@ import json
 import logging
 import threading
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -16,20 +15,12 @@ import responses
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
+from tests.unit.helpers import iso_in, recorded
 
-FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 V2 = "https://keystone.example.com:5000/v2.0"
 V3 = "https://keystone.example.com:5000/v3"
 GLANCE = "https://images.example.com:9292"  # RegionOne public URL of the v2.0 fixture
 GLANCE3 = "http://127.0.0.1:9293"  # RegionOne public URL of the v3 fixture
-
-
-def recorded(name: str) -> Dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text())
-
-
-def iso_in(seconds: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class TokenServer:

@@ -4,12 +4,10 @@ and carries its TLS settings to every client it builds (responses)."""
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 import threading
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -20,21 +18,14 @@ from pyrax_image import ImageClient, connect
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity, RaxIdentity, TokenIdentity
 from pyrax_image.secrets import SecretValues
+from tests.unit.helpers import recorded, v3_token
 
-FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 ROOT = "https://keystone.example.com:5000"
 V3 = ROOT + "/v3"
 TOKENS = V3 + "/auth/tokens"
 GLANCE_ONE = "http://127.0.0.1:9293"
 PASSWORD = "s3cret-Passw0rd"
 APP_SECRET = "app-credential-secret-value"
-
-
-def v3_token() -> Dict[str, Any]:
-    body = copy.deepcopy(json.loads((FIXTURES / "keystone_v3_token.json").read_text()))
-    expires = datetime.now(timezone.utc) + timedelta(hours=1)
-    body["token"]["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return body
 
 
 def issue_tokens(rsps: responses.RequestsMock, delay: float = 0.0) -> List[str]:
@@ -337,12 +328,8 @@ def test_a_keystone_v3_reply_of_the_wrong_shape_raises_invalid_response(
     assert not identity.authenticated and identity._catalog is None
 
 
-def _v2_access() -> Dict[str, Any]:
-    return json.loads((FIXTURES / "keystone_v2_access.json").read_text())
-
-
 def _v2_with(change: Callable[[Dict[str, Any]], Any]) -> Dict[str, Any]:
-    body = _v2_access()
+    body = recorded("keystone_v2_access.json")
     change(body["access"])
     return body
 

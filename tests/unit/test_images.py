@@ -14,6 +14,8 @@ from pyrax_image import exceptions as exc
 from tests.unit.helpers import (
     BASE,
     IMAGE_ID,
+    IMAGES,
+    ITEM,
     JSON,
     PATCH,
     V2,
@@ -25,9 +27,6 @@ from tests.unit.helpers import (
     reading_callback,
     sent_json,
 )
-
-IMAGES = V2 + "/images"
-ITEM = IMAGES + "/" + IMAGE_ID
 
 
 def page(*ids: str, next_link: str = "", **extra: object) -> dict:

@@ -17,20 +17,22 @@ from pyrax_image.image import waiters
 from pyrax_image.object_storage import temp_url_signature
 from tests.unit.helpers import (
     IMAGE_ID,
+    ITEM,
     JSON,
     PROJECT,
+    SWIFT,
     V2,
+    StoringSwift,
     active_info,
     assert_headers,
     assert_no_request,
     call,
+    head_object,
     image_info,
     sent_json,
 )
 from tests.unit.helpers import reading_callback as glance_reader
-from tests.unit.test_object_storage import SWIFT, StoringSwift, head_object
 
-ITEM = V2 + "/images/" + IMAGE_ID
 DATA = os.urandom(3000)
 
 

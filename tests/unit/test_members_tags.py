@@ -8,9 +8,9 @@ from pyrax_image import Image, ImageMember, TokenIdentity
 from pyrax_image import exceptions as exc
 from tests.unit.helpers import (
     IMAGE_ID,
+    ITEM,
     JSON,
     PROJECT,
-    V2,
     assert_headers,
     assert_no_request,
     call,
@@ -19,7 +19,6 @@ from tests.unit.helpers import (
     sent_json,
 )
 
-ITEM = V2 + "/images/" + IMAGE_ID
 MEMBERS = ITEM + "/members"
 
 

@@ -11,9 +11,7 @@ from pyrax_image.cloud_files import CloudFilesClient
 from pyrax_image.object_storage import ObjectStorageClient
 from pyrax_image.object_storage.paths import object_path
 from pyrax_image.redirects import keep_dot_segments_encoded
-from tests.unit.helpers import PROJECT, TOKEN, assert_no_request
-
-SWIFT = "http://swift.test:8080/v1/AUTH_%s" % PROJECT
+from tests.unit.helpers import PROJECT, SWIFT, TOKEN, assert_no_request
 
 
 @pytest.fixture(params=[ObjectStorageClient, CloudFilesClient])

@@ -10,7 +10,7 @@ import io
 import json
 import os
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -28,14 +28,9 @@ from pyrax_image.object_storage import (
     make_temp_url,
     temp_url_signature,
 )
-from tests.unit.helpers import BASE, PROJECT, TOKEN
+from tests.unit.helpers import BASE, PROJECT, SWIFT, TOKEN, StoringSwift, dropping_body, head_object, md5
 
-SWIFT = "http://swift.test:8080/v1/AUTH_%s" % PROJECT
 DATA = os.urandom(2500)
-
-
-def md5(data: bytes) -> str:
-    return hashlib.md5(data).hexdigest()
 
 
 @pytest.fixture
@@ -43,46 +38,6 @@ def swift(rsps: responses.RequestsMock, delays: List[float]) -> ObjectStorageCli
     client = ObjectStorageClient(TokenIdentity(TOKEN, tenant_id=PROJECT), management_url=SWIFT)
     client.transport.sleep = delays.append
     return client
-
-
-class StoringSwift:
-    """A responses callback that reads the streamed body and answers like Swift."""
-
-    def __init__(self, corrupt_etag: bool = False, fail_on: Optional[str] = None):
-        self.objects: Dict[str, bytes] = {}
-        self.headers: Dict[str, Dict[str, str]] = {}
-        self.corrupt_etag = corrupt_etag
-        self.fail_on = fail_on
-
-    def __call__(self, request: Any) -> Any:
-        path = urlsplit(request.url).path
-        body = request.body
-        data = b"".join(body) if body is not None and not isinstance(body, (bytes, str)) else (body or b"")
-        if isinstance(data, str):
-            data = data.encode()
-        if self.fail_on and self.fail_on in path:
-            return 503, {}, b""
-        query = parse_qs(urlsplit(request.url).query)
-        if query.get("multipart-manifest") == ["put"]:
-            manifest = json.loads(data)
-            etag = '"%s"' % md5("".join(item["etag"] for item in manifest).encode())
-            self.objects[path] = json.dumps(manifest).encode()
-        elif "X-Copy-From" in request.headers:
-            source = "/v1/AUTH_%s%s" % (PROJECT, request.headers["X-Copy-From"])
-            self.objects[path] = self.objects[source]
-            etag = md5(self.objects[path])
-        else:
-            self.objects[path] = data
-            etag = "0" * 32 if self.corrupt_etag else md5(data)
-        self.headers[path] = dict(request.headers)
-        return 201, {"Etag": etag}, b""
-
-
-def head_object(rsps: responses.RequestsMock, name: str, data: bytes = DATA, **headers: str) -> None:
-    rsps.head(
-        SWIFT + "/c/" + name,
-        headers=dict({"Content-Length": str(len(data)), "Etag": md5(data)}, **headers),
-    )
 
 
 # -- endpoint and shared session --------------------------------------------------------------
@@ -156,11 +111,11 @@ def test_missing_container_and_object(swift, rsps):
 
 
 def test_get_object_reads_its_headers(swift, rsps):
-    head_object(rsps, "disk.raw", **{"Content-Type": "application/octet-stream"})
+    head_object(rsps, "disk.raw", DATA, **{"Content-Type": "application/octet-stream"})
     obj = swift.get_object(Container(swift, "c"), "disk.raw")
     assert isinstance(obj, StorageObject)
     assert (obj.total_bytes, obj.bytes, obj.etag, obj.md5) == (len(DATA), len(DATA), md5(DATA), md5(DATA))
-    head_object(rsps, "big", **{"X-Static-Large-Object": "True", "Etag": '"abc"'})
+    head_object(rsps, "big", DATA, **{"X-Static-Large-Object": "True", "Etag": '"abc"'})
     big = swift.get_object("c", "big")
     assert big.is_static_large_object and big.etag == "abc" and big.md5 is None
 
@@ -173,10 +128,10 @@ def test_list_container_objects_follows_markers(swift, rsps):
 
 
 def test_delete_static_large_object_deletes_segments(swift, rsps):
-    head_object(rsps, "big", **{"X-Static-Large-Object": "True"})
+    head_object(rsps, "big", DATA, **{"X-Static-Large-Object": "True"})
     rsps.delete(SWIFT + "/c/big?multipart-manifest=delete")
     swift.delete_object("c", "big")
-    head_object(rsps, "small")
+    head_object(rsps, "small", DATA)
     rsps.delete(SWIFT + "/c/small", match=[matchers.query_string_matcher("")])
     swift.delete_object("c", "small")
 
@@ -185,7 +140,7 @@ def test_delete_static_large_object_deletes_segments(swift, rsps):
 def test_small_upload_is_one_put_with_content_length_checked_by_etag(swift, rsps):
     store = StoringSwift()
     rsps.add_callback(responses.PUT, SWIFT + "/c/disk.raw", callback=store)
-    head_object(rsps, "disk.raw")
+    head_object(rsps, "disk.raw", DATA)
     progress: List[Any] = []
     obj = swift.store_object(
         "c", "disk.raw", DATA, chunk_size=1000, progress=lambda d, t: progress.append((d, t))
@@ -212,7 +167,7 @@ def test_upload_past_the_threshold_becomes_a_static_large_object(swift, rsps, tm
     rsps.head(SWIFT + "/c_segments")
     rsps.add_callback(responses.PUT, re.compile(SWIFT + "/c_segments/.*"), callback=store)
     rsps.add_callback(responses.PUT, SWIFT + "/c/disk.raw?multipart-manifest=put", callback=store)
-    head_object(rsps, "disk.raw", **{"X-Static-Large-Object": "True"})
+    head_object(rsps, "disk.raw", DATA, **{"X-Static-Large-Object": "True"})
     obj = swift.store_object("c", "disk.raw", str(path), segment_threshold=1000, chunk_size=300)
     segments = sorted(p for p in store.objects if "/c_segments/" in p)
     assert len(segments) == 3
@@ -229,7 +184,7 @@ def test_upload_past_the_threshold_becomes_a_static_large_object(swift, rsps, tm
 def test_unknown_size_below_threshold_stays_one_chunked_object(swift, rsps):
     store = StoringSwift()
     rsps.add_callback(responses.PUT, SWIFT + "/c/o", callback=store)
-    head_object(rsps, "o")
+    head_object(rsps, "o", DATA)
     swift.store_object("c", "o", iter([DATA[:700], DATA[700:]]), segment_threshold=5000)
     assert rsps.calls[0].request.headers["Transfer-Encoding"] == "chunked"
     assert store.objects["/v1/AUTH_proj/c/o"] == DATA
@@ -242,7 +197,7 @@ def test_unknown_size_past_threshold_copies_the_first_part_into_a_segment(swift,
     rsps.head(SWIFT + "/c_segments")
     rsps.add_callback(responses.PUT, re.compile(SWIFT + "/c_segments/.*"), callback=store)
     rsps.add_callback(responses.PUT, SWIFT + "/c/o?multipart-manifest=put", callback=store)
-    head_object(rsps, "o", **{"X-Static-Large-Object": "True"})
+    head_object(rsps, "o", DATA, **{"X-Static-Large-Object": "True"})
     swift.store_object(
         "c", "o", (DATA[i : i + 100] for i in range(0, len(DATA), 100)), segment_threshold=1000
     )
@@ -283,7 +238,7 @@ def test_upload_file_names_the_object_after_the_file(swift, rsps, tmp_path):
     path = tmp_path / "disk.img"
     path.write_bytes(DATA)
     rsps.add_callback(responses.PUT, SWIFT + "/c/disk.img", callback=StoringSwift())
-    head_object(rsps, "disk.img")
+    head_object(rsps, "disk.img", DATA)
     assert swift.upload_file("c", str(path)).name == "disk.img"
     with pytest.raises(exc.InvalidArgument):
         swift.upload_file("c", io.BytesIO(DATA))
@@ -291,7 +246,7 @@ def test_upload_file_names_the_object_after_the_file(swift, rsps, tmp_path):
 
 # -- reads -------------------------------------------------------------------------------------
 def test_fetch_whole_chunked_and_partial(swift, rsps):
-    head_object(rsps, "o")
+    head_object(rsps, "o", DATA)
     obj = swift.get_object("c", "o")
     rsps.get(SWIFT + "/c/o", body=DATA, match=[matchers.header_matcher({"Accept": "*/*"})])
     assert obj.fetch() == DATA
@@ -309,9 +264,7 @@ def test_fetch_whole_chunked_and_partial(swift, rsps):
 
 
 def test_object_reader_is_a_seekable_file_that_resumes(swift, rsps):
-    from tests.unit.test_download import dropping_body
-
-    head_object(rsps, "o")
+    head_object(rsps, "o", DATA)
     obj = swift.get_object("c", "o")
     reader = obj.open(chunk_size=1000)
     assert isinstance(reader, ObjectReader) and reader.len == len(DATA) and reader.expected_md5 == md5(DATA)

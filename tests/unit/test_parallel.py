@@ -19,26 +19,9 @@ import requests
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer import HashSet
 from pyrax_image.transfer.parallel import FileObjectAccess, ParallelFetch, plan_parts
+from tests.unit.helpers import dropping_body
 
 DATA = os.urandom(300_000)
-
-
-class Dropping(io.RawIOBase):
-    def __init__(self, data: bytes, cut: int):
-        self.data, self.cut, self.pos = data, cut, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self.pos >= len(self.data):
-            return 0
-        if self.pos >= self.cut:
-            raise ConnectionResetError(104, "Connection reset by peer")
-        count = min(len(buffer), self.cut - self.pos, len(self.data) - self.pos)
-        buffer[:count] = self.data[self.pos : self.pos + count]
-        self.pos += count
-        return count
 
 
 class RangedServer:
@@ -61,7 +44,7 @@ class RangedServer:
         response = requests.Response()
         response.status_code = 206
         response.headers["Content-Range"] = "bytes %d-%d/%d" % (first, last, len(DATA))
-        response.raw = io.BufferedReader(Dropping(body, len(body) if cut_after is None else cut_after))
+        response.raw = dropping_body(body, len(body) if cut_after is None else cut_after)
         return response
 
 

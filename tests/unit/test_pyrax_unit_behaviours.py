@@ -15,12 +15,9 @@ import pytest
 
 from pyrax_image import Image, ImageMember
 from pyrax_image import exceptions as exc
-from tests.unit.helpers import IMAGE_ID, PROJECT, V2, call, image_info, sent_json
+from tests.unit.helpers import IMAGE_ID, IMAGES, ITEM, PROJECT, SWIFT, V2, call, image_info, sent_json
 
-IMAGES = V2 + "/images"
-ITEM = IMAGES + "/" + IMAGE_ID
 TASKS = V2 + "/tasks"
-SWIFT = "http://swift.test:8080/v1/AUTH_" + PROJECT
 
 
 # -- fixes of pyrax behaviour pyrax code relies on ------------------------------------------------

@@ -12,10 +12,8 @@ import responses
 
 from pyrax_image import ImageClient, paging
 from pyrax_image import exceptions as exc
-from tests.unit.helpers import IMAGE_ID, PROJECT, V2, image_info
+from tests.unit.helpers import IMAGE_ID, IMAGES, ITEM, PROJECT, V2, image_info
 
-IMAGES = V2 + "/images"
-ITEM = IMAGES + "/" + IMAGE_ID
 MEMBERS = ITEM + "/members"
 TASKS = V2 + "/tasks"
 REQUEST_ID = "req-shape-1"

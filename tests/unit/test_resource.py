@@ -8,9 +8,7 @@ import pickle
 import pytest
 
 from pyrax_image import BaseResource, Image, ImageMember, ImageTask
-from tests.unit.helpers import IMAGE_ID, V2, image_info
-
-ITEM = V2 + "/images/" + IMAGE_ID
+from tests.unit.helpers import IMAGE_ID, ITEM, image_info
 
 
 def image(client, **info):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import logging
 import os
 import textwrap
@@ -19,22 +17,10 @@ from pyrax_image import connect
 from pyrax_image import exceptions as exc
 from pyrax_image.http import DEFAULT_USER_AGENT
 from pyrax_image.settings import EnvironmentNotFound, InvalidSetting
-from tests.unit.helpers import sent_json
+from tests.unit.helpers import recorded, sent_json, v3_token
 
-FIXTURES = Path(__file__).parent / "fixtures" / "identity"
 V3 = "https://keystone.example.com:5000/v3"
 RAX_TOKENS = "https://identity.api.rackspacecloud.com/v2.0/tokens"
-
-
-def recorded(name: str) -> Dict[str, Any]:
-    return json.loads((FIXTURES / name).read_text())
-
-
-def v3_token() -> Dict[str, Any]:
-    body = copy.deepcopy(recorded("keystone_v3_token.json"))
-    expires = datetime.now(timezone.utc) + timedelta(hours=1)
-    body["token"]["expires_at"] = expires.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return body
 
 
 def rax_access() -> Dict[str, Any]:

@@ -11,10 +11,8 @@ import responses
 from pyrax_image import exceptions as exc
 from pyrax_image.image.uploads import hashes_to_compute, missing_digest
 from pyrax_image.transfer import hashing
-from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info, reading_callback
+from tests.unit.helpers import FILE, IMAGE_ID, ITEM, V2, active_info, image_info, reading_callback
 
-ITEM = V2 + "/images/" + IMAGE_ID
-FILE = ITEM + "/file"
 DATA = bytes(range(256)) * 40
 QUEUED_MULTIHASH = {"checksum": None, "os_hash_algo": None, "os_hash_value": None}
 QUEUED_LEGACY = {"checksum": None}

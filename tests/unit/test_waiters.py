@@ -9,9 +9,8 @@ import pytest
 from pyrax_image import Image, ImageTask
 from pyrax_image import exceptions as exc
 from pyrax_image.image import waiters
-from tests.unit.helpers import IMAGE_ID, V2, assert_no_request, image_info
+from tests.unit.helpers import IMAGE_ID, ITEM, V2, assert_no_request, image_info
 
-ITEM = V2 + "/images/" + IMAGE_ID
 TASK = V2 + "/tasks/t1"
 
 

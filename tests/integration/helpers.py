@@ -1,4 +1,7 @@
-"""Helpers of the image tests on the header-trusting Glance (:9292).
+"""Helpers of the integration tests on the header-trusting Glance (:9292).
+
+:func:`noauth_client` acts as any project (``ALPHA``, ``BETA``, ``ADMIN`` or
+a fresh one); :func:`delete_quietly` deletes an image that may be gone.
 
 :class:`Scratch` gives a test a project no other test uses (so listings and
 filters see only what the test created) and deletes every image it tracked
@@ -8,13 +11,47 @@ is locked" now and then when other clients write at the same moment.
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
 
-from pyrax_image import ImageClient
-from tests.integration.conftest import delete_quietly, noauth_client
+from pyrax_image import ImageClient, TokenIdentity
+from pyrax_image import exceptions as exc
+
+# Projects of the header-trusting ("noauth") Glance: any ids will do.
+ALPHA = "a1fa0000000000000000000000000001"
+BETA = "be7a0000000000000000000000000002"
+ADMIN = "ad310000000000000000000000000003"
+
+
+def noauth_client(url: str, project: str, roles: str = "reader,member", **kwargs: Any) -> ImageClient:
+    """A client of the header-trusting Glance acting as ``project``."""
+    client = ImageClient(TokenIdentity("noauth", tenant_id=project), management_url=url, **kwargs)
+    client.session.headers.update(
+        {
+            "X-Identity-Status": "Confirmed",
+            "X-Project-Id": project,
+            "X-User-Id": "user-of-" + project,
+            "X-Roles": roles,
+        }
+    )
+    return client
+
+
+def delete_quietly(client: ImageClient, image: Any, attempts: int = 5) -> None:
+    """Delete an image; absent is fine, a transient 500 is retried."""
+    for attempt in range(attempts):
+        try:
+            client.delete(image)
+            return
+        except exc.NotFound:
+            return
+        except exc.InternalServerError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def new_project() -> str:
