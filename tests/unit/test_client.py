@@ -1,5 +1,6 @@
 """BaseClient / ImageClient: construction, endpoints, URL building, the
-generic verbs, method_* and timings (API.md §2 "Inherited from BaseClient")."""
+generic verbs, method_* and timings (docs/migrating.md "What is identical",
+docs/images.md "Clients")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Error mapping (API.md §2 exceptions, §3.9): status classes, request ids and
+"""Error mapping (docs/images.md "Errors"): status classes, request ids and
 every error-body format Glance, Keystone and proxies send."""
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The HTTP layer (API.md §1, §3.7, §3.11): one session, timeouts, TLS, safe
-retries that never resend a consumed body, and one resend after a 401."""
+"""The HTTP layer: one session (docs/images.md "Clients"), timeouts and safe retries
+that never resend a consumed body (docs/security.md "Deadline and faults"), TLS
+(docs/security.md "TLS and careless settings"), and one resend after a 401
+(docs/identity.md "Tokens")."""
 
 from __future__ import annotations
 

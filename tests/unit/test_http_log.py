@@ -1,5 +1,5 @@
-"""Curl-style debug logging (API.md §3.10): tokens digested, passwords, keys and
-temp-URL signatures redacted, image bytes never logged."""
+"""Curl-style debug logging (docs/security.md, "Secrets, by value"): tokens digested,
+passwords, keys and temp-URL signatures redacted, image bytes never logged."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Wire format of the image methods of ImageClient: list, pages, find, get,
-delete, create, update, rename, deactivate/reactivate (API.md §2, §3.1-4)."""
+delete, create, update, rename, deactivate/reactivate (docs/images.md; the fixes
+over pyrax in docs/migrating.md "What was fixed")."""
 
 from __future__ import annotations
 

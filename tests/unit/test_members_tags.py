@@ -1,4 +1,4 @@
-"""Wire format of sharing (members) and tags (API.md §2, §3.5-6)."""
+"""Wire format of sharing (members) and tags (docs/images.md "Sharing", "Tags")."""
 
 from __future__ import annotations
 

@@ -82,7 +82,7 @@ def test_img_update_and_change_name(image, rsps):
         {"op": "add", "path": "/foo", "value": "new"},
     ]
     assert call(rsps).headers["Content-Type"] == "application/openstack-images-v2.1-json-patch"
-    assert image.foo == "new"  # the object passed in is refreshed (API.md 3.2)
+    assert image.foo == "new"  # the object passed in is refreshed (docs/migrating.md "What was fixed")
     rsps.patch(ITEM, json=image_info(name="renamed"))
     image.change_name("renamed")
     assert sent_json(rsps) == [{"op": "add", "path": "/name", "value": "renamed"}]
@@ -164,7 +164,7 @@ def test_member_id(client):
 
 # -- ImageManager (pyrax: test_imgmgr_*) -----------------------------------------------------------
 def test_imgmgr_create_body_puts_metadata_at_the_top(client, rsps):
-    # pyrax sent {"metadata": meta}, which Images v2 refuses (API.md 3.1).
+    # pyrax sent {"metadata": meta}, which Images v2 refuses (docs/migrating.md "What was fixed").
     rsps.post(IMAGES, status=201, json=image_info(name="n"))
     client.create("n", metadata={"os_distro": "ubuntu"})
     assert sent_json(rsps) == {

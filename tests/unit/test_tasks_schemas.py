@@ -1,4 +1,5 @@
-"""Wire format of tasks (Rackspace bodies, API.md §2) and the six schema getters."""
+"""Wire format of tasks (Rackspace bodies, docs/data.md "Images from object storage")
+and the six schema getters (docs/images.md "Schemas")."""
 
 from __future__ import annotations
 
