@@ -1,7 +1,8 @@
 """Helpers of the integration tests on the header-trusting Glance (:9292).
 
 :func:`noauth_client` acts as any project (``ALPHA``, ``BETA``, ``ADMIN`` or
-a fresh one); :func:`delete_quietly` deletes an image that may be gone.
+a fresh one); :func:`delete_quietly` deletes an image that may be gone;
+:func:`python_blocks` and :func:`run_blocks` run the examples of a docs page.
 
 :class:`Scratch` gives a test a project no other test uses (so listings and
 filters see only what the test created) and deletes every image it tracked
@@ -11,8 +12,10 @@ is locked" now and then when other clients write at the same moment.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import requests
@@ -24,6 +27,9 @@ from pyrax_image import exceptions as exc
 ALPHA = "a1fa0000000000000000000000000001"
 BETA = "be7a0000000000000000000000000002"
 ADMIN = "ad310000000000000000000000000003"
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
 def noauth_client(url: str, project: str, roles: str = "reader,member", **kwargs: Any) -> ImageClient:
@@ -129,3 +135,18 @@ class Recorder:
     def page_names(self) -> List[List[str]]:
         """The image names of each recorded listing page."""
         return [[image["name"] for image in page["images"]] for page in self.pages]
+
+
+def python_blocks(page: str) -> List[str]:
+    """The ``python`` code blocks of ``docs/<page>``, in order."""
+    return PYTHON_BLOCK.findall((DOCS / page).read_text())
+
+
+def run_blocks(page: str, blocks: List[str], namespace: Dict[str, Any]) -> None:
+    """Run the code blocks of ``docs/<page>`` one after the other in ``namespace``;
+    a failing block fails the test with its number and its code."""
+    for number, block in enumerate(blocks, 1):
+        try:
+            exec(compile(block, "docs/%s block %d" % (page, number), "exec"), namespace)
+        except Exception as error:  # pragma: no cover - the message is the point
+            raise AssertionError("docs/%s block %d failed: %r\n%s" % (page, number, error, block)) from error

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Dict
 
 from tests.integration.data_fixtures import keystone_login
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+from tests.integration.helpers import python_blocks, run_blocks
 
 
 def test_copy_guide_examples_run(cloud: Dict[str, Any], tmp_path: Path) -> None:
@@ -21,11 +18,10 @@ def test_copy_guide_examples_run(cloud: Dict[str, Any], tmp_path: Path) -> None:
         "GLANCE_URL_TWO": cloud["regions"]["RegionTwo"]["image"],
         "WORKDIR": str(tmp_path),
     }
-    blocks = BLOCK.findall((DOCS / "copy.md").read_text())
+    blocks = python_blocks("copy.md")
     assert len(blocks) >= 6
     try:
-        for number, block in enumerate(blocks):
-            exec(compile(block, "docs/copy.md[block %d]" % number, "exec"), namespace)
+        run_blocks("copy.md", blocks, namespace)
     finally:
         for client_name, image_name in (("images", "image"), ("region_two", "copy")):
             client, image = namespace.get(client_name), namespace.get(image_name)

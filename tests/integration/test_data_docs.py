@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from pathlib import Path
 from typing import Any, Dict
 
 from tests.integration.data_fixtures import keystone_login
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+from tests.integration.helpers import python_blocks, run_blocks
 
 
 def test_data_guide_examples_run(cloud: Dict[str, Any], tmp_path: Path) -> None:
@@ -23,7 +20,6 @@ def test_data_guide_examples_run(cloud: Dict[str, Any], tmp_path: Path) -> None:
         "WORKDIR": str(tmp_path),
         "CONTAINER": "docs-" + uuid.uuid4().hex[:10],
     }
-    blocks = BLOCK.findall((DOCS / "data.md").read_text())
+    blocks = python_blocks("data.md")
     assert len(blocks) >= 8
-    for number, block in enumerate(blocks):
-        exec(compile(block, "docs/data.md[block %d]" % number, "exec"), namespace)
+    run_blocks("data.md", blocks, namespace)

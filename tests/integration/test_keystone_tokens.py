@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -15,6 +14,7 @@ from tests.integration.keystone_fixtures import (
     keystone_identity,
     revoke_token,
 )
+from tests.threads import errors_in_threads
 
 
 def counting_alice(cloud: Dict[str, Any]) -> CountingIdentity:
@@ -45,20 +45,11 @@ def test_revoked_token_shared_by_threads_is_renewed_once(cloud: Dict[str, Any]) 
     images = ImageClient(identity, region_name="RegionOne")
     images.list(limit=1)
     revoke_token(cloud, str(identity.token))
-    errors: List[BaseException] = []
 
     def work() -> None:
-        try:
-            images.list(limit=1)
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
+        images.list(limit=1)
 
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    assert errors_in_threads(work, 6, timeout=60) == []
     assert identity.logins == 2
 
 

@@ -15,6 +15,7 @@ import responses
 from pyrax_image import ImageClient
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity
+from tests.threads import errors_in_threads
 from tests.unit.helpers import iso_in, recorded
 
 V2 = "https://keystone.example.com:5000/v2.0"
@@ -157,20 +158,11 @@ def test_reauthentication_is_single_flight_across_threads(rsps: responses.Reques
     identity = identity_v2()
     identity.authenticate()
     client = ImageClient(identity, region_name="RegionOne")
-    errors: List[BaseException] = []
 
     def work() -> None:
-        try:
-            client.method_get("/images")
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
+        client.method_get("/images")
 
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
-    assert errors == []
+    assert errors_in_threads(work, workers, timeout=20) == []
     assert len(first_attempts) == workers
     assert len(tokens.bodies) == 2  # one login, ONE re-login for all threads
     assert identity.token == "tok-2"

@@ -18,6 +18,7 @@ from pyrax_image import ImageClient, connect
 from pyrax_image import exceptions as exc
 from pyrax_image.identity import KeystoneIdentity, RaxIdentity, TokenIdentity
 from pyrax_image.secrets import SecretValues
+from tests.threads import errors_in_threads
 from tests.unit.helpers import recorded, v3_token
 
 ROOT = "https://keystone.example.com:5000"
@@ -159,22 +160,13 @@ def test_eight_threads_first_call_through_the_catalog_log_in_once(rsps: response
     rsps.add(responses.GET, GLANCE_ONE + "/v2/images", json={"images": []})
     identity = alice()
     barrier = threading.Barrier(8, timeout=10)
-    errors: List[BaseException] = []
 
     def work() -> None:
-        try:
-            client = ImageClient(identity, region_name="RegionOne")
-            barrier.wait()
-            client.list()
-        except BaseException as error:  # pragma: no cover - reported below
-            errors.append(error)
+        client = ImageClient(identity, region_name="RegionOne")
+        barrier.wait()
+        client.list()
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert errors == []
+    assert errors_in_threads(work, 8, timeout=30) == []
     assert issued == ["tok-1-long"]
     assert len([c for c in rsps.calls if c.request.method == "GET"]) == 8
 
