@@ -27,7 +27,7 @@ setup(
     extras_require={
         "yaml": ["PyYAML"],
         "cli": ["tqdm"],
-        "test": ["pytest", "responses", "PyYAML", "tqdm"],
+        "test": ["pytest", "pytest-timeout", "responses", "PyYAML", "tqdm"],
     },
     entry_points={"console_scripts": ["pyrax-image = pyrax_image.cli:main"]},
     classifiers=[
