@@ -274,6 +274,12 @@ def test_responses_mock_is_strict(client, rsps):
     assert isinstance(rsps, responses.RequestsMock)
 
 
+def test_responses_mock_fails_on_an_unused_response_and_passes_nothing_through(rsps):
+    # The "no request" and "exactly these requests" tests rely on both.
+    assert rsps.assert_all_requests_are_fired is True
+    assert tuple(rsps.passthru_prefixes) == ()
+
+
 def test_post_is_retried_on_429(client, rsps, delays):
     # A rate-limited request was not processed, so even a POST may be resent.
     rsps.post(IMAGES, status=429, headers={"Retry-After": "2"})
