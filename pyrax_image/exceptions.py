@@ -8,15 +8,11 @@ proxy in front of them sends into the matching class.
 
 from __future__ import annotations
 
-import html
-import json
-import re
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any, Dict, Optional, Type, TypeVar
 
 import requests
 
+from pyrax_image.error_bodies import message_and_details, request_id_of, retry_after
 from pyrax_image.secrets import SecretValues, hide_url_secrets
 
 __all__ = [
@@ -39,6 +35,8 @@ __all__ = [
     "GatewayTimeout",
     "NoUniqueMatch",
     "InvalidResponse",
+    "PagingLoop",
+    "TooManyPages",
     "UnsafeRedirect",
     "InvalidImageMember",
     "InvalidImageMemberStatus",
@@ -54,6 +52,7 @@ __all__ = [
     "EnvironmentNotFound",
     "InvalidCredentialFile",
     "InvalidConfigurationFile",
+    "NoCredentials",
     "YAMLNotInstalled",
     "NotAuthenticatedAttribute",
     "NoEndpointForRegion",
@@ -102,6 +101,10 @@ class InvalidCredentialFile(InvalidArgument):
 
 class InvalidConfigurationFile(InvalidArgument):
     """A settings file (``~/.pyrax.cfg``, ``clouds.yaml``) is malformed."""
+
+
+class NoCredentials(InvalidArgument):
+    """The command line found no credential source."""
 
 
 class YAMLNotInstalled(PyraxImageException, ImportError):
@@ -380,6 +383,18 @@ class InvalidResponse(ClientException):
     message = "The server sent a reply of the wrong shape"
 
 
+class PagingLoop(InvalidResponse):
+    """The server's ``next`` links lead back to pages already listed."""
+
+    message = "The listing loops"
+
+
+class TooManyPages(InvalidResponse):
+    """A listing had more pages than ``max_pages`` allows."""
+
+    message = "Too many pages"
+
+
 class UnsafeRedirect(ClientException):
     """A redirect that was not followed: to another origin (scheme, host or
     port), from https to http, a POST turned into a GET, or one whose body
@@ -391,6 +406,33 @@ class UnsafeRedirect(ClientException):
     def __init__(self, *args: Any, location: Optional[str] = None, **kwargs: Any):
         self.location = location
         super().__init__(*args, **kwargs)
+
+
+# Signals inside the HTTP layer (http.py, http_body.py): caught there and
+# never raised to callers, so not under PyraxImageException nor in __all__.
+
+
+class Retriable(Exception):
+    """An attempt failed before a reply was complete; ``error`` is raised
+    unless the request may be resent (``any_method``: it never reached the server)."""
+
+    def __init__(self, error: PyraxImageException, cause: BaseException, any_method: bool = False):
+        super().__init__(str(error))
+        self.error = error
+        self.cause = cause
+        self.any_method = any_method
+
+
+class BodyCut(Exception):
+    """The reply body ended early or its connection broke (``reason`` says how)."""
+
+    def __init__(self, reason: BaseException):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+class DeadlinePassed(Exception):
+    """The call's deadline passed while the reply was still arriving."""
 
 
 _CLASS_BY_STATUS: Dict[int, Type[ClientException]] = {
@@ -413,79 +455,6 @@ _CLASS_BY_STATUS: Dict[int, Type[ClientException]] = {
         GatewayTimeout,
     )
 }
-
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-
-
-def _clean(text: str) -> str:
-    """Strip HTML tags, entities and runs of white space from a message."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
-
-
-def _message_from_html(text: str) -> str:
-    """Drop the ``<title>``/``<h1>`` status line Glance repeats, keep the rest;
-    a proxy page (nginx, Apache) that says nothing more keeps its heading."""
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
-    text = re.sub(r"(?is)<hr\b.*", " ", text)  # the server signature below the rule
-    heading = re.search(r"(?is)<(h1|title)>(.*?)</\1>", text)
-    rest = _clean(re.sub(r"(?is)<(title|h1)>.*?</\1>", " ", text))
-    return rest or (_clean(heading.group(2)) if heading else "")
-
-
-def _parse_body(response: requests.Response) -> tuple[Optional[str], Any]:
-    """Return ``(message, details)`` from any error body format we know."""
-    text = response.text if response.content else ""
-    if not text:
-        return None, None
-    try:
-        body = json.loads(text)
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        # Flat webob JSON: {"message": ..., "code": "404 Not Found", "title": ...}
-        if "message" in body or "title" in body:
-            message = body.get("message") or body.get("title")
-            return _clean(str(message)), body.get("details") or body.get("title")
-        # Nested faults: {"itemNotFound": {"message": ..., "code": 404}} or
-        # Keystone's {"error": {"message": ..., "code": 401, "title": ...}}.
-        for value in body.values():
-            if isinstance(value, dict) and ("message" in value or "title" in value):
-                message = value.get("message") or value.get("title")
-                return _clean(str(message)), value.get("details")
-        return None, body
-    if "<" in text and ">" in text:
-        return _message_from_html(text) or None, None
-    return _clean(text) or None, None
-
-
-def _retry_after(response: requests.Response) -> Optional[float]:
-    """Seconds from a ``Retry-After`` header (seconds or HTTP date), if any."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-def request_id_of(response: requests.Response) -> Optional[str]:
-    """The request id a server put on a response, if any."""
-    headers = response.headers
-    return (
-        headers.get("x-openstack-request-id")
-        or headers.get("x-compute-request-id")
-        or headers.get("x-trans-id")
-    )
-
 
 _Error = TypeVar("_Error", bound=BaseException)
 
@@ -517,7 +486,7 @@ def from_response(
     cls = _CLASS_BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else ClientException
-    message, details = _parse_body(response)
+    message, details = message_and_details(response)
     error = cls(
         code=status,
         message=message or (response.reason or None),
@@ -525,6 +494,6 @@ def from_response(
         request_id=request_id_of(response),
         method=method or (response.request.method if response.request is not None else None),
         url=url or response.url or None,
-        retry_after=_retry_after(response),
+        retry_after=retry_after(response),
     )
     return scrubbed(error, secrets) if secrets is not None else error

@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 import requests
 
+from pyrax_image import error_bodies, http_log, redirects
 from pyrax_image import exceptions as exc
-from pyrax_image import http_log, redirects
-from pyrax_image.http_body import BodyCut, DeadlinePassed, RequestBody, read_body
+from pyrax_image.exceptions import BodyCut, DeadlinePassed, Retriable
+from pyrax_image.http_body import RequestBody, read_body
 from pyrax_image.http_checks import (
     Timeout,
     bad_headers,
@@ -45,17 +46,6 @@ DEFAULT_DEADLINE = 300.0  # or 4x the read timeout, if longer
 DEFAULT_USER_AGENT = "pyrax_image/%s" % __version__
 
 HeaderSource = Callable[[], Mapping[str, str]]
-
-
-class _Retriable(Exception):
-    """An attempt failed before a reply was complete; ``error`` is raised
-    unless the request may be resent (``any_method``: it never reached the server)."""
-
-    def __init__(self, error: exc.PyraxImageException, cause: BaseException, any_method: bool = False):
-        super().__init__(str(error))
-        self.error = error
-        self.cause = cause
-        self.any_method = any_method
 
 
 class Transport:
@@ -214,7 +204,7 @@ class Transport:
                 merged.update(credentials)
             try:
                 response = self._send_once(method, url, merged, params, body, stream, timeout, deadline_at)
-            except _Retriable as failure:
+            except Retriable as failure:
                 wait = self.retry_policy.failure_wait(
                     method, attempt, body.rewindable, failure.any_method, deadline_at
                 )
@@ -244,7 +234,7 @@ class Transport:
                     continue
             if retry and status >= 400:
                 delay = self.retry_policy.status_wait(
-                    method, status, attempt, body.rewindable, exc._retry_after(response), deadline_at
+                    method, status, attempt, body.rewindable, error_bodies.retry_after(response), deadline_at
                 )
                 if delay is not None:
                     response.close()
@@ -267,7 +257,7 @@ class Transport:
         deadline_at: Optional[float],
     ) -> requests.Response:
         """One attempt: the response, its body read unless streamed and successful.
-        Raises :class:`_Retriable` for a failure a resend may fix."""
+        Raises :class:`Retriable` for a failure a resend may fix."""
         if deadline_at is not None:
             remaining = deadline_at - time.monotonic()
             if remaining <= 0:
@@ -302,10 +292,10 @@ class Transport:
         except BodyCut as cut:
             # The reply broke off mid-body: an idempotent request may be resent.
             error = exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, cut))
-            raise _Retriable(error, cut.reason) from None
+            raise Retriable(error, cut.reason) from None
         except requests.exceptions.ConnectTimeout as error:
             failed = exc.RequestTimeout("Timed out connecting to %s" % _origin(url))
-            raise _Retriable(failed, error, any_method=True) from None
+            raise Retriable(failed, error, any_method=True) from None
         except requests.exceptions.ReadTimeout as error:
             raise exc.RequestTimeout(
                 "No answer from %s within the timeout (%s)" % (_origin(url), where)
@@ -321,7 +311,7 @@ class Transport:
             broken = exc.ConnectionFailed(
                 "Connection to %s failed during %s: %s" % (_origin(url), where, _short_reason(error))
             )
-            raise _Retriable(broken, error) from None
+            raise Retriable(broken, error) from None
         except requests.exceptions.InvalidHeader:
             # The message would quote the value: often a token read with its newline.
             raise exc.InvalidArgument(
@@ -335,9 +325,7 @@ class Transport:
         ) as error:
             raise exc.InvalidArgument("Cannot send to %r: %s" % (url, error)) from error
         except requests.exceptions.ChunkedEncodingError as error:
-            raise _Retriable(
-                exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, error)), error
-            )
+            raise Retriable(exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, error)), error)
         except requests.exceptions.RequestException as error:
             raise exc.ConnectionFailed("%s failed: %s" % (where, _short_reason(error))) from error
         if self.record_timings:

@@ -18,21 +18,10 @@ import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
+from pyrax_image.exceptions import BodyCut, DeadlinePassed
 
 READ_SIZE = 64 * 1024
 SMALL_BODY = 1024 * 1024  # larger bytes bodies are uploads: no call deadline while they are sent
-
-
-class BodyCut(Exception):
-    """The reply body ended early or its connection broke (``reason`` says how)."""
-
-    def __init__(self, reason: BaseException):
-        super().__init__(str(reason))
-        self.reason = reason
-
-
-class DeadlinePassed(Exception):
-    """The call's deadline passed while the reply was still arriving."""
 
 
 class RequestBody:

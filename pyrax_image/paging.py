@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.exceptions import PagingLoop, TooManyPages  # their pyrax_image.paging names
 from pyrax_image.replies import expect_object, invalid, kind_of
 from pyrax_image.utils import check_int
 
@@ -23,18 +24,6 @@ DEFAULT_MAX_PAGES = 10000
 logger = logging.getLogger(__name__)
 
 Unwrap = Callable[[Any, requests.Response], List[Dict[str, Any]]]
-
-
-class PagingLoop(exc.InvalidResponse):
-    """The server's ``next`` links lead back to pages already listed."""
-
-    message = "The listing loops"
-
-
-class TooManyPages(exc.InvalidResponse):
-    """A listing had more pages than ``max_pages`` allows."""
-
-    message = "Too many pages"
 
 
 def _page_key(url: str) -> Tuple[str, str, str, Tuple[Tuple[str, str], ...]]:

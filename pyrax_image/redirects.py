@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.error_bodies import request_id_of
 from pyrax_image.secrets import SecretValues
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
@@ -97,7 +98,7 @@ def check_redirect(
         status,
         "Redirect to %s refused: %s" % (location, reason),
         location=location,
-        request_id=exc.request_id_of(response),
+        request_id=request_id_of(response),
         method=method,
         url=url,
     )

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.error_bodies import request_id_of
 
 
 def invalid(response: Optional[requests.Response], message: str) -> exc.InvalidResponse:
@@ -24,7 +25,7 @@ def invalid(response: Optional[requests.Response], message: str) -> exc.InvalidR
     return exc.InvalidResponse(
         code=response.status_code,
         message=message,
-        request_id=exc.request_id_of(response),
+        request_id=request_id_of(response),
         method=request.method if request is not None else None,
         url=response.url or None,
     )

@@ -19,13 +19,9 @@ import os
 from typing import Any, Mapping, Optional, Tuple
 
 import pyrax_image
-from pyrax_image import exceptions as exc
+from pyrax_image.exceptions import NoCredentials  # also its cli.credentials name
 
 DEFAULT_CREDENTIAL_FILE = "~/.rackspace_cloud_credentials"
-
-
-class NoCredentials(exc.InvalidArgument):
-    """No credential source was found."""
 
 
 def choose_source(options: Any, environ: Mapping[str, str]) -> Tuple[str, Optional[str]]:

@@ -22,6 +22,7 @@ import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
+from pyrax_image.error_bodies import request_id_of
 from pyrax_image.transfer.options import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_MAX_RESUMES,
@@ -121,7 +122,7 @@ class RangedReader:
             raise exc.ClientException(
                 response.status_code,
                 "Expected the data (HTTP 200 or 206), got HTTP %d" % response.status_code,
-                request_id=exc.request_id_of(response),
+                request_id=request_id_of(response),
                 url=response.url,
             )
         if self.size is None:
