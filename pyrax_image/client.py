@@ -8,7 +8,7 @@ managers share. ``method_get``/``method_post``/... return ``(response, body)``.
 from __future__ import annotations
 
 import re
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Generic, List, Optional, Protocol, Tuple, TypeVar, Union
 from urllib.parse import urlsplit
 
 import requests
@@ -27,17 +27,36 @@ HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 MAX_URL_LENGTH = 8192
 
 
+R = TypeVar("R")
+
+
+class ResourceManager(Protocol[R]):
+    """What pyrax's generic verbs of a client ask of its manager (a
+    :class:`~pyrax_image.manager.BaseManager` of ``R`` is one)."""
+
+    def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[R]: ...
+
+    def get(self, item: Any) -> R: ...
+
+    def delete(self, item: Any) -> None: ...
+
+    def find(self, **kwargs: Any) -> R: ...
+
+    def findall(self, **kwargs: Any) -> List[R]: ...
+
+
 def check_endpoint_url(url: Any) -> str:
     """Refuse an endpoint that is not an absolute http(s) URL."""
-    check_text("management_url", url, MAX_URL_LENGTH)
-    parts = urlsplit(url)
+    checked = check_text("management_url", url, MAX_URL_LENGTH)
+    parts = urlsplit(checked)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise exc.InvalidArgument("management_url must be an http(s) URL with a host")
-    return url
+    return checked
 
 
-class BaseClient:
-    """A client of one service, reached through ``identity``.
+class BaseClient(Generic[R]):
+    """A client of one service, reached through ``identity``; its generic
+    verbs (``list``, ``get``, ``find``...) return ``R``.
 
     ``management_url`` overrides the catalog endpoint; it may be unversioned
     (``http://host:9292``) or versioned (``https://host/v2``). ``verify_ssl``
@@ -53,7 +72,7 @@ class BaseClient:
     name = "Base"
     service_type: str = ""
     api_version = "v2"
-    _manager: Any
+    _manager: ResourceManager[R]
 
     def __init__(
         self,
@@ -279,23 +298,23 @@ class BaseClient:
         return self.request(uri, "PATCH", **kwargs)
 
     # -- pyrax's generic verbs ------------------------------------------------------
-    def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> Any:
+    def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[R]:
         """One page of resources."""
         return self._manager.list(limit=limit, marker=marker)
 
-    def get(self, item: Any) -> Any:
+    def get(self, item: Any) -> R:
         """The resource with this id."""
         return self._manager.get(item)
 
     def delete(self, item: Any) -> None:
         """Delete the resource."""
-        return self._manager.delete(item)
+        self._manager.delete(item)
 
-    def find(self, **kw: Any) -> Any:
+    def find(self, **kw: Any) -> R:
         """The one resource matching ``kw`` (NotFound / NoUniqueMatch otherwise)."""
         return self._manager.find(**kw)
 
-    def findall(self, **kw: Any) -> Any:
+    def findall(self, **kw: Any) -> List[R]:
         """Every resource matching ``kw``, over all pages."""
         return self._manager.findall(**kw)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Literal, Optional, overload
 
 from pyrax_image import exceptions as exc
 from pyrax_image.object_storage import client as _storage
@@ -50,6 +50,8 @@ def _prefixed(metadata: Optional[Dict[str, Any]], prefix: str) -> Dict[str, str]
 class StorageObject(_resources.StorageObject):
     """An object, with pyrax's ``get``/``fetch``, ``download`` and ``hash``."""
 
+    client: CloudFilesClient
+
     @property
     def hash(self) -> Optional[str]:
         """The ETag (pyrax's name)."""
@@ -66,6 +68,8 @@ class StorageObject(_resources.StorageObject):
 
 class Container(_resources.Container):
     """A container, with pyrax's method names and argument order."""
+
+    client: CloudFilesClient
 
     def get_objects(  # type: ignore[override]
         self,
@@ -95,7 +99,10 @@ class Container(_resources.Container):
         self, obj_name: str, data: Any, *args: Any, **kwargs: Any
     ) -> Optional[_resources.StorageObject]:
         """Upload ``data`` as ``obj_name`` (see ``CloudFilesClient.store_object``)."""
-        return self.client.store_object(self, obj_name, data, *args, **kwargs)
+        stored: Optional[_resources.StorageObject] = self.client.store_object(
+            self, obj_name, data, *args, **kwargs
+        )
+        return stored  # None when asked for with return_none
 
     def upload_file(self, file_or_path: Any, obj_name: Optional[str] = None, **kwargs: Any) -> Any:
         """Upload a file (see ``CloudFilesClient.upload_file``)."""
@@ -252,7 +259,26 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         found = super().get_object(container, obj)
         return StorageObject(self, found.container, found.name, found.headers)
 
-    def store_object(  # type: ignore[override]
+    @overload  # type: ignore[override]
+    def store_object(
+        self,
+        container: Any,
+        obj_name: str,
+        data: Any,
+        content_type: Optional[str] = ...,
+        etag: Optional[str] = ...,
+        content_encoding: Optional[str] = ...,
+        ttl: Optional[int] = ...,
+        return_none: Literal[False] = ...,
+        **kwargs: Any,
+    ) -> _resources.StorageObject: ...
+
+    @overload
+    def store_object(
+        self, container: Any, obj_name: str, data: Any, *, return_none: Literal[True], **kwargs: Any
+    ) -> None: ...
+
+    def store_object(
         self,
         container: Any,
         obj_name: str,
@@ -288,7 +314,27 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         )
         return None if return_none else stored
 
-    def upload_file(  # type: ignore[override]
+    @overload
+    def upload_file(
+        self,
+        container: Any,
+        file_or_path: Any,
+        obj_name: Optional[str] = ...,
+        content_type: Optional[str] = ...,
+        etag: Optional[str] = ...,
+        content_encoding: Optional[str] = ...,
+        ttl: Optional[int] = ...,
+        content_length: Optional[int] = ...,
+        return_none: Literal[False] = ...,
+        **kwargs: Any,
+    ) -> _resources.StorageObject: ...
+
+    @overload
+    def upload_file(
+        self, container: Any, file_or_path: Any, *, return_none: Literal[True], **kwargs: Any
+    ) -> None: ...
+
+    def upload_file(
         self,
         container: Any,
         file_or_path: Any,

@@ -16,15 +16,23 @@ clients directly, or :func:`create_context`.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Dict, Optional, Type, TypeVar
 
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log
+from pyrax_image.client import BaseClient
+from pyrax_image.exceptions import EnvironmentNotFound, InvalidSetting
 from pyrax_image.identity.auth import AuthIdentity
 from pyrax_image.identity.keystone import KeystoneIdentity
 from pyrax_image.identity.rax import RaxIdentity
 from pyrax_image.identity.types import identity_class
-from pyrax_image.settings import EnvironmentNotFound, InvalidSetting, settings
+from pyrax_image.settings import settings
+
+if TYPE_CHECKING:  # imported where used, on first connection
+    from pyrax_image.cloud_files import CloudFilesClient
+    from pyrax_image.image.client import ImageClient
+
+C = TypeVar("C", bound=BaseClient[Any])
 
 _KEYSTONE_SETTINGS = (
     "auth_version",
@@ -46,7 +54,7 @@ class _State:
 _state = _State()
 
 
-def _identity_options(cls: type) -> dict:
+def _identity_options(cls: type) -> Dict[str, Any]:
     options = {
         "auth_endpoint": settings.get("auth_endpoint"),
         "verify_ssl": settings.get("verify_ssl"),
@@ -60,7 +68,7 @@ def _identity_options(cls: type) -> dict:
     return options
 
 
-def _client_options() -> dict:
+def _client_options() -> Dict[str, Any]:
     """The settings that are not about where or who (for OS_* and clouds.yaml identities)."""
     options = {"user_agent": settings.get("user_agent"), "http_log_debug": get_http_debug()}
     if settings.get("cert") is not None:
@@ -261,7 +269,7 @@ def connect_to_services(region: Optional[str] = None) -> None:
         _state.cloudfiles = None
 
 
-def connect_to_images(region: Optional[str] = None, public: bool = True) -> Any:
+def connect_to_images(region: Optional[str] = None, public: bool = True) -> ImageClient:
     """An ImageClient for ``region`` on the public (or, ``public=False``, internal) URL.
 
     Raises NoEndpointForRegion / NoEndpointForService when the catalog has none.
@@ -271,7 +279,7 @@ def connect_to_images(region: Optional[str] = None, public: bool = True) -> Any:
     return _client_for(ImageClient, "image", region, public)
 
 
-def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> Any:
+def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> CloudFilesClient:
     """A CloudFilesClient (pyrax's Cloud Files names) for ``region``'s object
     storage, on the public (or internal) URL, sharing ``pyrax_image.images``'
     HTTP session when there is one.
@@ -290,7 +298,7 @@ def connect_to_cloudfiles(region: Optional[str] = None, public: bool = True) -> 
     )
 
 
-def _client_for(cls: Any, service_type: str, region: Optional[str], public: bool, **extra: Any) -> Any:
+def _client_for(cls: Type[C], service_type: str, region: Optional[str], public: bool, **extra: Any) -> C:
     """A ``cls`` for the catalog's ``service_type`` endpoint in ``region``, with the settings'."""
     identity = _require_identity()
     endpoint = identity.service_catalog.endpoint_for(

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import http.client
 import time
-from typing import Any, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional
 
 import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
 from pyrax_image.exceptions import BodyCut, DeadlinePassed
+
+if TYPE_CHECKING:  # imported for streamed bodies only
+    from pyrax_image.transfer.bodies import RewindableBody
 
 READ_SIZE = 64 * 1024
 SMALL_BODY = 1024 * 1024  # larger bytes bodies are uploads: no call deadline while they are sent
@@ -32,20 +35,20 @@ class RequestBody:
         self.data = data
         in_memory = data is None or isinstance(data, (bytes, str))
         self._start: Optional[int] = None
-        self._protocol = False
+        self._rewindable: Optional[RewindableBody] = None
         if not in_memory:  # a stream: the transfer layer is loaded only for those
             from pyrax_image.transfer.bodies import RewindableBody
             from pyrax_image.transfer.sources import start_position
 
             self._start = start_position(data)
-            self._protocol = isinstance(data, RewindableBody)  # checked once: it is slow
+            self._rewindable = data if isinstance(data, RewindableBody) else None  # checked once: it is slow
         self._sent = False
 
     @property
     def rewindable(self) -> bool:
         """True if the body can be sent again from its start."""
-        if self._protocol:
-            return self.data.rewindable
+        if self._rewindable is not None:
+            return self._rewindable.rewindable
         return self.data is None or isinstance(self.data, (bytes, str)) or self._start is not None
 
     @property
@@ -63,8 +66,8 @@ class RequestBody:
                 )
             if self._start is not None:
                 self.data.seek(self._start)
-            elif self._protocol:
-                self.data.rewind()
+            elif self._rewindable is not None:
+                self._rewindable.rewind()
         self._sent = True
         return self.data
 

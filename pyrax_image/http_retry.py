@@ -63,7 +63,7 @@ class RetryPolicy:
 
     def backoff_for(self, attempt: int) -> float:
         """The jittered exponential wait before resend ``attempt + 1``."""
-        base = min(self.max_backoff, self.backoff * (2**attempt))
+        base = min(self.max_backoff, self.backoff * 2.0**attempt)
         return base * (0.5 + random.random() / 2)
 
 

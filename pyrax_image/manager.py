@@ -9,31 +9,36 @@ where one is expected, a list of objects under the plural key, a string
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional, Type
+from typing import Any, Dict, Generic, Iterator, List, Literal, Optional, Type, TypeVar, cast, overload
 
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
 from pyrax_image.paging import iter_pages
 from pyrax_image.replies import expect_object, expect_objects, invalid, json_document
 from pyrax_image.resource import BaseResource, ResourceList
 from pyrax_image.utils import check_int, get_id, quote_segment
 
+R = TypeVar("R", bound=BaseResource)
 
-class BaseManager:
-    """CRUD for one kind of resource under ``/<uri_base>``.
+
+class BaseManager(Generic[R]):
+    """CRUD for one kind of resource (``R``) under ``/<uri_base>``, through
+    the client ``api``.
 
     ``response_key`` names the member holding a single object (``""`` when
     the body *is* the object, as in Images v2) and ``plural_response_key``
-    the member holding a list.
+    the member holding a list. Without a ``resource_class`` the objects are
+    returned as plain dicts (as in pyrax).
     """
 
-    resource_class: Optional[Type[BaseResource]] = None
+    resource_class: Optional[Type[R]] = None
 
     def __init__(
         self,
-        api: Any,
-        resource_class: Optional[Type[BaseResource]] = None,
+        api: BaseClient[Any],
+        resource_class: Optional[Type[R]] = None,
         response_key: Optional[str] = None,
         plural_response_key: Optional[str] = None,
         uri_base: Optional[str] = None,
@@ -60,15 +65,15 @@ class BaseManager:
         other_keys: Optional[List[str]] = None,
     ) -> Any:
         """One page of resources (the server's default page unless ``limit``)."""
-        params = _page_params(limit, marker)
+        params = page_params(limit, marker)
         return self._list(self._collection_uri(), params=params, return_raw=return_raw, other_keys=other_keys)
 
-    def iter_all(self, max_pages: Optional[int] = None, **params: Any) -> Iterator[Any]:
+    def iter_all(self, max_pages: Optional[int] = None, **params: Any) -> Iterator[R]:
         """Every resource, lazily, following the server's ``next`` links (at
         most ``max_pages`` pages, default :data:`~pyrax_image.paging.DEFAULT_MAX_PAGES`)."""
         return self._iter_items(self._collection_uri(), params, max_pages)
 
-    def get(self, item: Any) -> Any:
+    def get(self, item: Any) -> R:
         """The resource with this id (or the fresh state of this resource)."""
         return self._get(self._item_uri(item))
 
@@ -77,7 +82,7 @@ class BaseManager:
         resp, _ = self.api.method_head(self._item_uri(item))
         return dict(resp.headers)
 
-    def create(self, name: str, *args: Any, **kwargs: Any) -> Any:
+    def create(self, name: str, *args: Any, **kwargs: Any) -> R:
         """Create a resource from the body that ``_create_body`` builds."""
         body = self._create_body(name, *args, **kwargs)
         return self._create(self._collection_uri(), body)
@@ -86,7 +91,7 @@ class BaseManager:
         """Delete the resource."""
         self.api.method_delete(self._item_uri(item))
 
-    def find(self, **kwargs: Any) -> Any:
+    def find(self, **kwargs: Any) -> R:
         """The single resource whose attributes equal ``kwargs``.
 
         Raises ``NotFound`` if none matches and ``NoUniqueMatch`` if several do.
@@ -98,13 +103,13 @@ class BaseManager:
             raise exc.NoUniqueMatch(message="More than one %s matches %s." % (self._kind(), kwargs))
         return found[0]
 
-    def findall(self, **kwargs: Any) -> List[Any]:
+    def findall(self, **kwargs: Any) -> List[R]:
         """Every resource, over all pages, whose attributes equal ``kwargs``."""
         check_criteria(kwargs)
         return [obj for obj in self._iter_candidates(kwargs) if _matches(obj, kwargs)]
 
     # -- hooks and helpers ------------------------------------------------------
-    def _iter_candidates(self, criteria: Dict[str, Any]) -> Iterator[Any]:
+    def _iter_candidates(self, criteria: Dict[str, Any]) -> Iterator[R]:
         """Resources ``findall`` checks; managers narrow this with server filters."""
         return self._iter_items(self._collection_uri(), {}, tolerate_loops=True)
 
@@ -115,17 +120,27 @@ class BaseManager:
     def _kind(self) -> str:
         return self.resource_class.__name__ if self.resource_class else "resource"
 
-    def _make(self, info: Dict[str, Any], loaded: bool = False) -> Any:
+    def _make(self, info: Dict[str, Any], loaded: bool = False) -> R:
         if self.resource_class is None:
-            return info
+            return cast(R, info)  # pyrax's manager without a resource class: the dict itself
         return self.resource_class(self, info, loaded=loaded)
 
-    def _make_listed(self, info: Dict[str, Any]) -> Any:
+    def _make_listed(self, info: Dict[str, Any]) -> R:
         """A resource from a list reply: loaded when its class says list entries are complete."""
         return self._make(info, loaded=bool(getattr(self.resource_class, "listed_complete", False)))
 
     def _what(self, plural: bool = False) -> str:
         return "The %s" % (self.plural_response_key if plural and self.plural_response_key else self._kind())
+
+    @overload
+    def _unwrap(
+        self, body: Any, plural: Literal[False] = False, response: Optional[requests.Response] = None
+    ) -> Dict[str, Any]: ...
+
+    @overload
+    def _unwrap(
+        self, body: Any, plural: Literal[True], response: Optional[requests.Response] = None
+    ) -> List[Dict[str, Any]]: ...
 
     def _unwrap(self, body: Any, plural: bool = False, response: Optional[requests.Response] = None) -> Any:
         """The object (or, ``plural``, the list of objects) a reply holds;
@@ -149,7 +164,9 @@ class BaseManager:
         params: Optional[Dict[str, Any]] = None,
         return_raw: bool = False,
         other_keys: Optional[List[str]] = None,
-    ) -> Any:
+    ) -> List[Any]:
+        """A page: resources, their bodies (``return_raw``), or the resources
+        followed by the values of ``other_keys`` of the reply."""
         response, body = self.api.method_get(uri, params=params)
         items = self._unwrap(body, plural=True, response=response)
         if return_raw:
@@ -166,7 +183,7 @@ class BaseManager:
         params: Optional[Dict[str, Any]],
         max_pages: Optional[int] = None,
         tolerate_loops: bool = False,
-    ) -> Iterator[Any]:
+    ) -> Iterator[R]:
         """Every resource of every page, each once (see :func:`~pyrax_image.paging.iter_pages`)."""
 
         def unwrap(body: Any, response: requests.Response) -> List[Dict[str, Any]]:
@@ -177,16 +194,13 @@ class BaseManager:
             for item in page:
                 yield self._make_listed(item)
 
-    def _get(self, uri: str) -> Any:
+    def _get(self, uri: str) -> R:
         response, body = self.api.method_get(uri)
         return self._make(self._unwrap(body, response=response), loaded=True)
 
-    def _create(self, uri: str, body: Any, return_none: bool = False, return_raw: bool = False) -> Any:
+    def _create(self, uri: str, body: Any) -> R:
         response, resp_body = self.api.method_post(uri, body=body)
-        if return_none:
-            return None
-        result = self._unwrap(resp_body, response=response)
-        return result if return_raw else self._make(result, loaded=True)
+        return self._make(self._unwrap(resp_body, response=response), loaded=True)
 
     def _update(self, uri: str, body: Any, **kwargs: Any) -> Any:
         _, resp_body = self.api.method_put(uri, body=body, **kwargs)
@@ -201,7 +215,8 @@ class BaseManager:
         return self.api.method_post(uri, body=body)
 
 
-def _page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
+def page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
+    """The ``limit``/``marker`` query of one page, checked."""
     params: Dict[str, Any] = {}
     if limit is not None:
         params["limit"] = check_int("limit", limit, 1, digits=True)

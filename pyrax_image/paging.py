@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
 from pyrax_image.exceptions import PagingLoop, TooManyPages  # their pyrax_image.paging names
 from pyrax_image.replies import expect_object, invalid, kind_of
 from pyrax_image.utils import check_int
@@ -41,7 +42,7 @@ def _next_link(body: Any, response: requests.Response) -> Optional[str]:
 
 
 def iter_pages(
-    api: Any,
+    api: BaseClient[Any],
     uri: str,
     params: Optional[Dict[str, Any]],
     unwrap: Unwrap,

@@ -62,8 +62,9 @@ class BaseResource:
                 _ATTRIBUTE_KEYS[(type(self), key)] = known
         return known
 
-    def _replace_details(self, info: Dict[str, Any]) -> None:
-        """Make this resource reflect ``info`` exactly (dropping removed members)."""
+    def replace_details(self, info: Dict[str, Any]) -> None:
+        """Make this resource reflect ``info`` (a fresh API body) exactly,
+        dropping members it no longer has."""
         for key in list(self._info):
             if key not in info and self._is_attribute(key):
                 self.__dict__.pop(key, None)
@@ -120,7 +121,7 @@ class BaseResource:
         self._loaded = True
         fresh = self.manager.get(self)
         if fresh is not None:
-            self._replace_details(fresh._info)
+            self.replace_details(fresh._info)
         return self
 
     reload = get

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from typing import Any, Iterable, List, Optional, Set
+from typing import Any, Iterable, List, Optional, Set, Tuple
 from urllib.parse import quote, unquote, urlsplit
 
 MASK = "***"
@@ -79,7 +79,7 @@ class SecretValues:
             return type(value)(self.scrub_value(item) for item in value)
         return value
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> Tuple[type, Tuple[List[str]]]:
         # The lock cannot be pickled (a resource pickles its client with it).
         return (SecretValues, (sorted(self._given),))
 

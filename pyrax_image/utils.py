@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
@@ -70,7 +70,7 @@ def check_seconds(name: str, value: Any, optional: bool = False, positive: bool 
     return value
 
 
-def check_headers(headers: Any) -> dict:
+def check_headers(headers: Any) -> Dict[str, str]:
     """A copy of ``headers`` (None: empty), refused unless a mapping of strings."""
     if headers is None:
         return {}

@@ -14,11 +14,12 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli.output import Output
 from pyrax_image.cli.parser import parse
+from pyrax_image.image.client import ImageClient
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -33,10 +34,11 @@ class Context:
     def __init__(self, options: Any):
         self.options = options
         self.out = Output(json_mode=options.json)
-        self._client: Any = None
+        self._client: Optional[ImageClient] = None
 
     @property
-    def client(self) -> Any:
+    def client(self) -> ImageClient:
+        """The ImageClient, connected on first use."""
         if self._client is None:
             from pyrax_image.cli.credentials import connect
 
@@ -77,7 +79,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     ctx = Context(options)
     try:
-        status = options.func(ctx)
+        command: Callable[[Context], int] = options.func
+        status = command(ctx)
         sys.stdout.flush()
         return status
     except KeyboardInterrupt:

@@ -8,9 +8,10 @@ from typing import Any
 from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image
+from pyrax_image.image.client import ImageClient
 
 
-def target_client(ctx: Any) -> Any:
+def target_client(ctx: Any) -> ImageClient:
     """The ImageClient to copy into: ``--to-region`` of this login, or
     ``--to-cloud`` (then in ``--to-region`` if given)."""
     opts = ctx.options
@@ -18,7 +19,6 @@ def target_client(ctx: Any) -> Any:
     public = (source.endpoint_type or "public").lower() in ("public", "publicurl")
     if opts.to_cloud:
         from pyrax_image.identity.keystone import KeystoneIdentity
-        from pyrax_image.image.client import ImageClient
 
         identity = KeystoneIdentity.from_cloud(opts.to_cloud)
         identity.authenticate()

@@ -20,6 +20,7 @@ from typing import Any, Mapping, Optional, Tuple
 
 import pyrax_image
 from pyrax_image.exceptions import NoCredentials  # also its cli.credentials name
+from pyrax_image.image.client import ImageClient
 
 DEFAULT_CREDENTIAL_FILE = "~/.rackspace_cloud_credentials"
 
@@ -43,7 +44,7 @@ def choose_source(options: Any, environ: Mapping[str, str]) -> Tuple[str, Option
     )
 
 
-def connect(options: Any, environ: Optional[Mapping[str, str]] = None) -> Any:
+def connect(options: Any, environ: Optional[Mapping[str, str]] = None) -> ImageClient:
     """Authenticate from the chosen source and return an ImageClient."""
     kind, detail = choose_source(options, os.environ if environ is None else environ)
     if options.debug:

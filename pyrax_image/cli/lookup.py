@@ -6,13 +6,15 @@ import re
 from typing import Any, Dict, List
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image.client import ImageClient
+from pyrax_image.image.resources import Image
 
 _UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.IGNORECASE)
 TYPED_ATTRIBUTES = {"min_disk": int, "min_ram": int, "protected": bool, "os_hidden": bool}
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
-def find_image(client: Any, value: str) -> Any:
+def find_image(client: ImageClient, value: str) -> Image:
     """The image whose id is ``value``, else the only one named ``value``
     (shared images of any member status included). NotFound / NoUniqueMatch."""
     by_id = None

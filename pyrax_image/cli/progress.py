@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 import time
-from typing import Any, Callable, Iterator, Optional, TextIO
+from typing import Any, Callable, Iterator, Optional, TextIO, Tuple
 
 from pyrax_image.display import human_size
 
@@ -114,7 +114,7 @@ class PlainBar:
         self.clock = clock
         self.started = clock()
         self.shown_at: Optional[float] = None
-        self.last: Optional[tuple] = None
+        self.last: Optional[Tuple[int, Optional[int]]] = None
 
     def __call__(self, done: int, total: Optional[int]) -> None:
         self.last = (done, total)

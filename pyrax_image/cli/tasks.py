@@ -9,6 +9,7 @@ from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import TASK_COLUMNS
 from pyrax_image.display import human_size
+from pyrax_image.image.client import ImageClient
 
 SCHEMAS = {
     "image": "get_image_schema",
@@ -37,7 +38,7 @@ def cmd_task_wait(ctx: Any) -> int:
     return 0
 
 
-def import_method(client: Any, asked: str) -> str:
+def import_method(client: ImageClient, asked: str) -> str:
     """``auto``: web-download where the cloud enables it, else the import task."""
     if asked != "auto":
         return asked

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
-from pyrax_image.identity.catalog import AttrDict, Endpoint, ServiceCatalog
+from pyrax_image.identity.catalog import AttrDict, Endpoint, Service, ServiceCatalog
 from pyrax_image.identity.checks import (
     check_cert,
     check_flag,
@@ -31,6 +31,9 @@ from pyrax_image.identity.checks import (
 from pyrax_image.identity.credentials import CredentialIdentity
 from pyrax_image.identity.service_types import normalize_service_type
 from pyrax_image.replies import parse_timestamp
+
+if TYPE_CHECKING:  # a runtime import would be a cycle: pyrax_image.client imports identity
+    from pyrax_image.client import BaseClient
 
 DEFAULT_RENEWAL_MARGIN = 60.0
 
@@ -249,7 +252,7 @@ class AuthIdentity(CredentialIdentity):
         return self._catalog
 
     @property
-    def services(self) -> AttrDict:
+    def services(self) -> AttrDict[Service]:
         """Services by type (``identity.services.image.regions``)."""
         return self._catalog.services if self._catalog is not None else AttrDict()
 
@@ -286,7 +289,7 @@ class AuthIdentity(CredentialIdentity):
 
     def get_client(
         self, service: str, region: Optional[str] = None, public: bool = True, cached: bool = True
-    ) -> Any:
+    ) -> BaseClient[Any]:
         """A client of ``service`` in ``region`` (``get_client("image", "DFW")``)."""
         check_service(service, region, public)
         check_flag("cached", cached)
@@ -295,7 +298,7 @@ class AuthIdentity(CredentialIdentity):
         endpoint: Endpoint = self.service_catalog.endpoint_for(
             service, region or self.region, preferred_region=self._default_region
         )
-        return endpoint._get_client(public=public, cached=cached)
+        return endpoint.get_client(public=public, cached=cached)
 
     def __getattr__(self, name: str) -> Any:
         """pyrax's context access: ``identity.object_store["DFW"]``, ``identity.DFW.image``."""

@@ -31,7 +31,7 @@ class BaseIdentity:
     @property
     def secrets(self) -> SecretValues:
         """The secret values this identity knows (tokens, credentials), for scrubbing."""
-        found = self.__dict__.get("_secrets")
+        found: Optional[SecretValues] = self.__dict__.get("_secrets")
         if found is None:
             found = self.__dict__.setdefault("_secrets", SecretValues())
         return found

@@ -10,16 +10,23 @@ see :mod:`pyrax_image.identity.service_types`).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, TypeVar, Union, overload
 
 from pyrax_image import exceptions as exc
 from pyrax_image.identity.service_types import client_class_for, normalize_service_type
 from pyrax_image.replies import expect_objects, invalid, optional_text
 
+if TYPE_CHECKING:  # a runtime import would be a cycle: pyrax_image.client imports identity
+    from pyrax_image.client import BaseClient
+
 ALL_REGIONS = "ALL"
 
 
-class AttrDict(Dict[str, Any]):
+V = TypeVar("V")
+T = TypeVar("T")
+
+
+class AttrDict(Dict[str, V]):
     """A dict whose keys are also attributes (``d.RegionOne`` is ``d["RegionOne"]``).
 
     Lookups ignore case and pass through ``normalize`` (e.g. service aliases).
@@ -38,17 +45,23 @@ class AttrDict(Dict[str, Any]):
                 return existing
         return key
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Any) -> V:
         return dict.__getitem__(self, self._actual_key(key))
 
     def __contains__(self, key: Any) -> bool:
         return dict.__contains__(self, self._actual_key(key))
 
+    @overload
+    def get(self, key: Any, default: None = None) -> Optional[V]: ...
+
+    @overload
+    def get(self, key: Any, default: Union[V, T]) -> Union[V, T]: ...
+
     def get(self, key: Any, default: Any = None) -> Any:
         """``self[key]``, or ``default`` when absent."""
         return dict.get(self, self._actual_key(key), default)
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> V:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
@@ -85,7 +98,7 @@ class Endpoint:
         self.admin_url = admin_url
         self.tenant_id = tenant_id
         self.extra = extra or {}
-        self._clients: Dict[bool, Any] = {}
+        self._clients: Dict[bool, BaseClient[Any]] = {}
 
     @property
     def private_url(self) -> Optional[str]:
@@ -113,11 +126,13 @@ class Endpoint:
             return self.admin_url
         raise exc.InvalidArgument("url_type must be 'public' or 'private', not %r" % url_type)
 
-    def get_new_client(self, public: bool = True) -> Any:
+    def get_new_client(self, public: bool = True) -> BaseClient[Any]:
         """A new client for this endpoint (not cached)."""
-        return self._get_client(public=public, cached=False)
+        return self.get_client(public=public, cached=False)
 
-    def _get_client(self, public: bool = True, cached: bool = True) -> Any:
+    def get_client(self, public: bool = True, cached: bool = True) -> BaseClient[Any]:
+        """The client for this endpoint on its public (or internal) URL, the
+        one made before when ``cached``."""
         if cached and public in self._clients:
             return self._clients[public]
         self.url(public)  # fail now if there is no such URL
@@ -139,14 +154,14 @@ class Endpoint:
         return client
 
     @property
-    def client(self) -> Any:
+    def client(self) -> BaseClient[Any]:
         """The (cached) client on the public URL."""
-        return self._get_client(public=True)
+        return self.get_client(public=True)
 
     @property
-    def client_private(self) -> Any:
+    def client_private(self) -> BaseClient[Any]:
         """The (cached) client on the internal (ServiceNet) URL."""
-        return self._get_client(public=False)
+        return self.get_client(public=False)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -177,7 +192,7 @@ class Service:
         self.prefix = catalog_type.split(":", 1)[0] if ":" in catalog_type else ""
         self.type = normalize_service_type(catalog_type)
         self.service_type = self.type
-        self.endpoints: AttrDict = AttrDict()
+        self.endpoints: AttrDict[Endpoint] = AttrDict()
 
     @property
     def regions(self) -> List[str]:
@@ -191,12 +206,12 @@ class Service:
             found = self.endpoints.get(ALL_REGIONS)
         return found
 
-    def get_client(self, region: str, public: bool = True) -> Any:
+    def get_client(self, region: str, public: bool = True) -> BaseClient[Any]:
         """The client of this service in ``region`` (pyrax)."""
         endpoint = self.endpoint_for(region)
         if endpoint is None:
             raise no_endpoint_for_region(self, region)
-        return endpoint._get_client(public=public)
+        return endpoint.get_client(public=public)
 
     def __repr__(self) -> str:
         return "<Service %s (%s) regions=%s>" % (self.type, self.name, ",".join(self.regions))
@@ -215,7 +230,7 @@ class ServiceCatalog:
 
     def __init__(self, services: List[Service]):
         self.all_services = services
-        self.services = AttrDict(normalize=normalize_service_type)
+        self.services: AttrDict[Service] = AttrDict(normalize=normalize_service_type)
         for service in services:
             self.services.setdefault(service.type, service)
 
@@ -280,9 +295,9 @@ class ServiceCatalog:
                     seen.append(region)
         return seen
 
-    def region_view(self, region: str) -> AttrDict:
+    def region_view(self, region: str) -> AttrDict[Endpoint]:
         """The endpoints in ``region`` keyed by service type (``identity.DFW``)."""
-        view = AttrDict(normalize=normalize_service_type)
+        view: AttrDict[Endpoint] = AttrDict(normalize=normalize_service_type)
         for service in self.all_services:
             if region.lower() == ALL_REGIONS.lower():
                 endpoint = service.endpoints.get(ALL_REGIONS)

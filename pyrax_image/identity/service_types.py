@@ -9,9 +9,14 @@ key (``object_store``); :func:`register_client_class` says which class
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict
+from typing import TYPE_CHECKING, Any, Dict, Type, Union
 
 from pyrax_image import exceptions as exc
+
+if TYPE_CHECKING:  # a runtime import would be a cycle: pyrax_image.client imports identity
+    from pyrax_image.client import BaseClient
+
+ClientClass = Type["BaseClient[Any]"]
 
 # pyrax's friendly names for catalog service types.
 SERVICE_ALIASES: Dict[str, str] = {
@@ -36,7 +41,7 @@ SERVICE_ALIASES: Dict[str, str] = {
 }
 
 # Client classes by normalised service type, as "module:Class" until first use.
-_CLIENT_CLASSES: Dict[str, Any] = {
+_CLIENT_CLASSES: Dict[str, Union[str, ClientClass]] = {
     "image": "pyrax_image.image.client:ImageClient",
     "object_store": "pyrax_image.object_storage.client:ObjectStorageClient",
 }
@@ -50,12 +55,12 @@ def normalize_service_type(name: str) -> str:
     return SERVICE_ALIASES.get(key, key)
 
 
-def register_client_class(service_type: str, client_class: Any) -> None:
+def register_client_class(service_type: str, client_class: ClientClass) -> None:
     """Make ``identity.get_client(service_type, ...)`` build ``client_class``."""
     _CLIENT_CLASSES[normalize_service_type(service_type)] = client_class
 
 
-def client_class_for(service_type: str) -> Any:
+def client_class_for(service_type: str) -> ClientClass:
     """The client class registered for a service type."""
     found = _CLIENT_CLASSES.get(normalize_service_type(service_type))
     if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Type
 
 from pyrax_image import exceptions as exc
 from pyrax_image.identity.auth import AuthIdentity
@@ -10,7 +11,7 @@ from pyrax_image.identity.keystone import KeystoneIdentity
 from pyrax_image.identity.rax import RaxIdentity
 
 
-def identity_class(id_type: str) -> type:
+def identity_class(id_type: str) -> Type[AuthIdentity]:
     """The class for an ``identity_type``: keystone, rackspace or ``module.Class``."""
     lowered = id_type.strip().lower()
     if lowered in ("keystone", "keystone_identity.keystoneidentity"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pyrax_image.client import BaseClient
 from pyrax_image.image.manager import ImageManager
@@ -17,6 +18,6 @@ class ImageApi:
     them reaches into the client's private parts.
     """
 
-    http: BaseClient
+    http: BaseClient[Any]
     images: ImageManager
     tasks: ImageTasksManager

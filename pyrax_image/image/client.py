@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, Iterator, List, Optional, TypeVar
+from typing import Any, Callable, Concatenate, Dict, Iterator, List, Optional, ParamSpec, TypeVar, cast
 
 from pyrax_image.image.data_client import ImageDataClient
 from pyrax_image.image.filters import takes_image_filters
@@ -12,19 +12,22 @@ from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
 from pyrax_image.utils import get_id
 
-F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound="ImageClient")
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def assure_image(fnc: F) -> F:
+def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concatenate[C, Any, P], T]:
     """Let a method take an image id where it needs an ``Image`` (no request)."""
 
     @functools.wraps(fnc)
-    def _wrapped(self: ImageClient, img: Any, *args: Any, **kwargs: Any) -> Any:
+    def _wrapped(self: C, img: Any, *args: P.args, **kwargs: P.kwargs) -> T:
         if not isinstance(img, Image):
             img = Image(self._manager, {"id": get_id(img)})
         return fnc(self, img, *args, **kwargs)
 
-    return _wrapped  # type: ignore[return-value]
+    # mypy cannot say "img by position or name" with Concatenate; the wrapper takes both.
+    return cast(Callable[Concatenate[C, Any, P], T], _wrapped)
 
 
 class ImageClient(ImageDataClient):
@@ -32,6 +35,9 @@ class ImageClient(ImageDataClient):
 
     name = "Images"
     service_type = "image"
+    _manager: ImageManager
+    _tasks_manager: ImageTasksManager
+    _schema_manager: JSONSchemaManager
 
     def _configure_manager(self) -> None:
         """Create the managers for images, tasks and schemas (the data service is built on first use)."""
@@ -114,22 +120,22 @@ class ImageClient(ImageDataClient):
 
     # -- members ------------------------------------------------------------------
     @assure_image
-    def list_image_members(self, img: Any) -> List[ImageMember]:
+    def list_image_members(self, img: Image) -> List[ImageMember]:
         """The projects an image is shared with."""
         return img.list_members()
 
     @assure_image
-    def get_image_member(self, img: Any, member: Any) -> ImageMember:
+    def get_image_member(self, img: Image, member: Any) -> ImageMember:
         """One member of an image."""
         return img.get_member(member)
 
     @assure_image
-    def add_image_member(self, img: Any, project_id: Any) -> ImageMember:
+    def add_image_member(self, img: Image, project_id: Any) -> ImageMember:
         """Share an image with a project (raises UnsharableImage on 403)."""
         return img.add_member(project_id)
 
     @assure_image
-    def delete_image_member(self, img: Any, project_id: Any) -> None:
+    def delete_image_member(self, img: Image, project_id: Any) -> None:
         """Stop sharing an image with a project."""
         return img.delete_member(project_id)
 
@@ -141,12 +147,12 @@ class ImageClient(ImageDataClient):
 
     # -- tags -----------------------------------------------------------------------
     @assure_image
-    def add_image_tag(self, img: Any, tag: str) -> None:
+    def add_image_tag(self, img: Image, tag: str) -> None:
         """Add a tag to an image."""
         return img.add_tag(tag)
 
     @assure_image
-    def delete_image_tag(self, img: Any, tag: str) -> None:
+    def delete_image_tag(self, img: Image, tag: str) -> None:
         """Remove a tag from an image."""
         return img.delete_tag(tag)
 

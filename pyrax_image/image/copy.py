@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
 from pyrax_image.image.importing import import_body
 from pyrax_image.image.resources import Image
@@ -62,6 +63,33 @@ SET_SEPARATELY = frozenset(("name", "visibility", "protected"))
 READ_AHEAD_CHUNKS = 8
 
 
+class CopySource(Protocol):
+    """What a copy reads from: an ImageDataService."""
+
+    api: ImageApi
+
+    def import_image(self, img: Any, body: Dict[str, Any]) -> Image: ...
+
+
+class TargetData(Protocol):
+    """The target's data service: where the copy's data goes."""
+
+    api: ImageApi
+
+    def wait_for_status(self, *args: Any, **kwargs: Any) -> Image: ...
+
+    def discard(self, image: Any) -> bool: ...
+
+
+@runtime_checkable
+class CopyTarget(Protocol):
+    """What a copy writes to: an ImageClient (another region's or cloud's)."""
+
+    data_service: TargetData
+
+    def create(self, *args: Any, **kwargs: Any) -> Image: ...
+
+
 def copied_attributes(info: Dict[str, Any]) -> Dict[str, Any]:
     """What of a source image's body the copy is created with (formats,
     ``min_ram``, ``min_disk``, tags, custom properties...)."""
@@ -75,14 +103,15 @@ def copied_attributes(info: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def check_target(target: Any) -> None:
-    """Refuse a target that is not an image client."""
-    if not hasattr(target, "data_service") or not callable(getattr(target, "create", None)):
+def check_target(target: Any) -> CopyTarget:
+    """``target``, refused unless it is an image client."""
+    if not isinstance(target, CopyTarget) or not callable(getattr(target, "create", None)):
         raise exc.InvalidArgument("target must be an ImageClient (another region's or cloud's)")
+    return target
 
 
 def copy_image(
-    source: Any,
+    source: CopySource,
     img: Any,
     target: Any,
     name: Optional[str] = None,
@@ -94,7 +123,7 @@ def copy_image(
 ) -> Image:
     """Copy ``img`` of ``source`` (an ImageDataService) into ``target`` (an
     ImageClient); return the new, active and verified ``Image``."""
-    check_target(target)
+    client = check_target(target)
     check_progress(progress)
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise exc.MissingName("The copy needs a non-empty name")
@@ -107,7 +136,7 @@ def copy_image(
     body = copied_attributes(info)
     if copy_visibility and info.get("visibility"):
         body["visibility"] = info["visibility"]
-    created = target.create(
+    created = client.create(
         name or info.get("name") or info["id"],
         img_format=body.pop("disk_format", None),
         img_container_format=body.pop("container_format", None),
@@ -127,17 +156,17 @@ def copy_image(
             md5=False,
         )
         try:
-            send_image_data(target.data_service.api.http, created, "file", stream)
+            send_image_data(client.data_service.api.http, created, "file", stream)
         finally:
             chunks.close()
-        copy = target.data_service.wait_for_status(created, "active")
+        copy = client.data_service.wait_for_status(created, "active")
         check_same_data(info, copy.to_dict())
         if info.get("protected"):
-            copy = target.update(copy, {"protected": True})
+            copy = copy.update({"protected": True})
     except BaseException:
         download.close()
         if not keep_on_failure:
-            target.data_service.discard(created)
+            client.data_service.discard(created)
         raise
     logger.info("Copied image %s to %s (%s bytes)", info["id"], copy.id, info.get("size"))
     return copy
@@ -166,7 +195,7 @@ def check_same_data(source: Dict[str, Any], copy: Dict[str, Any]) -> None:
 
 
 def copy_between_stores(
-    source: Any,
+    source: CopySource,
     img: Any,
     stores: List[str],
     timeout: Optional[float] = 600.0,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 
-from pyrax_image.client import BaseClient
 from pyrax_image.image import waiters as _waiters
+from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, DEFAULT_MAX_RESUMES, Progress
@@ -19,6 +19,7 @@ from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, 
 if TYPE_CHECKING:
     from pyrax_image.image.data_service import ImageDataService
     from pyrax_image.image.download import ImageDownload
+    from pyrax_image.image.manager import ImageManager
     from pyrax_image.image.parallel_download import ParallelDownload
     from pyrax_image.image.tasks import ImageTasksManager
     from pyrax_image.object_storage import ObjectStorageClient, StorageObject
@@ -26,9 +27,10 @@ if TYPE_CHECKING:
 _DATA_SERVICE_LOCK = threading.Lock()
 
 
-class ImageDataClient(BaseClient):
+class ImageDataClient(ImageClientBase):
     """Image data methods of :class:`~pyrax_image.image.client.ImageClient`."""
 
+    _manager: ImageManager
     _tasks_manager: ImageTasksManager
     _data_service: Optional[ImageDataService] = None
 

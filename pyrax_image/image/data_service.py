@@ -19,6 +19,7 @@ from pyrax_image.image import download as downloads
 from pyrax_image.image import importing, object_transfer, waiters
 from pyrax_image.image import parallel_download as parallel
 from pyrax_image.image.api import ImageApi
+from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, object_source
 from pyrax_image.image.uploads import (
@@ -138,6 +139,31 @@ class ImageDataService:
             verify_image(image, digests, stream.bytes_sent)
         return self._refreshed(img, image)
 
+    def create_image(
+        self,
+        create: Callable[[], Image],
+        data: Any = None,
+        container: Any = None,
+        obj: Any = None,
+        keep_on_failure: bool = False,
+        **upload_args: Any,
+    ) -> Image:
+        """Open the data (``data``, or object ``obj`` of ``container``) and check
+        the upload options, then ``create`` the image record and upload into
+        it (see :meth:`upload_new_image`); without data only the options are checked."""
+        if data is None and container is None and obj is None:
+            self.open_upload(b"", **upload_args).close()
+            return create()
+        if data is None:
+            data = self.object_source(container, obj)
+        upload = self.open_upload(data, **upload_args)
+        try:
+            image = create()
+        except BaseException:
+            upload.close()
+            raise
+        return self.upload_new_image(image, upload, keep_on_failure)
+
     def upload_new_image(self, image: Image, upload: PreparedUpload, keep_on_failure: bool = False) -> Image:
         """Send a prepared upload into a just-created image; unless
         ``keep_on_failure``, delete the image if that fails (then re-raise),
@@ -188,7 +214,7 @@ class ImageDataService:
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
         stores: Optional[List[str]] = None,
-        this_client: Any = None,
+        this_client: Optional[ImageClientBase] = None,
     ) -> Image:
         """Copy ``img`` into ``target`` through this client, or (``stores``,
         ``target`` being ``this_client``) between this cloud's stores server-side."""
@@ -279,6 +305,6 @@ class ImageDataService:
     def _refreshed(img: Any, image: Image) -> Image:
         """``image``'s state, put into ``img`` when that is an ``Image``."""
         if isinstance(img, Image):
-            img._replace_details(image.to_dict())
+            img.replace_details(image.to_dict())
             return img
         return image

@@ -37,7 +37,7 @@ from pyrax_image.utils import check_flag, check_int, check_progress, quote_segme
 logger = logging.getLogger("pyrax_image.data")
 
 
-def _hashes_for(info: Dict[str, Any], threaded: bool) -> HashSet:
+def hashes_for(info: Dict[str, Any], threaded: bool) -> HashSet:
     """What to hash to verify a download: the image's multihash when it has
     one this platform can compute (MD5 would add nothing but CPU time),
     else MD5 (``checksum`` or the ``Content-MD5`` header)."""
@@ -80,7 +80,7 @@ class ImageDownload:
         self.reader = RangedReader(
             open_request, self.size, chunk_size, max_resumes, min_progress=min_progress
         )
-        self.hashes = _hashes_for(info, threaded_hashing) if verify else None
+        self.hashes = hashes_for(info, threaded_hashing) if verify else None
         self.bytes_read = 0
         self.verified_with: Optional[str] = None
         self._iterator: Optional[Iterator[bytes]] = None

@@ -71,7 +71,7 @@ def import_body(
 
 
 def stage(
-    http: BaseClient,
+    http: BaseClient[Any],
     img: Any,
     data: Any,
     size: Optional[int] = None,
@@ -86,18 +86,18 @@ def stage(
     return {"digests": digests, "size": stream.bytes_sent}
 
 
-def import_image(http: BaseClient, img: Any, body: Dict[str, Any]) -> None:
+def import_image(http: BaseClient[Any], img: Any, body: Dict[str, Any]) -> None:
     """``POST /images/{id}/import`` with a body from :func:`import_body`."""
     http.method_post("/images/%s/import" % quote_segment(get_id(img)), body=body)
 
 
-def get_import_info(http: BaseClient) -> Dict[str, Any]:
+def get_import_info(http: BaseClient[Any]) -> Dict[str, Any]:
     """``GET /info/import``: the import methods this cloud enables."""
     _, body = http.method_get("/info/import")
     return body or {}
 
 
-def get_stores_info(http: BaseClient) -> List[Dict[str, Any]]:
+def get_stores_info(http: BaseClient[Any]) -> List[Dict[str, Any]]:
     """``GET /info/stores``: the stores (``id``, ``description``, ``default``)."""
     _, body = http.method_get("/info/stores")
     return list((body or {}).get("stores") or [])

@@ -8,11 +8,12 @@ from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import filters
+from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.members import ImageMemberManager, ImageTagManager
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import Image, ImageMember
-from pyrax_image.manager import BaseManager, _page_params
+from pyrax_image.manager import BaseManager, page_params
 from pyrax_image.replies import expect_object, invalid, json_document
 from pyrax_image.statuses import MEMBER_STATUSES
 from pyrax_image.utils import check_flag, get_id, quote_segment
@@ -28,8 +29,10 @@ CREATE_UPLOAD_OPTIONS = ("size", "chunk_size", "verify", "progress", "hash_algo"
 ALL_PAGE_SIZE = 1000
 
 
-class ImageManager(BaseManager):
+class ImageManager(BaseManager[Image]):
     """Images: listing with filters and paging, create, update and actions."""
+
+    api: ImageClientBase
 
     @filters.takes_image_filters
     def list(  # type: ignore[override]
@@ -43,7 +46,7 @@ class ImageManager(BaseManager):
         """One page of images matching the filters (``filters.IMAGE_FILTERS``,
         positional after ``marker``, or any other Glance filter by keyword)."""
         params = filters.image_query(**filter_args)
-        params.update(_page_params(limit, marker))
+        params.update(page_params(limit, marker))
         return self._list(self._collection_uri(), params=params, return_raw=return_raw)
 
     def iter_all(  # type: ignore[override]
@@ -64,7 +67,7 @@ class ImageManager(BaseManager):
         params = filters.image_query(**filter_args)
         if page_size is None and "limit" not in params:
             page_size = ALL_PAGE_SIZE
-        params.update(_page_params(page_size, None))
+        params.update(page_params(page_size, None))
         return self._iter_items(self._collection_uri(), params, max_pages, tolerate_loops)
 
     def list_all(self, **filter_args: Any) -> List[Image]:
@@ -103,18 +106,13 @@ class ImageManager(BaseManager):
             raise exc.InvalidArgument("Give either data or container/obj, not both")
         body = self._create_body(name, img_format, img_container_format, metadata)
         keep_on_failure = check_flag("keep_on_failure", upload_args.pop("keep_on_failure", False))
-        if data is None and container is None and obj is None:
-            self.api.data_service.open_upload(b"", **upload_args).close()  # the options checked
+
+        def create() -> Image:
             return self._make(self._created(body), loaded=True)
-        if data is None:
-            data = self.api.data_service.object_source(container, obj)
-        upload = self.api.data_service.open_upload(data, **upload_args)
-        try:
-            image = self._make(self._created(body), loaded=True)
-        except BaseException:
-            upload.close()
-            raise
-        return self.api.data_service.upload_new_image(image, upload, keep_on_failure)
+
+        return self.api.data_service.create_image(
+            create, data, container, obj, keep_on_failure, **upload_args
+        )
 
     def _created(self, body: Dict[str, Any]) -> Dict[str, Any]:
         """POST the image record; a reply of the wrong shape raises
@@ -173,7 +171,7 @@ class ImageManager(BaseManager):
             operations = build_patch(current, value_dict)
             info = self._patch(img, operations) if operations else current
         if isinstance(img, Image):
-            img._replace_details(info)
+            img.replace_details(info)
             img.loaded = True
             return img
         return self._make(info, loaded=True)

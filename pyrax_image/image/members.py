@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Dict, List
 
 from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
 from pyrax_image.image.resources import ImageMember
-from pyrax_image.manager import BaseManager
+from pyrax_image.manager import BaseManager, R
+from pyrax_image.resource import BaseResource
 from pyrax_image.utils import get_id, quote_segment
 
 MAX_TAG_LENGTH = 255
 
 
-class _PerImageManager(BaseManager):
-    """A manager whose collection lives below one image."""
+class _PerImageManager(BaseManager[R]):
+    """A manager whose collection lives below one image (an Image or its id)."""
 
-    def __init__(self, api: Any, image: Any, **kwargs: Any):
+    def __init__(self, api: BaseClient[Any], image: Any, **kwargs: Any):
         super().__init__(api, **kwargs)
         self.image = image
 
@@ -23,10 +25,10 @@ class _PerImageManager(BaseManager):
         return "/images/%s/%s" % (quote_segment(get_id(self.image)), self.uri_base)
 
 
-class ImageMemberManager(_PerImageManager):
+class ImageMemberManager(_PerImageManager[ImageMember]):
     """The projects one image is shared with."""
 
-    def __init__(self, api: Any, image: Any):
+    def __init__(self, api: BaseClient[Any], image: Any):
         super().__init__(
             api,
             image,
@@ -55,14 +57,14 @@ class ImageMemberManager(_PerImageManager):
                 url=error.url,
             ) from error
 
-    def _create_body(self, name: Any, *args: Any, **kwargs: Any) -> dict:
+    def _create_body(self, name: Any, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         return {"member": get_id(name)}
 
 
-class ImageTagManager(_PerImageManager):
+class ImageTagManager(_PerImageManager[BaseResource]):
     """The tags of one image."""
 
-    def __init__(self, api: Any, image: Any):
+    def __init__(self, api: BaseClient[Any], image: Any):
         super().__init__(api, image, resource_class=None, response_key="", uri_base="tags")
 
     def add(self, tag: str) -> None:

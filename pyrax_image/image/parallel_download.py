@@ -19,7 +19,7 @@ from typing import Any, Dict, Optional, Union
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.download import ImageDownload, _hashes_for, download_image
+from pyrax_image.image.download import ImageDownload, download_image, hashes_for
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.parallel import (
     FileDescriptorAccess,
@@ -28,6 +28,7 @@ from pyrax_image.transfer.parallel import (
     RandomAccess,
     plan_parts,
 )
+from pyrax_image.transfer.ranged import Opener
 from pyrax_image.transfer.sources import start_position
 from pyrax_image.utils import check_int
 
@@ -105,7 +106,7 @@ def download_parallel(
     return result
 
 
-def _reusing(response: requests.Response, open_request: Any) -> Any:
+def _reusing(response: requests.Response, open_request: Opener) -> Opener:
     """An opener answering the first plain GET with ``response`` (already open)."""
     held = [response]
 
@@ -128,7 +129,7 @@ def _run(
 ) -> None:
     assert result.size is not None
     if result.verify:
-        result.hashes = _hashes_for(result.info, threaded=False)
+        result.hashes = hashes_for(result.info, threaded=False)
     fetch = ParallelFetch(
         open_request,
         result.size,

@@ -3,10 +3,45 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Protocol
 
+from pyrax_image.client import BaseClient
 from pyrax_image.display import human_size, parse_timestamp, short_id
 from pyrax_image.resource import BaseResource
+
+
+class ImageMembers(Protocol):
+    """The projects one image is shared with (an ImageMemberManager)."""
+
+    def list(self) -> List[ImageMember]: ...
+
+    def get(self, item: Any) -> ImageMember: ...
+
+    def create(self, project_id: Any) -> ImageMember: ...
+
+    def delete(self, item: Any) -> None: ...
+
+
+class ImageTags(Protocol):
+    """The tags of one image (an ImageTagManager)."""
+
+    def add(self, tag: str) -> None: ...
+
+    def delete(self, tag: str) -> None: ...
+
+
+class ImagesApi(Protocol):
+    """What an Image asks of its manager, an ImageManager (declared here: the
+    manager's module imports this one)."""
+
+    @property
+    def api(self) -> BaseClient[Any]: ...
+
+    def update(self, img: Any, value_dict: Dict[str, Any]) -> Image: ...
+
+    def members_of(self, image: Image) -> ImageMembers: ...
+
+    def tags_of(self, image: Image) -> ImageTags: ...
 
 
 class Image(BaseResource):
@@ -16,6 +51,7 @@ class Image(BaseResource):
     ``to_dict()`` is the whole body.
     """
 
+    manager: ImagesApi
     NAME_ATTR = "name"
     listed_complete = True  # a Glance v2 list entry is the whole image
     _non_display = ("schema", "file", "self", "locations")
@@ -26,11 +62,11 @@ class Image(BaseResource):
         return parts + [size] if size else parts
 
     @property
-    def _member_manager(self) -> Any:
+    def _member_manager(self) -> ImageMembers:
         return self.manager.members_of(self)
 
     @property
-    def _tag_manager(self) -> Any:
+    def _tag_manager(self) -> ImageTags:
         return self.manager.tags_of(self)
 
     def update(self, value_dict: Dict[str, Any]) -> Image:

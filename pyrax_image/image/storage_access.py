@@ -19,7 +19,7 @@ from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE
 class StorageAccess:
     """Object storage of the identity and region of ``image_client``."""
 
-    def __init__(self, image_client: BaseClient):
+    def __init__(self, image_client: BaseClient[Any]):
         self.image_client = image_client
         self.check_containers = True
         self._storage: Optional[ObjectStorageClient] = None

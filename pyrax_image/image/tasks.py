@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import ImageTask
 from pyrax_image.manager import BaseManager
 from pyrax_image.object_storage import paths
 from pyrax_image.replies import expect_object, json_document
+from pyrax_image.resource import BaseResource
 from pyrax_image.utils import check_text, get_id
 
 DEFAULT_IMPORT_FORMAT = "vhd"
@@ -37,9 +39,10 @@ def import_task_body(
     }
 
 
-class ImageTasksManager(BaseManager):
+class ImageTasksManager(BaseManager[ImageTask]):
     """Import and export tasks, in the Rackspace Cloud Images formats."""
 
+    api: ImageClientBase
     resource_class = ImageTask
 
     def list(self, *args: Any, **kwargs: Any) -> List[ImageTask]:
@@ -74,8 +77,7 @@ class ImageTasksManager(BaseManager):
 
     def create_task(self, body: Dict[str, Any]) -> ImageTask:
         """``POST /tasks`` with a ready body (see :func:`import_task_body`)."""
-        task: ImageTask = self._create(self._collection_uri(), body)
-        return task
+        return self._create(self._collection_uri(), body)
 
     def _create_body(
         self,
@@ -104,7 +106,7 @@ class ImageTasksManager(BaseManager):
         return import_task_body("%s/%s" % (container, object_name), img_format, properties)
 
 
-class JSONSchemaManager(BaseManager):
+class JSONSchemaManager(BaseManager[BaseResource]):
     """The JSON schemas under ``/schemas`` (returned as plain dicts)."""
 
     def _schema(self, name: str) -> Dict[str, Any]:

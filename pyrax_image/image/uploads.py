@@ -22,7 +22,7 @@ DISCARD_ATTEMPTS = 4
 logger = logging.getLogger("pyrax_image.data")
 
 
-def send_image_data(http: BaseClient, img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
+def send_image_data(http: BaseClient[Any], img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
     """PUT ``stream`` to ``/images/{id}/{target}`` (``file`` or ``stage``),
     then close it; return the digests of what was sent."""
     headers = {"Content-Type": "application/octet-stream"}

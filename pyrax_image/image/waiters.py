@@ -104,7 +104,7 @@ def wait_for_status(
         if callback is not None:
             callback(image)
         if isinstance(img, Image):
-            img._replace_details(image.to_dict())
+            img.replace_details(image.to_dict())
             img.loaded = True
             image = img
         if current in wanted:
@@ -141,7 +141,7 @@ def wait_for_task(
         if callback is not None:
             callback(current)
         if isinstance(task, ImageTask):
-            task._replace_details(info)
+            task.replace_details(info)
             current = task
         status = info.get("status")
         if status == "success":
@@ -169,7 +169,7 @@ def failed_import(image: Image) -> Optional[str]:
     return "the import failed for store(s) %s%s" % (failed, ": %s" % reason if reason else "")
 
 
-def image_tasks(http: BaseClient, img: Any) -> List[Dict[str, Any]]:
+def image_tasks(http: BaseClient[Any], img: Any) -> List[Dict[str, Any]]:
     """The tasks that worked on an image (Images API 2.12+), newest first."""
     try:
         _, body = http.method_get("/images/%s/tasks" % quote_segment(get_id(img)))
@@ -180,7 +180,7 @@ def image_tasks(http: BaseClient, img: Any) -> List[Dict[str, Any]]:
     return tasks
 
 
-def latest_task_message(http: BaseClient, img: Any) -> Optional[str]:
+def latest_task_message(http: BaseClient[Any], img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
     for task in image_tasks(http, img):
         if task.get("status") == "failure":
@@ -188,7 +188,9 @@ def latest_task_message(http: BaseClient, img: Any) -> Optional[str]:
     return None
 
 
-def new_task_failure(http: BaseClient, img: Any, known: Iterable[str]) -> Callable[[Image], Optional[str]]:
+def new_task_failure(
+    http: BaseClient[Any], img: Any, known: Iterable[str]
+) -> Callable[[Image], Optional[str]]:
     """A failure check for an import started after the tasks ``known`` existed:
     reports a new task of the image that failed while it is back to queued."""
     known_ids = set(known)

@@ -32,7 +32,7 @@ from pyrax_image.utils import check_flag, check_headers, check_int, check_text
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
 
 
-class ObjectStorageClient(BaseClient):
+class ObjectStorageClient(BaseClient[Container]):
     """Containers, objects, streamed (segmented) uploads and temp URLs.
 
     ``segment_threshold`` (default 5 GiB) is the size past which uploads

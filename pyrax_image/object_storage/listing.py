@@ -6,11 +6,16 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.client import BaseClient
 from pyrax_image.utils import check_int
 
 
 def iter_listing(
-    client: Any, path: str, params: Dict[str, Any], limit: Optional[int] = None, marker: Optional[str] = None
+    client: BaseClient[Any],
+    path: str,
+    params: Dict[str, Any],
+    limit: Optional[int] = None,
+    marker: Optional[str] = None,
 ) -> Iterator[Dict[str, Any]]:
     """The entries (``name`` or ``subdir`` dicts) of the listing at
     ``client.management_url + path``, following markers; ``limit`` caps the
@@ -27,7 +32,7 @@ def iter_listing(
 
 
 def _pages(
-    client: Any, path: str, query: Dict[str, Any], limit: Optional[int], marker: Optional[str]
+    client: BaseClient[Any], path: str, query: Dict[str, Any], limit: Optional[int], marker: Optional[str]
 ) -> Iterator[Dict[str, Any]]:
     count = 0
     while limit is None or count < limit:

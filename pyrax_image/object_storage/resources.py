@@ -5,12 +5,46 @@ from __future__ import annotations
 import builtins
 import io
 import os
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+
+import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, MinimumProgress, Progress
 from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead
 from pyrax_image.utils import check_int
+
+
+class StorageClient(Protocol):
+    """What containers, objects and uploads ask of their
+    :class:`~pyrax_image.object_storage.ObjectStorageClient` (which builds
+    them, so they do not import it): its methods, by name and result."""
+
+    min_progress: Optional[MinimumProgress]
+
+    def object_uri(self, container: Any, obj: Any) -> str: ...
+
+    def method_get(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]: ...
+
+    def method_put(self, uri: str, **kwargs: Any) -> Tuple[requests.Response, Any]: ...
+
+    def create_container(self, *args: Any, **kwargs: Any) -> Container: ...
+
+    def delete_container(self, *args: Any, **kwargs: Any) -> None: ...
+
+    def list_container_objects(self, *args: Any, **kwargs: Any) -> Sequence[StorageObject]: ...
+
+    def get_object(self, *args: Any, **kwargs: Any) -> StorageObject: ...
+
+    def store_object(self, *args: Any, **kwargs: Any) -> StorageObject: ...
+
+    def upload_file(self, *args: Any, **kwargs: Any) -> StorageObject: ...
+
+    def copy_object(self, *args: Any, **kwargs: Any) -> Dict[str, str]: ...
+
+    def delete_object(self, *args: Any, **kwargs: Any) -> None: ...
+
+    def get_temp_url(self, *args: Any, **kwargs: Any) -> str: ...
 
 
 def _int(value: Optional[str]) -> Optional[int]:
@@ -23,7 +57,7 @@ def _int(value: Optional[str]) -> Optional[int]:
 class Container:
     """A container, as its HEAD described it (``object_count``, ``total_bytes``)."""
 
-    def __init__(self, client: Any, name: str, headers: Optional[Dict[str, str]] = None):
+    def __init__(self, client: StorageClient, name: str, headers: Optional[Dict[str, str]] = None):
         self.client = client
         self.name = name
         self.headers = dict(headers or {})
@@ -37,7 +71,7 @@ class Container:
 
     def get_objects(self, prefix: Optional[str] = None, limit: Optional[int] = None) -> List[StorageObject]:
         """The objects of this container (every page unless ``limit``)."""
-        return self.client.list_container_objects(self, prefix=prefix, limit=limit)
+        return list(self.client.list_container_objects(self, prefix=prefix, limit=limit))
 
     def store_object(self, obj_name: str, data: Any, **kwargs: Any) -> StorageObject:
         """Upload ``data`` as ``obj_name`` (see ``ObjectStorageClient.store_object``)."""
@@ -62,7 +96,9 @@ class Container:
 class StorageObject:
     """An object, as its HEAD (or a listing) described it."""
 
-    def __init__(self, client: Any, container: str, name: str, headers: Optional[Dict[str, str]] = None):
+    def __init__(
+        self, client: StorageClient, container: str, name: str, headers: Optional[Dict[str, str]] = None
+    ):
         self.client = client
         self.container = container
         self.name = name

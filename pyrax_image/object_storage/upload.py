@@ -18,6 +18,7 @@ import time
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.object_storage.resources import StorageClient
 from pyrax_image.transfer.bodies import PartBody, raise_source_error
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.transfer.sources import SourceReader
@@ -34,7 +35,7 @@ class ObjectUploader:
 
     def __init__(
         self,
-        client: Any,
+        client: StorageClient,
         container: str,
         name: str,
         chunk_size: int = DEFAULT_CHUNK_SIZE,

@@ -16,7 +16,7 @@ import logging
 import queue
 import re
 import threading
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import requests
 import urllib3
@@ -149,6 +149,7 @@ class RangedReader:
         ``Range``); return what was read beyond them."""
         logger.info("The server ignored Range; skipping %d bytes", self.position)
         skipped = 0
+        chunk: bytes
         for chunk in response.iter_content(self.chunk_size):
             skipped += len(chunk)
             if skipped >= self.position:
@@ -274,11 +275,14 @@ class ReadAhead:
     held: ``depth`` chunks.
     """
 
-    _END = object()
+    class _End:
+        """The producer's last item: no more chunks."""
+
+    _END = _End()
 
     def __init__(self, source: Any, depth: int = 2):
         self.source = source
-        self.chunks: queue.Queue[Any] = queue.Queue(max(1, depth))
+        self.chunks: queue.Queue[Union[bytes, BaseException, ReadAhead._End]] = queue.Queue(max(1, depth))
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._produce, name="pyrax_image-read-ahead", daemon=True)
         self.thread.start()
@@ -296,7 +300,7 @@ class ReadAhead:
             if callable(close):
                 close()
 
-    def _put(self, item: Any) -> bool:
+    def _put(self, item: Union[bytes, BaseException, _End]) -> bool:
         while not self.stopping.is_set():
             try:
                 self.chunks.put(item, timeout=0.1)
@@ -310,7 +314,7 @@ class ReadAhead:
 
     def __next__(self) -> bytes:
         item = self.chunks.get()
-        if item is self._END:
+        if isinstance(item, ReadAhead._End):
             self.chunks.put(item)
             raise StopIteration
         if isinstance(item, BaseException):

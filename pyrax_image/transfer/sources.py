@@ -156,7 +156,7 @@ class SourceReader:
             for item in data:
                 self._check_item(item)
             return iter(data)
-        items = iter(data)
+        items: Iterator[Any] = iter(data)
         first = next(items, b"")
         self._check_item(first)
         self._pushback = bytes(first)
