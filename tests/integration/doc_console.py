@@ -24,11 +24,6 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 BLOCK = re.compile(r"```console\n(.*?)```", re.DOTALL)
-# The shared local Glance keeps its records in sqlite; with several suites at
-# once it sometimes answers 500 ("database is locked"). A session failing only
-# that way runs again, up to ATTEMPTS times (the docs draw fresh names with $RANDOM).
-SERVER_HICCUP = re.compile(r"\(HTTP 500\b|Task failed due to Internal Error")
-ATTEMPTS = 3
 MARK = "@@pyrax-doc-step"
 _CHECKER = doctest.OutputChecker()
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -56,28 +51,13 @@ def console_steps(markdown: str) -> List[Tuple[str, str]]:
     return steps
 
 
-def _script(steps: List[Tuple[str, str]], tty: bool) -> str:
-    """One bash script running every step between markers. Off a terminal, a
-    step that failed with a server hiccup runs again (up to ATTEMPTS times) in
-    the same shell; on a terminal its output goes straight to the screen."""
-    lines = ["_doc_out=$(mktemp)"]
+def _script(steps: List[Tuple[str, str]]) -> str:
+    """One bash script running every step between markers, in one shell."""
+    lines = []
     for number, (command, _) in enumerate(steps):
         lines.append("printf '\\n%s %d start\\n'" % (MARK, number))
-        if tty:
-            lines.append("(exit ${_doc_rc:-0}); { %s\n} 2>&1; _doc_rc=$?" % command)
-        else:
-            lines.append("_doc_try=0; while :; do")
-            lines.append(
-                '(exit ${_doc_rc:-0}); { %s\n} >"$_doc_out" 2>&1; _doc_rc=$?; _doc_try=$((_doc_try+1))'
-                % command
-            )
-            lines.append(
-                "if [ $_doc_rc -ne 0 ] && [ $_doc_try -lt %d ] && grep -qE '%s' \"$_doc_out\"; then sleep 1; continue; fi"
-                % (ATTEMPTS, SERVER_HICCUP.pattern)
-            )
-            lines.append('break; done; cat "$_doc_out"')
+        lines.append("(exit ${_doc_rc:-0}); { %s\n} 2>&1; _doc_rc=$?" % command)
         lines.append("printf '\\n%s %d rc %%d\\n' $_doc_rc" % (MARK, number))
-    lines.append('rm -f "$_doc_out"')
     return "\n".join(lines) + "\n"
 
 
@@ -117,7 +97,7 @@ def run_console(
     steps: List[Tuple[str, str]], env: Dict[str, str], cwd: str, tty: bool = False, timeout: float = 600
 ) -> List[Tuple[str, str, str, int]]:
     """Run the steps; ``[(command, expected, got, exit status), ...]``."""
-    script = _script(steps, tty)
+    script = _script(steps)
     if tty:
         raw = _run_on_pty(script, env, cwd, timeout)
     else:
@@ -158,17 +138,11 @@ def run_and_check(
     tty: bool = False,
     cleanup: Optional[Callable[[List[Tuple[str, str, str, int]]], None]] = None,
 ) -> List[Tuple[str, str, str, int]]:
-    """``run_console`` then ``check_console``, again after a server hiccup;
-    ``cleanup(results)`` after each run."""
-    for attempt in range(1, ATTEMPTS + 1):
-        results = run_console(steps, env, cwd, tty=tty)
-        try:
-            check_console(path, results)
-            return results
-        except AssertionError:
-            if attempt == ATTEMPTS or not any(SERVER_HICCUP.search(got) for _, _, got, _ in results):
-                raise
-        finally:
-            if cleanup is not None:
-                cleanup(results)
-    raise AssertionError("unreachable")  # pragma: no cover
+    """``run_console`` then ``check_console``; ``cleanup(results)`` even if the check fails."""
+    results = run_console(steps, env, cwd, tty=tty)
+    try:
+        check_console(path, results)
+    finally:
+        if cleanup is not None:
+            cleanup(results)
+    return results

@@ -6,13 +6,11 @@ is in its text."""
 from __future__ import annotations
 
 import os
-import time
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
 from pyrax_image import ImageClient, TokenIdentity
-from pyrax_image import exceptions as exc
 from tests.faultproxy import FaultProxy
 from tests.integration import proxied_cloud
 from tests.integration.helpers import ALPHA, delete_quietly, noauth_client
@@ -81,7 +79,7 @@ def token_via(
 def fault_image(cloud: Dict[str, Any]) -> Iterator[Any]:
     """One active image holding DATA (created directly), shared by the read tests."""
     client = noauth_client(cloud["glance_noauth_url"], ALPHA)
-    image = create_retrying(client, "it-faults-shared", DATA)
+    image = client.create("it-faults-shared", img_format="raw", data=DATA)
     yield image
     delete_quietly(client, image)
 
@@ -91,21 +89,9 @@ def ks_fault_image(cloud: Dict[str, Any], alice_login: Dict[str, str]) -> Iterat
     """An active image of alice on RegionOne (created directly)."""
     identity = TokenIdentity(alice_login["token"], tenant_id=alice_login["project_id"])
     client = ImageClient(identity, management_url=cloud["regions"]["RegionOne"]["image"])
-    image = create_retrying(client, "it-faults-ks", DATA[:70_000])
+    image = client.create("it-faults-ks", img_format="raw", data=DATA[:70_000])
     yield image
     delete_quietly(client, image)
-
-
-def create_retrying(client: ImageClient, name: str, data: bytes, attempts: int = 4) -> Any:
-    """A raw image holding ``data``; a transient 500 of the shared Glance
-    (its sqlite database is busy while other suites run) is retried."""
-    for attempt in range(attempts):
-        try:
-            return client.create(name, img_format="raw", data=data)
-        except exc.InternalServerError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.5 * (attempt + 1))
 
 
 def raised(error_class: type, call: Callable[[], Any], *secrets: str) -> Any:

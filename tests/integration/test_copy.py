@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
@@ -27,18 +26,6 @@ from tests.integration.helpers import delete_quietly
 MIB = 1024 * 1024
 DATA = os.urandom(3 * MIB + 777)
 FILE = r"/file$"
-
-
-def retrying(call: Callable[[], Any], attempts: int = 4) -> Any:
-    """``call()``, again after a 500 (the shared Glances' sqlite databases are
-    busy while other suites run: "database is locked")."""
-    for attempt in range(attempts):
-        try:
-            return call()
-        except exc.InternalServerError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.5 * (attempt + 1))
 
 
 def region_client(cloud: Dict[str, Any], login: Dict[str, str], region: str, url: str = "") -> ImageClient:
@@ -71,20 +58,18 @@ def made(one, two) -> Iterator[List[Any]]:
 
 @pytest.fixture
 def source(one, made, unique) -> Any:
-    image = retrying(
-        lambda: one.create(
-            unique,
-            img_format="raw",
-            data=DATA,
-            metadata={
-                "min_ram": 512,
-                "min_disk": 2,
-                "os_distro": "ubuntu",
-                "it_copy_marker": unique,
-                "tags": ["golden", unique],
-                "visibility": "community",
-            },
-        )
+    image = one.create(
+        unique,
+        img_format="raw",
+        data=DATA,
+        metadata={
+            "min_ram": 512,
+            "min_disk": 2,
+            "os_distro": "ubuntu",
+            "it_copy_marker": unique,
+            "tags": ["golden", unique],
+            "visibility": "community",
+        },
     )
     made.append((one, image))
     return image
@@ -96,7 +81,7 @@ def names_in(client: ImageClient, name: str) -> List[str]:
 
 def test_copy_to_another_region_keeps_metadata_and_bytes(one, two, source, made, unique):
     one.update(source, {"protected": True})
-    copy = retrying(lambda: one.copy_image(source, two, copy_visibility=True))
+    copy = one.copy_image(source, two, copy_visibility=True)
     made.append((two, copy))
     info, original = copy.to_dict(), one.get(source.id).to_dict()
     assert copy.id != source.id and two.get(copy.id).id == copy.id
@@ -121,10 +106,8 @@ def test_copy_to_another_region_keeps_metadata_and_bytes(one, two, source, made,
 
 def test_copy_takes_a_new_name_and_the_target_default_visibility(one, two, source, made, unique):
     seen: List[int] = []
-    copy = retrying(
-        lambda: one.copy_image(
-            source.id, two, name=unique + "-renamed", progress=lambda done, total: seen.append(done)
-        )
+    copy = one.copy_image(
+        source.id, two, name=unique + "-renamed", progress=lambda done, total: seen.append(done)
     )
     made.append((two, copy))
     assert copy.name == unique + "-renamed" and copy.visibility != "community"
@@ -208,7 +191,7 @@ def test_bad_arguments_are_refused_before_any_request(proxied, one, source):
 
 def test_within_one_cloud_stores_asks_glance_to_copy(admin, unique):
     # copy-image is an admin's import by Glance's default policy
-    image = retrying(lambda: admin.create(unique, img_format="raw", data=DATA[:100_000]))
+    image = admin.create(unique, img_format="raw", data=DATA[:100_000])
     try:
         assert set(image.to_dict()["stores"].split(",")) == {"fast"}
         copied = admin.copy_image(image, admin, stores=["cheap"])

@@ -13,14 +13,7 @@ from typing import Any, Dict, Iterator
 import pytest
 
 from tests.integration.cli_fixtures import clean_environ
-from tests.integration.doc_console import (
-    ATTEMPTS,
-    SERVER_HICCUP,
-    check_console,
-    console_steps,
-    run_and_check,
-    run_console,
-)
+from tests.integration.doc_console import check_console, console_steps, run_and_check, run_console
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "getting-started.md"
@@ -86,15 +79,12 @@ def test_python_repl_session(checkout: Path, cloud: Dict[str, Any]) -> None:
         "failed, tried = doctest.testfile('repl-session.txt', module_relative=False, "
         "optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE); sys.exit(1 if failed or not tried else 0)"
     )
-    for _attempt in range(ATTEMPTS):  # again after a server hiccup (see doc_console.SERVER_HICCUP)
-        done = subprocess.run(
-            [str(checkout / ".venv" / "bin" / "python"), "-c", runner],
-            cwd=checkout,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if done.returncode == 0 or not SERVER_HICCUP.search(done.stdout):
-            break
+    done = subprocess.run(
+        [str(checkout / ".venv" / "bin" / "python"), "-c", runner],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
