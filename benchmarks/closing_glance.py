@@ -73,7 +73,9 @@ class ClosingGlance:
 
     def __enter__(self) -> str:
         if not UWSGI.exists() or not (SOURCE / "glance-api.conf").exists():
-            raise RuntimeError("no localcloud Glance to copy (%s, %s); --keepalive-only skips it" % (UWSGI, SOURCE))
+            raise RuntimeError(
+                "no localcloud Glance to copy (%s, %s); --keepalive-only skips it" % (UWSGI, SOURCE)
+            )
         self.scratch = tempfile.TemporaryDirectory(prefix="pyrax-bench-glance-")
         etc, port = Path(self.scratch.name) / "etc", free_port()
         write_config(etc, port)

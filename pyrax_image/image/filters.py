@@ -11,9 +11,8 @@ any custom property) is sent to the server as given, never dropped.
 from __future__ import annotations
 
 import functools
-import inspect
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, TypeVar, cast
+import types
+from typing import Any, Callable, Dict, Iterable, List, NamedTuple, TypeVar, cast
 
 from pyrax_image import exceptions as exc
 from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
@@ -95,8 +94,7 @@ def _size(field: str, value: Any) -> int:
     return check_int(field, value, digits=True)
 
 
-@dataclass(frozen=True)
-class ImageFilter:
+class ImageFilter(NamedTuple):
     """One named filter: its query parameter and how its value is checked
     and encoded (``encode(name, value)``, raising ``InvalidArgument``)."""
 
@@ -142,31 +140,50 @@ def image_query(**filters: Any) -> Dict[str, Any]:
     return params
 
 
+class _WithFilters:
+    """``method`` taking the named filters as further positional parameters.
+
+    A callable bound like a function (a descriptor), not a closure, so that
+    its signature is built only when asked for (``help``, ``inspect``):
+    ``inspect`` takes longer to import than the rest of a first ``list()``.
+    """
+
+    def __init__(self, method: Callable[..., Any]):
+        functools.update_wrapper(self, method)
+        self._method = method
+        self._positional = method.__code__.co_argcount  # its own positional parameters, self included
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        return self if instance is None else types.MethodType(self, instance)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        own, extra = args[: self._positional], args[self._positional :]
+        if len(extra) > len(FILTER_NAMES):
+            raise TypeError(
+                "%s() takes at most %d positional arguments"
+                % (self._method.__name__, self._positional + len(FILTER_NAMES))
+            )
+        for name, value in zip(FILTER_NAMES, extra):
+            if name in kwargs:
+                raise TypeError("%s() got multiple values for argument %r" % (self._method.__name__, name))
+            kwargs[name] = value
+        return self._method(*own, **kwargs)
+
+    @property
+    def __signature__(self) -> Any:
+        """The method's signature with the named filters after its positional parameters."""
+        import inspect
+
+        signature = inspect.signature(self._method)
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        own = [p for p in signature.parameters.values() if p.kind is kind]
+        rest = [p for p in signature.parameters.values() if p.kind is not kind]
+        named = [inspect.Parameter(name, kind, default=None) for name in FILTER_NAMES]
+        return signature.replace(parameters=own + named + rest)
+
+
 def takes_image_filters(method: F) -> F:
     """Give ``method(self, <its positional parameters>, **filters)`` the named
     filters as further positional parameters, in pyrax's order; its
     signature (``help``, ``inspect``) lists them."""
-    signature = inspect.signature(method)
-    own = [p for p in signature.parameters.values() if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
-    rest = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD]
-    named = [
-        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
-        for name in FILTER_NAMES
-    ]
-
-    @functools.wraps(method)
-    def with_filters(*args: Any, **kwargs: Any) -> Any:
-        extra = args[len(own) :]
-        if len(extra) > len(FILTER_NAMES):
-            raise TypeError(
-                "%s() takes at most %d positional arguments" % (method.__name__, len(own) + len(FILTER_NAMES))
-            )
-        for name, value in zip(FILTER_NAMES, extra):
-            if name in kwargs:
-                raise TypeError("%s() got multiple values for argument %r" % (method.__name__, name))
-            kwargs[name] = value
-        return method(*args[: len(own)], **kwargs)
-
-    wrapper: Any = with_filters
-    wrapper.__signature__ = signature.replace(parameters=own + named + rest)
-    return cast(F, wrapper)
+    return cast(F, _WithFilters(method))
