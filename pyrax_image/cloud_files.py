@@ -15,7 +15,6 @@ pyrax's ``CloudFilesClient``::
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any, Dict, Iterator, List, Literal, Optional, overload
 
 from pyrax_image import exceptions as exc
@@ -23,6 +22,7 @@ from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
 from pyrax_image.object_storage.listing import container_headers, entry_name, iter_listing, object_headers
+from pyrax_image.transfer.files import replacing
 from pyrax_image.utils import check_flag, check_headers, check_int, check_text
 
 CONTAINER_META_PREFIX = "X-Container-Meta-"
@@ -395,16 +395,10 @@ class CloudFilesClient(_storage.ObjectStorageClient):
             raise exc.InvalidArgument("Object name %r gives no file name" % target.name)
         path = os.path.join(directory, *parts)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".partial-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                chunks: Iterator[bytes] = target.fetch(chunk_size=self.chunk_size)  # type: ignore[assignment]
-                for chunk in chunks:
-                    out.write(chunk)
-            os.replace(partial, path)
-        except BaseException:
-            os.unlink(partial)
-            raise
+        with replacing(path) as out:
+            chunks: Iterator[bytes] = target.fetch(chunk_size=self.chunk_size)  # type: ignore[assignment]
+            for chunk in chunks:
+                out.write(chunk)
         return path
 
     # -- temporary URLs ----------------------------------------------------------------

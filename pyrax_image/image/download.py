@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import uuid
 from typing import Any, Dict, Iterator, Optional
 
 import requests
@@ -22,6 +21,7 @@ import requests
 from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
+from pyrax_image.transfer.files import replacing
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.options import (
     DEFAULT_CHUNK_SIZE,
@@ -229,19 +229,11 @@ def download_image(download: ImageDownload, dest: Any) -> ImageDownload:
 
 
 def _to_path(download: ImageDownload, path: str) -> ImageDownload:
-    directory = os.path.dirname(os.path.abspath(path))
-    temp = os.path.join(directory, ".%s.%s.part" % (os.path.basename(path), uuid.uuid4().hex[:12]))
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with replacing(path) as handle:
             for chunk in download:
                 handle.write(chunk)
-        os.replace(temp, path)
     except BaseException:
         download.close()
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
         raise
     return download

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
-import uuid
 from typing import Any, Dict, Optional, Union
 
 import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.download import ImageDownload, download_image, hashes_for
+from pyrax_image.transfer.files import replacing
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.parallel import (
     FileDescriptorAccess,
@@ -160,21 +160,8 @@ def _run(
 def _to_path(
     result: ParallelDownload, open_request: Any, probe: requests.Response, path: str, download: ImageDownload
 ) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    temp = os.path.join(directory, ".%s.%s.part" % (os.path.basename(path), uuid.uuid4().hex[:12]))
-    fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        try:
-            _run(result, open_request, probe, FileDescriptorAccess(fd), download)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    with replacing(path, read_back=True) as handle:
+        _run(result, open_request, probe, FileDescriptorAccess(handle.fileno()), download)
 
 
 def _to_file(

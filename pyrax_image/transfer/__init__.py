@@ -7,6 +7,7 @@
 - :mod:`~pyrax_image.transfer.hashing`: digests computed on the way, verified.
 - :mod:`~pyrax_image.transfer.ranged`: ranged reads that resume, range
   fetches written at an offset, read-ahead.
+- :mod:`~pyrax_image.transfer.files`: a path written whole or not at all.
 
 ``image`` and ``object_storage`` both build on it; it imports neither.
 The names below are imported on first use, so that ``import pyrax_image``

@@ -45,7 +45,7 @@ def test_store_fetch_and_delete_a_plain_object(ks_alpha, container):
         storage.get_object(container, name)
 
 
-def test_cloud_files_container_lists_and_fetches_as_pyrax_did(cloud, alice_login, container):
+def test_cloud_files_container_lists_and_fetches_as_pyrax_did(cloud, alice_login, container, tmp_path):
     identity = TokenIdentity(alice_login["token"], tenant_id=alice_login["project_id"])
     swift = "%s/v1/AUTH_%s" % (cloud["swift_url"], alice_login["project_id"])
     cf = CloudFilesClient(identity, management_url=swift)
@@ -60,6 +60,9 @@ def test_cloud_files_container_lists_and_fetches_as_pyrax_did(cloud, alice_login
     headers, data = cont.fetch_object("top", include_meta=True)
     assert data == b"top" and headers["Content-Length"] == "3"
     assert b"".join(cont.fetch_object("top", chunk_size=1)) == b"top"
+    assert cont.download("d/two", str(tmp_path)) == str(tmp_path / "d" / "two")
+    assert (tmp_path / "d" / "two").read_bytes() == b"d/two"
+    assert os.listdir(tmp_path / "d") == ["two"]  # no temporary file left beside it
 
 
 def test_segmented_upload_past_a_small_threshold(ks_alpha, container, tmp_path):
