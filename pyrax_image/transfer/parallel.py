@@ -155,12 +155,16 @@ class ParallelFetch:
                 if index is None:
                     return
                 self._fetch(index)
-        except BaseException as error:  # handed to run()
-            with self._changed:
-                if self._error is None:
-                    self._error = error
-                self._stopping.set()
-                self._changed.notify_all()
+        except BaseException as error:
+            self._fail(error)
+
+    def _fail(self, error: BaseException) -> None:
+        """Keep the first error of any thread (run() raises it) and stop them all."""
+        with self._changed:
+            if self._error is None:
+                self._error = error
+            self._stopping.set()
+            self._changed.notify_all()
 
     def _fetch(self, index: int) -> None:
         start, end = self.parts[index]
@@ -217,11 +221,7 @@ class ParallelFetch:
                     self.hashes.update(piece)
                     self._hashed += len(piece)
         except BaseException as error:
-            with self._changed:
-                if self._error is None:
-                    self._error = error
-                self._stopping.set()
-                self._changed.notify_all()
+            self._fail(error)
 
     # -- running -----------------------------------------------------------------------
     def run(self) -> None:
