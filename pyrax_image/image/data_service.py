@@ -207,26 +207,20 @@ class ImageDataService:
         self,
         img: Any,
         target: Any,
-        name: Optional[str] = None,
-        copy_visibility: bool = False,
-        keep_on_failure: bool = False,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        progress: Optional[Progress] = None,
-        max_resumes: int = DEFAULT_MAX_RESUMES,
         stores: Optional[List[str]] = None,
         this_client: Optional[ImageClientBase] = None,
+        **options: Any,
     ) -> Image:
-        """Copy ``img`` into ``target`` through this client, or (``stores``,
-        ``target`` being ``this_client``) between this cloud's stores server-side."""
+        """Copy ``img`` into ``target`` through this client (``options``: those
+        of :func:`~pyrax_image.image.copy.copy_image`), or (``stores``, ``target``
+        being ``this_client``) between this cloud's stores server-side."""
         if stores is not None:
             if target is not this_client:
                 raise exc.InvalidArgument(
                     "stores= copies inside this client's cloud: pass the same client as target"
                 )
             return self._refreshed(img, copies.copy_between_stores(self, img, stores))
-        return copies.copy_image(
-            self, img, target, name, copy_visibility, keep_on_failure, chunk_size, progress, max_resumes
-        )
+        return copies.copy_image(self, img, target, **options)
 
     # -- staging and import ---------------------------------------------------------
     def stage(
