@@ -17,8 +17,9 @@ in :mod:`~pyrax_image.transfer.options`, which is light.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pyrax_image.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pyrax_image.transfer.bodies import (
@@ -62,12 +63,7 @@ _SUBMODULE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """A name of ``__all__``, imported from its submodule on first use."""
-    submodule = _SUBMODULE.get(name)
-    if submodule is None:
-        raise AttributeError("module %r has no attribute %r" % (__name__, name))
-    return getattr(importlib.import_module("%s.%s" % (__name__, submodule)), name)
+__getattr__ = lazy_exports(__name__, _SUBMODULE)
 
 
 __all__ = [
