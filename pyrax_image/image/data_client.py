@@ -71,7 +71,9 @@ class ImageDataClient(ImageClientBase):
         ``hash_algo`` is the multihash assumed until the cloud names its own.
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         """
-        return self.data_service.upload(img, data, size, chunk_size, verify, progress, hash_algo)
+        return self.data_service.upload(
+            img, data, size=size, chunk_size=chunk_size, verify=verify, progress=progress, hash_algo=hash_algo
+        )
 
     def download(
         self,

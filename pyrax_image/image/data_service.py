@@ -69,17 +69,9 @@ class ImageDataService:
         self.cloud_hash_algo: Optional[str] = None
 
     # -- uploads --------------------------------------------------------------------
-    def upload(
-        self,
-        img: Any,
-        data: Any,
-        size: Optional[int] = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        verify: bool = True,
-        progress: Optional[Progress] = None,
-        hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
-    ) -> Image:
-        """Stream ``data`` into a queued image; verify it once active.
+    def upload(self, img: Any, data: Any, **options: Any) -> Image:
+        """Stream ``data`` into a queued image (``options``: those of
+        :meth:`open_upload`); verify it once active.
 
         Only the digest the cloud will report is computed while sending (see
         :func:`~pyrax_image.image.uploads.hashes_to_compute`); should the
@@ -87,7 +79,7 @@ class ImageDataService:
         again is hashed again with it.
         """
         get_id(img)
-        return self.send(img, self.open_upload(data, size, chunk_size, verify, progress, hash_algo))
+        return self.send(img, self.open_upload(data, **options))
 
     @staticmethod
     def open_upload(
