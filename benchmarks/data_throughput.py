@@ -41,9 +41,8 @@ def _bare_rss_kib(python: str) -> int:
 
 
 def _worker(python: str, client: str, op: str, args: Dict[str, Any], attempts: int = 3) -> Dict[str, Any]:
-    """Run one measured transfer in a fresh process. The shared local Glance
-    (sqlite) may answer 500 "database is locked" under concurrent use: such a
-    run is repeated, never counted."""
+    """Run one measured transfer in a fresh process. A failed run is logged to
+    stderr and repeated, never counted."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYRAX_BENCH_WORKER_CONFIG=json.dumps(args))
     for attempt in range(attempts):
         out = subprocess.run(
@@ -63,6 +62,7 @@ def _worker(python: str, client: str, op: str, args: Dict[str, Any], attempts: i
 
 
 def _retrying(call: Any, attempts: int = 3) -> Any:
+    """A set-up or clean-up call (not measured), repeated on a 500."""
     from pyrax_image import exceptions as exc
 
     for attempt in range(attempts):

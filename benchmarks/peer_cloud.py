@@ -90,7 +90,8 @@ class Images:
         self.session.headers.update({"X-Auth-Token": token, "Accept": "application/json"})
 
     def _retrying(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """A call retried on 500 (the shared sqlite Glance: "database is locked")."""
+        """A set-up or clean-up call, repeated on a 5xx so one hiccup does not
+        end a long run (these calls are not measured)."""
         for attempt in range(12):
             response = self.session.request(method, url, timeout=120, **kwargs)
             if response.status_code < 500:

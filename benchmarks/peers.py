@@ -97,8 +97,7 @@ class Worker:
         return json.loads(line)
 
     def run(self, command: Dict[str, Any], attempts: int = 3) -> Dict[str, Any]:
-        """Send a command; a failed batch (the shared sqlite Glance answering
-        500 "database is locked") is repeated, never counted."""
+        """Send a command; a failed batch is logged and repeated, never counted."""
         assert self.proc.stdin is not None
         for attempt in range(attempts):
             self.proc.stdin.write(json.dumps(command) + "\n")
