@@ -22,29 +22,13 @@ from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
 from pyrax_image.object_storage.listing import container_headers, entry_name, iter_listing, object_headers
+from pyrax_image.object_storage.metadata import (
+    CONTAINER_META_PREFIX,
+    object_headers_to_send,
+    prefixed_metadata,
+)
 from pyrax_image.transfer.files import replacing
-from pyrax_image.utils import check_flag, check_headers, check_int, check_text
-
-CONTAINER_META_PREFIX = "X-Container-Meta-"
-OBJECT_META_PREFIX = "X-Object-Meta-"
-
-
-def _prefixed(metadata: Optional[Dict[str, Any]], prefix: str) -> Dict[str, str]:
-    """Metadata as headers, ``prefix`` added where missing (as pyrax did);
-    names must be strings and values strings, numbers or booleans."""
-    if metadata is not None and not isinstance(metadata, dict):
-        raise exc.InvalidArgument("metadata must be a dict, not %s" % type(metadata).__name__)
-    check_text("prefix", prefix, empty=True)
-    headers = {}
-    for key, value in (metadata or {}).items():
-        check_text("A metadata name", key)
-        if not isinstance(value, (str, int, float, bool)):
-            raise exc.InvalidArgument(
-                "Metadata %s must be a string or number, not %s" % (key, type(value).__name__)
-            )
-        name = key if key.lower().startswith(prefix.lower()) else prefix + key
-        headers[name] = str(value)
-    return headers
+from pyrax_image.utils import check_flag, check_int
 
 
 class StorageObject(_resources.StorageObject):
@@ -191,7 +175,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
     ) -> Container:
         """Create the container (an existing one is kept) and return it."""
         paths.container_name(name)
-        headers = _prefixed(metadata, CONTAINER_META_PREFIX if prefix is None else prefix)
+        headers = prefixed_metadata(metadata, CONTAINER_META_PREFIX if prefix is None else prefix)
         self.method_put(paths.container_path(name), headers=headers)
         return self.get_container(name)
 
@@ -302,7 +286,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         if isinstance(data, str):
             data = data.encode("utf-8")
         check_flag("return_none", return_none)
-        send = _object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
+        send = object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
         stored = super().store_object(
             container,
             obj_name,
@@ -359,7 +343,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
             if not isinstance(path, str):
                 raise exc.InvalidArgument("obj_name is required for a file object without a name")
             obj_name = os.path.basename(path.replace("\\", "/"))
-        send = _object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
+        send = object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
         # The parent's store_object: a str here is a path, not data.
         stored = super().store_object(
             container, obj_name, file_or_path, content_type=content_type, headers=send, **kwargs
@@ -416,21 +400,3 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         return super().get_temp_url(
             container, obj, seconds, method=method, key=key, digest=digest, cached=cached
         )
-
-
-def _object_headers_to_send(
-    headers: Optional[Dict[str, str]],
-    metadata: Optional[Dict[str, Any]],
-    etag: Optional[str],
-    content_encoding: Optional[str],
-    ttl: Optional[int],
-) -> Dict[str, str]:
-    send = check_headers(headers)
-    send.update(_prefixed(metadata, OBJECT_META_PREFIX))
-    if etag is not None:
-        send["ETag"] = check_text("etag", etag)
-    if content_encoding is not None:
-        send["Content-Encoding"] = check_text("content_encoding", content_encoding)
-    if ttl is not None:
-        send["X-Delete-After"] = str(check_int("ttl", ttl, 1, digits=True))
-    return send

@@ -202,13 +202,6 @@ class BaseManager(Generic[R]):
         response, resp_body = self.api.method_post(uri, body=body)
         return self._make(self._unwrap(resp_body, response=response), loaded=True)
 
-    def _update(self, uri: str, body: Any, **kwargs: Any) -> Any:
-        _, resp_body = self.api.method_put(uri, body=body, **kwargs)
-        return resp_body
-
-    def _delete(self, uri: str) -> None:
-        self.api.method_delete(uri)
-
     def action(self, item: Any, action_type: str, body: Optional[Dict[str, Any]] = None) -> Any:
         """POST to ``/<uri_base>/<id>/actions/<action_type>``."""
         uri = "%s/actions/%s" % (self._item_uri(item), quote_segment(action_type))

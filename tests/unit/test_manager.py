@@ -109,13 +109,6 @@ def test_action(things, rsps):
     assert sent_json(rsps) == {"type": "hard"} and body == {"ok": 1}
 
 
-def test_update_and_delete_helpers(things, rsps):
-    rsps.put(THINGS + "/a", json={"thing": {"id": "a"}})
-    rsps.delete(THINGS + "/a", status=204)
-    assert things._update("/things/a", {"x": 1}) == {"thing": {"id": "a"}}
-    things._delete("/things/a")
-
-
 def test_manager_without_resource_class_returns_dicts(client, rsps):
     rsps.get(THINGS, json={"things": [{"id": "a"}]})
     assert BaseManager(client, response_key="thing", uri_base="things").list() == [{"id": "a"}]
