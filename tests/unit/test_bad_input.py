@@ -625,7 +625,9 @@ def public_methods(cls: type) -> List[str]:
         if name.startswith("_"):
             continue
         attribute = inspect.getattr_static(cls, name)
-        if isinstance(attribute, (staticmethod, classmethod)) or inspect.isfunction(attribute):
+        # Listing methods are filter-declaring callables (image/filters.py), not functions.
+        method_like = callable(attribute) and not isinstance(attribute, type)
+        if isinstance(attribute, (staticmethod, classmethod)) or method_like:
             names.append(name)
     return sorted(names)
 
