@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image import http_log
+from pyrax_image import http_log, json_limits
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
+from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.replies import invalid
 from pyrax_image.secrets import SecretValues
@@ -62,7 +63,8 @@ class BaseClient(Generic[R]):
     (``http://host:9292``) or versioned (``https://host/v2``). ``verify_ssl``
     is True, False or a CA bundle path; ``cert`` a client certificate (path or
     ``(cert, key)``); ``timeout`` applies to every read (default 60 s) and
-    ``deadline`` to a whole call (default 300 s, see :class:`~pyrax_image.http.Transport`).
+    ``deadline`` to a whole call (default 300 s, see :class:`~pyrax_image.http.Transport`);
+    ``max_reply_bytes`` caps every reply read whole (default 32 MiB, decoded).
     Secrets (the identity's, the endpoint's userinfo) are shared with the
     identity and scrubbed from every error, log line and repr.
     ``min_progress`` (a :class:`~pyrax_image.transfer.options.MinimumProgress`,
@@ -91,6 +93,7 @@ class BaseClient(Generic[R]):
         retries: int = 3,
         session: Optional[requests.Session] = None,
         deadline: Optional[float] = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
     ):
         if not isinstance(identity, BaseIdentity):
             raise exc.InvalidArgument(
@@ -126,6 +129,7 @@ class BaseClient(Generic[R]):
             timings=timings,
             secrets=self.secrets,
             deadline=deadline,
+            max_reply_bytes=max_reply_bytes,
         )
         self.http_log_debug = http_log_debug
         self.min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS
@@ -372,9 +376,10 @@ def _json_body(response: requests.Response, method: str, secrets: SecretValues) 
             )
         return None
     try:
-        return response.json()
-    except ValueError:  # bad JSON or bad encoding (UnicodeDecodeError)
-        raise _invalid(response, method, secrets, "malformed JSON (or a bad text encoding)") from None
+        return json_limits.response_json(response)
+    except ValueError as error:  # bad JSON, bad encoding (UnicodeDecodeError) or too deep
+        what = json_limits.problem(error, "malformed JSON (or a bad text encoding)")
+        raise _invalid(response, method, secrets, what) from None
 
 
 def _invalid(

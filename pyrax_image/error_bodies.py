@@ -9,16 +9,20 @@ a new error body format is read here, in :func:`message_and_details`.
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Set, Tuple
 
 import requests
 
-_TAG = re.compile(r"<[^>]+>")
+from pyrax_image import json_limits
+
+_TAG = re.compile(r"<[^<>]+>")  # not [^>]: "<" * n would be scanned n times
 _SPACE = re.compile(r"\s+")
+_HIDDEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_HEADING = re.compile(r"<(h1|title)>", re.IGNORECASE)
+_RULE = re.compile(r"<hr\b", re.IGNORECASE)
 
 
 def _clean(text: str) -> str:
@@ -26,24 +30,64 @@ def _clean(text: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
 
 
+def _split_elements(text: str, opening: "re.Pattern[str]") -> Tuple[str, List[str]]:
+    """``(text without the elements opened by `opening`, their contents)``.
+
+    Linear in ``text``: each closing tag is looked for once from where it
+    could start, and a name never closed is not looked for again (a regex
+    such as ``<script>.*?</script>`` rescans the rest of the body for every
+    unclosed opening tag, quadratic in a hostile body). An element that is
+    never closed is left in the text, as the regex would leave it.
+    """
+    kept: List[str] = []
+    contents: List[str] = []
+    unclosed: Set[str] = set()
+    position = 0
+    start = 0
+    while True:
+        found = opening.search(text, start)
+        if found is None:
+            break
+        name = found.group(1).lower()
+        close = None if name in unclosed else _closing(name).search(text, found.end())
+        if close is None:
+            unclosed.add(name)
+            start = found.end()
+            continue
+        kept.append(text[position : found.start()])
+        contents.append(text[found.end() : close.start()])
+        position = start = close.end()
+    kept.append(text[position:])
+    return " ".join(kept), contents
+
+
+def _closing(name: str) -> "re.Pattern[str]":
+    """The closing tag of element ``name`` (cached by ``re``)."""
+    return re.compile("</%s>" % name, re.IGNORECASE)
+
+
 def _message_from_html(text: str) -> str:
     """Drop the ``<title>``/``<h1>`` status line Glance repeats, keep the rest;
     a proxy page (nginx, Apache) that says nothing more keeps its heading."""
-    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
-    text = re.sub(r"(?is)<hr\b.*", " ", text)  # the server signature below the rule
-    heading = re.search(r"(?is)<(h1|title)>(.*?)</\1>", text)
-    rest = _clean(re.sub(r"(?is)<(title|h1)>.*?</\1>", " ", text))
-    return rest or (_clean(heading.group(2)) if heading else "")
+    text, _ = _split_elements(text, _HIDDEN)
+    rule = _RULE.search(text)  # the server signature below the rule
+    if rule is not None:
+        text = text[: rule.start()]
+    rest, headings = _split_elements(text, _HEADING)
+    return _clean(rest) or (_clean(headings[0]) if headings else "")
 
 
 def message_and_details(response: requests.Response) -> Tuple[Optional[str], Any]:
-    """Return ``(message, details)`` from any error body format we know."""
+    """Return ``(message, details)`` from any error body format we know
+    (in time linear in the body, whatever it holds)."""
     text = response.text if response.content else ""
     if not text:
         return None, None
     try:
-        body = json.loads(text)
-    except ValueError:
+        body = json_limits.loads(text)
+    except ValueError as error:
+        if str(error) == json_limits.TOO_DEEP:
+            return "The error reply is %s" % json_limits.TOO_DEEP, None
         body = None
     if isinstance(body, dict):
         # Flat webob JSON: {"message": ..., "code": "404 Not Found", "title": ...}

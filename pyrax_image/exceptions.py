@@ -435,6 +435,14 @@ class DeadlinePassed(Exception):
     """The call's deadline passed while the reply was still arriving."""
 
 
+class ReplyTooLarge(Exception):
+    """A reply read whole passed ``limit`` decoded bytes (the transport's ``max_reply_bytes``)."""
+
+    def __init__(self, limit: int):
+        super().__init__("the reply is larger than the %d-byte cap" % limit)
+        self.limit = limit
+
+
 _CLASS_BY_STATUS: Dict[int, Type[ClientException]] = {
     cls.http_status: cls
     for cls in (

@@ -21,8 +21,8 @@ import requests
 
 from pyrax_image import error_bodies, http_log, redirects
 from pyrax_image import exceptions as exc
-from pyrax_image.exceptions import BodyCut, DeadlinePassed, Retriable
-from pyrax_image.http_body import RequestBody, read_body
+from pyrax_image.exceptions import BodyCut, DeadlinePassed, ReplyTooLarge, Retriable
+from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES, RequestBody, read_body
 from pyrax_image.http_checks import (
     Timeout,
     bad_headers,
@@ -35,6 +35,7 @@ from pyrax_image.http_checks import (
 from pyrax_image.http_checks import read_timeout as _read_timeout
 from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.redirects import NoRedirectSession
+from pyrax_image.replies import invalid
 from pyrax_image.secrets import SecretValues, hide_url_secrets
 from pyrax_image.utils import check_int
 from pyrax_image.version import __version__
@@ -60,6 +61,10 @@ class Transport:
     reply for a non-streamed call; a streamed call up to its headers.
     ``secrets`` are scrubbed from every error and log line (a new registry
     if None); the token of every request is added to it.
+    ``max_reply_bytes`` caps every reply read whole (JSON documents, error
+    bodies), counted after decompression: past it the call raises
+    :class:`~pyrax_image.exceptions.InvalidResponse` (for an error status,
+    that status's own error) naming the cap.
     """
 
     def __init__(
@@ -77,6 +82,7 @@ class Transport:
         log_debug: bool = False,
         secrets: Optional[SecretValues] = None,
         deadline: Optional[float] = None,
+        max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
     ):
         self.secrets = secrets if secrets is not None else SecretValues()
         self.log_debug = log_debug  # log this transport's traffic whatever the logger level
@@ -93,6 +99,7 @@ class Transport:
             else max(DEFAULT_DEADLINE, 4 * limit if limit else 0.0)
         )
         self.retry_policy = RetryPolicy(check_int("retries", retries), backoff, max_backoff, max_retry_after)
+        self.max_reply_bytes = check_int("max_reply_bytes", max_reply_bytes, minimum=1)
         self.record_timings = timings
         self.timings: List[Tuple[str, float, float]] = []
         self.sleep = time.sleep
@@ -286,9 +293,11 @@ class Transport:
                 verify=self.session.verify,
             )
             if not stream or response.status_code >= 300:
-                read_body(response, deadline_at)
+                read_body(response, deadline_at, self.max_reply_bytes)
         except DeadlinePassed:
             raise self._deadline_error(method, url) from None
+        except ReplyTooLarge as too_large:
+            raise self._too_large_error(response, method, url, too_large.limit) from None
         except BodyCut as cut:
             # The reply broke off mid-body: an idempotent request may be resent.
             error = exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, cut))
@@ -350,6 +359,23 @@ class Transport:
             error.__cause__ = None
             error.__suppress_context__ = True
         return error
+
+    def _too_large_error(
+        self, response: requests.Response, method: str, url: str, limit: int
+    ) -> exc.ClientException:
+        """The error for a reply past the cap: its status's own error, or InvalidResponse."""
+        note = "The reply to %s %s is larger than the %d-byte cap (max_reply_bytes); it was not read" % (
+            method,
+            url,
+            limit,
+        )
+        response._content = b""  # not kept: from_response must not read the rest
+        response._content_consumed = True  # type: ignore[attr-defined]
+        if response.status_code >= 400:
+            error = exc.from_response(response, method, url, self.secrets)
+            error.message = note
+            return error
+        return invalid(response, note)
 
     def _deadline_error(self, method: str, url: str) -> exc.RequestTimeout:
         return exc.RequestTimeout(

@@ -18,13 +18,15 @@ import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
-from pyrax_image.exceptions import BodyCut, DeadlinePassed
+from pyrax_image.exceptions import BodyCut, DeadlinePassed, ReplyTooLarge
 
 if TYPE_CHECKING:  # imported for streamed bodies only
     from pyrax_image.transfer.bodies import RewindableBody
 
 READ_SIZE = 64 * 1024
 SMALL_BODY = 1024 * 1024  # larger bytes bodies are uploads: no call deadline while they are sent
+# A Glance page of 1,000 images is ~2 MiB, a Keystone catalog well under 1 MiB.
+DEFAULT_MAX_REPLY_BYTES = 32 * 1024 * 1024
 
 
 class RequestBody:
@@ -102,16 +104,28 @@ def iter_body(
         raise BodyCut(error) from None
 
 
-def read_body(response: requests.Response, deadline_at: Optional[float]) -> bytes:
+def read_body(
+    response: requests.Response, deadline_at: Optional[float], limit: Optional[int] = None
+) -> bytes:
     """Read all of ``response``'s body (kept as ``response.content``) before
-    ``deadline_at``; closes the response and re-raises if that fails."""
+    ``deadline_at``; closes the response and re-raises if that fails.
+
+    Past ``limit`` decoded bytes (urllib3 inflates ``gzip`` bodies by pieces,
+    so a bomb stops there too) it closes the response and raises
+    :class:`ReplyTooLarge`.
+    """
     if getattr(response, "_content_consumed", False):  # already read (by a response hook)
         return response.content
     parts: List[bytes] = []
+    size = 0
     try:
         for chunk in iter_body(response, READ_SIZE, deadline_at):
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise ReplyTooLarge(limit)
             parts.append(chunk)
     except BaseException:
+        parts.clear()
         response.close()
         raise
     content = b"".join(parts)

@@ -19,6 +19,7 @@ import os
 import shlex
 from typing import Any, List, Mapping, Optional
 
+from pyrax_image import json_limits
 from pyrax_image.secrets import MASK, SecretValues, hide_url_secrets
 
 logger = logging.getLogger("pyrax_image.http")
@@ -189,7 +190,7 @@ def describe_body(
         elif not is_text:
             return "<binary data: %d characters>" % len(body)
         try:
-            rendered = json.dumps(redact_json(json.loads(body)))
+            rendered = json.dumps(redact_json(json_limits.loads(body)))
         except ValueError:
             rendered = redact_text(body)
         if secrets is not None:

@@ -15,7 +15,7 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
-from pyrax_image.paging import iter_pages
+from pyrax_image.paging import check_page_size, iter_pages
 from pyrax_image.replies import expect_object, expect_objects, invalid, json_document
 from pyrax_image.resource import BaseResource, ResourceList
 from pyrax_image.utils import check_int, get_id, quote_segment
@@ -168,7 +168,7 @@ class BaseManager(Generic[R]):
         """A page: resources, their bodies (``return_raw``), or the resources
         followed by the values of ``other_keys`` of the reply."""
         response, body = self.api.method_get(uri, params=params)
-        items = self._unwrap(body, plural=True, response=response)
+        items = check_page_size(self._unwrap(body, plural=True, response=response), params, response)
         if return_raw:
             return items
         next_link = body.get("next") if isinstance(body, dict) else None

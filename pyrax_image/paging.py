@@ -5,6 +5,8 @@ A listing stops with :class:`PagingLoop` (an
 page URL already visited (the first page's included) or a page whose ids were
 all seen before, and with :class:`TooManyPages` after ``max_pages`` pages.
 No item is ever returned twice: an id seen on an earlier page is skipped.
+A page holding more entries than asked for, and more than Glance ever
+serves (:data:`MAX_PAGE_ENTRIES`), is an InvalidResponse (:func:`check_page_size`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pyrax_image.replies import expect_object, invalid, kind_of
 from pyrax_image.utils import check_int
 
 DEFAULT_MAX_PAGES = 10000
+MAX_PAGE_ENTRIES = 1000  # Glance's api_limit_max: no page it serves is longer
 logger = logging.getLogger(__name__)
 
 Unwrap = Callable[[Any, requests.Response], List[Dict[str, Any]]]
@@ -32,6 +35,22 @@ def _page_key(url: str) -> Tuple[str, str, str, Tuple[Tuple[str, str], ...]]:
     parts = urlsplit(url)
     query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), query
+
+
+def check_page_size(
+    items: List[Dict[str, Any]], params: Optional[Dict[str, Any]], response: requests.Response
+) -> List[Dict[str, Any]]:
+    """``items`` unless the page holds more than the ``limit`` asked for and
+    more than :data:`MAX_PAGE_ENTRIES` (no Glance page does)."""
+    asked = params.get("limit") if params else None
+    bound = max(MAX_PAGE_ENTRIES, asked if isinstance(asked, int) else 0)
+    if len(items) > bound:
+        raise invalid(
+            response,
+            "A page of the listing holds %d entries, more than the %d a page may hold "
+            "(the limit asked for, and at least Glance's %d)" % (len(items), bound, MAX_PAGE_ENTRIES),
+        )
+    return items
 
 
 def _next_link(body: Any, response: requests.Response) -> Optional[str]:
@@ -62,7 +81,7 @@ def iter_pages(
     response, body = api.method_get(uri, params=params or None)
     pages = 1
     while True:
-        items = unwrap(body, response)
+        items = check_page_size(unwrap(body, response), params, response)
         fresh = []
         for item in items:
             key = item.get("id")

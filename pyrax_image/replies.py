@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image import json_limits
 from pyrax_image.error_bodies import request_id_of
 
 
@@ -53,9 +54,11 @@ def json_document(response: requests.Response, what: str) -> Any:
     if not response.content:
         raise invalid(response, "%s: the reply is empty, JSON was expected" % what)
     try:
-        return response.json()
-    except ValueError:
-        raise invalid(response, "%s: the reply is not JSON" % what) from None
+        return json_limits.response_json(response)
+    except ValueError as error:
+        raise invalid(
+            response, "%s: the reply is %s" % (what, json_limits.problem(error, "not JSON"))
+        ) from None
 
 
 def expect_object(body: Any, what: str, response: Optional[requests.Response] = None) -> Dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image import json_limits
 from pyrax_image.identity.auth import AuthIdentity, parse_expiry
 from pyrax_image.identity.catalog import ServiceCatalog
 from pyrax_image.identity.config import KEYSTONE_V3_CREDENTIALS, options_from_clouds_yaml, options_from_env
@@ -165,8 +166,10 @@ class KeystoneIdentity(AuthIdentity):
         """Ask the unversioned root which versions it serves; prefer v3."""
         response = self._get(root)
         try:
-            document = response.json()
-        except ValueError:
+            document = json_limits.response_json(response)
+        except ValueError as error:
+            if str(error) == json_limits.TOO_DEEP:
+                raise invalid(response, "The version discovery document is %s" % error) from None
             document = {}
         what = "The version discovery document"
         versions: Any = (

@@ -117,7 +117,7 @@ class ImageManager(BaseManager[Image]):
     def _created(self, body: Dict[str, Any]) -> Dict[str, Any]:
         """POST the image record; a reply of the wrong shape raises
         InvalidResponse after deleting the image if its id can be told."""
-        response, _ = self.api.method_post(self._collection_uri(), body=body, stream=True)
+        response, _ = self.api.method_post(self._collection_uri(), body=body, parse=False)
         info: Any = None
         try:
             info = json_document(response, "The created image")

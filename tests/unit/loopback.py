@@ -13,7 +13,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional
 
 
 @dataclass
@@ -29,13 +29,17 @@ class Received:
 @dataclass
 class Reply:
     """What the server answers: ``body`` sent whole, one byte every ``trickle``
-    seconds, or only ``cut_after`` bytes of it before closing the connection."""
+    seconds, or only ``cut_after`` bytes of it before closing the connection;
+    or, with ``pieces``, each piece it yields as fast as the client reads,
+    without a Content-Length, closing the connection at the end (an endless
+    iterator is an endless body)."""
 
     status: int = 200
     body: bytes = b""
     headers: Dict[str, str] = field(default_factory=dict)
     trickle: Optional[float] = None
     cut_after: Optional[int] = None
+    pieces: Optional[Iterable[bytes]] = None
 
 
 Handler = Callable[[Received], Reply]
@@ -61,6 +65,9 @@ class LoopbackServer:
                 server.requests.append(received)
                 reply = server.handler(received)
                 self.send_response(reply.status)
+                if reply.pieces is not None:
+                    self._send_pieces(reply)
+                    return
                 headers = {"Content-Length": str(len(reply.body)), **reply.headers}
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -79,6 +86,17 @@ class LoopbackServer:
                     return
                 if reply.cut_after is not None:
                     self.close_connection = True
+
+            def _send_pieces(self, reply: Reply) -> None:
+                for name, value in {**reply.headers, "Connection": "close"}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    for piece in reply.pieces or ():
+                        self.wfile.write(piece)
+                except OSError:  # the client gave up: fine
+                    pass
 
             def _body(self) -> bytes:
                 if "chunked" in self.headers.get("Transfer-Encoding", ""):
