@@ -11,6 +11,13 @@ with open(os.path.join(HERE, "pyrax_image", "version.py")) as handle:
 with open(os.path.join(HERE, "README.md"), encoding="utf-8") as handle:
     long_description = handle.read()
 
+# Glance 33's format inspector (localcloud/pins/glance.txt); it needs Python 3.11+
+# and imports cryptography (LUKS) without declaring it.
+INSPECT = [
+    'oslo.utils>=10.2.0,<11; python_version >= "3.11"',
+    'cryptography; python_version >= "3.11"',
+]
+
 setup(
     name="pyrax_image",
     version=about["__version__"],
@@ -27,7 +34,8 @@ setup(
     extras_require={
         "yaml": ["PyYAML"],
         "cli": ["tqdm"],
-        "test": ["pytest", "pytest-timeout", "responses", "PyYAML", "tqdm"],
+        "inspect": INSPECT,
+        "test": ["pytest", "pytest-timeout", "responses", "PyYAML", "tqdm", *INSPECT],
     },
     entry_points={"console_scripts": ["pyrax-image = pyrax_image.cli:main"]},
     classifiers=[

@@ -48,6 +48,7 @@ from pyrax_image.image import (
     ImageTag,
     ImageTask,
 )
+from pyrax_image.lazy import lazy_exports as _lazy_exports
 from pyrax_image.manager import BaseManager
 from pyrax_image.resource import BaseResource
 from pyrax_image.settings import get_encoding, get_environment, get_setting, list_environments, set_setting
@@ -57,11 +58,18 @@ from pyrax_image.version import __version__
 # subpackage), so the attribute the import system set is replaced by __getattr__.
 globals().pop("identity", None)
 
+# Functions exported from their submodule, imported on first use.
+_LAZY_FUNCTIONS = {"inspect_image": "inspector"}
+_lazy_function = _lazy_exports("pyrax_image", _LAZY_FUNCTIONS)
+
 
 def __getattr__(name: str) -> _Any:
-    """The live module-wide state: ``identity``, ``images``, ``default_region``..."""
+    """The live module-wide state (``identity``, ``images``, ``default_region``...)
+    and the functions of ``_LAZY_FUNCTIONS``."""
     from pyrax_image import connect
 
+    if name in _LAZY_FUNCTIONS:
+        return _lazy_function(name)
     if name == "identity":
         return connect.module_attribute(name) or _sys.modules["pyrax_image.identity"]
     return connect.module_attribute(name)
@@ -93,6 +101,7 @@ __all__ = [
     "get_environment",
     "get_http_debug",
     "get_setting",
+    "inspect_image",
     "list_environments",
     "set_cloud",
     "set_credential_file",

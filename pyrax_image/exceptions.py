@@ -66,6 +66,10 @@ __all__ = [
     "WaitTimeout",
     "ImageStatusError",
     "TaskFailed",
+    "InspectorNotInstalled",
+    "ImageRejected",
+    "DiskFormatMismatch",
+    "UnsafeImage",
     "from_response",
     "scrubbed",
 ]
@@ -198,6 +202,33 @@ class TaskFailed(PyraxImageException):
         self.task = task
         self.message = message
         super().__init__(message)
+
+
+class InspectorNotInstalled(PyraxImageException, ImportError):
+    """Image inspection needs the ``inspect`` extra (oslo.utils' format inspector)."""
+
+
+class ImageRejected(InvalidArgument):
+    """Glance would refuse this image's data: found by inspecting it locally,
+    before the image record was created or any byte sent. ``disk_format`` is
+    what was declared, ``inspection`` the :class:`~pyrax_image.inspector.ImageInspection`."""
+
+    def __init__(self, message: str, disk_format: Optional[str] = None, inspection: Any = None):
+        self.disk_format = disk_format
+        self.inspection = inspection
+        super().__init__(message)
+
+    def __reduce__(self) -> Any:
+        return (type(self), (str(self), self.disk_format), {"inspection": self.inspection})
+
+
+class DiskFormatMismatch(ImageRejected):
+    """The declared ``disk_format`` contradicts the format of the bytes."""
+
+
+class UnsafeImage(ImageRejected):
+    """The image fails Glance's safety checks (backing file, external data
+    file, extents outside the file, a banned or ambiguous format...)."""
 
 
 class ConnectionFailed(PyraxImageException):

@@ -1,0 +1,157 @@
+"""inspect_image without a server: Glance 33's acceptance rules
+(``ImageProxy.set_data``), what is read of a large file, the caller's file
+left where it was, and the skip without the ``inspect`` extra. Real images
+made by qemu-img, and the real Glance agreeing, are in
+tests/integration/test_inspect.py."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import sys
+
+import pytest
+
+from pyrax_image import exceptions as exc
+from pyrax_image import inspector
+from pyrax_image.inspector import ImageInspection, inspect_image
+
+needs_oslo = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="oslo.utils 10.2 (Glance 33's inspector) needs Python 3.11+"
+)
+GiB = 1024**3
+
+
+def qcow2_header(size: int, backing_offset: int = 0, incompatible: int = 0) -> bytes:
+    """A qcow2 v3 header of ``size`` virtual bytes, padded to 512 bytes."""
+    head = struct.pack(">4sIQIIQ", b"QFI\xfb", 3, backing_offset, 0, 16, size)
+    head = head.ljust(0x48, b"\0") + struct.pack(">Q", incompatible)
+    return head.ljust(512, b"\0")
+
+
+class CountingFile(io.FileIO):
+    """A file counting the bytes read from it."""
+
+    read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = super().read(size)
+        self.read_bytes += len(chunk)
+        return chunk
+
+
+def found(format: str = "raw", findings: dict | None = None, error: str | None = None) -> ImageInspection:
+    return ImageInspection(format, 1024, 1024, 1024, findings or {}, error)
+
+
+@needs_oslo
+@pytest.mark.parametrize(
+    "detected, declared, accepted",
+    [
+        ("qcow2", "qcow2", True),
+        ("raw", "qcow2", False),  # the issue's walk-a: 415 after the whole upload
+        ("qcow2", "vmdk", False),
+        ("qcow2", "raw", True),  # Glance takes anything declared raw (safety checks still apply)
+        ("raw", "ami", True),  # not an inspectable format: raw data is allowed
+        ("raw", "ploop", True),
+        ("vhd", "vhdx", False),
+        ("iso", "iso", True),
+    ],
+)
+def test_disk_format_match_follows_glance(detected, declared, accepted):
+    refusal = found(detected).refusal(declared)
+    assert (refusal is None) is accepted
+    if not accepted:
+        assert isinstance(refusal, exc.DiskFormatMismatch)
+        assert "declared %s but its data is %s" % (declared, detected) in str(refusal)
+
+
+@needs_oslo
+def test_failed_safety_checks_refuse_even_as_raw():
+    backing = found("qcow2", {"backing_file": "Image has a backing file"})
+    for declared in ("qcow2", "raw"):
+        refusal = backing.refusal(declared)
+        assert isinstance(refusal, exc.UnsafeImage)
+        assert "backing_file: Image has a backing file" in str(refusal)
+    assert isinstance(found(error="Multiple formats detected: qcow2,vmdk").refusal("raw"), exc.UnsafeImage)
+
+
+@needs_oslo
+def test_a_gpt_with_a_bad_mbr_is_refused_with_glances_default_settings():
+    gpt = found("gpt", {"mbr": "GPT MBR has no partitions defined"})
+    assert isinstance(gpt.refusal("raw"), exc.UnsafeImage)
+    assert isinstance(gpt.refusal("aki"), exc.DiskFormatMismatch)  # matched before the MBR leniency
+    assert found("gpt").refusal("raw") is None
+
+
+def test_glance_inspects_only_bare_images():
+    assert found("qcow2", {"backing_file": "x"}).refusal("vmdk", container_format="ovf") is None
+
+
+def test_detected_formats_glance_does_not_list_are_declared_raw():
+    assert found("qcow2").disk_format == "qcow2"
+    assert found("gpt").disk_format == "raw" and found("luks").disk_format == "raw"
+
+
+@needs_oslo
+def test_a_10_gib_sparse_file_is_judged_from_its_first_megabytes(tmp_path):
+    path = tmp_path / "big.raw"
+    with open(path, "wb") as handle:
+        handle.truncate(10 * GiB)
+    with CountingFile(str(path), "rb") as handle:
+        result = inspect_image(handle)
+        assert handle.read_bytes == result.bytes_read <= inspector.HEAD_BYTES + inspector.TAIL_BYTES
+    assert (result.format, result.virtual_size, result.size, result.safe) == ("raw", 10 * GiB, 10 * GiB, True)
+
+
+@needs_oslo
+def test_a_qcow2_header_gives_format_virtual_size_and_findings(tmp_path):
+    plain = io.BytesIO(qcow2_header(5 * GiB))
+    result = inspect_image(plain)
+    assert (result.format, result.virtual_size, result.findings) == ("qcow2", 5 * GiB, {})
+    backed = inspect_image(io.BytesIO(qcow2_header(GiB, backing_offset=512)))
+    assert backed.findings == {"backing_file": "Image has a backing file"}
+    external = inspect_image(io.BytesIO(qcow2_header(GiB, incompatible=1 << 2)))
+    assert external.findings == {"data_file": "Image has data_file set"}
+
+
+@needs_oslo
+def test_a_file_is_inspected_from_its_position_which_is_restored():
+    data = io.BytesIO(b"x" * 100 + qcow2_header(GiB))
+    data.seek(100)
+    assert inspect_image(data).format == "qcow2"
+    assert data.tell() == 100
+    data.seek(0)
+    assert inspect_image(data).format == "raw"
+
+
+@needs_oslo
+def test_a_truncated_header_is_raw_data(tmp_path):
+    result = inspect_image(io.BytesIO(qcow2_header(GiB)[:100]))
+    assert result.format == "raw"
+    assert isinstance(result.refusal("qcow2"), exc.DiskFormatMismatch)
+
+
+@needs_oslo
+@pytest.mark.parametrize("source", [b"bytes", iter([b"chunk"]), io.StringIO("text"), 42])
+def test_only_paths_and_seekable_binary_files_are_inspected(source):
+    assert not inspector.inspectable(source)
+    with pytest.raises(exc.InvalidArgument):
+        inspect_image(source)
+
+
+def test_without_the_extra_inspection_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "oslo_utils.imageutils.format_inspector", None)
+    monkeypatch.setitem(sys.modules, "oslo_utils.imageutils", None)
+    with pytest.raises(exc.InspectorNotInstalled) as raised:
+        inspect_image(io.BytesIO(b""))
+    assert 'pip install "pyrax_image[inspect]"' in str(raised.value)
+    assert isinstance(raised.value, ImportError)
+
+
+def test_refusals_pickle_with_their_facts():
+    error = exc.DiskFormatMismatch("declared qcow2 but its data is raw", disk_format="qcow2", inspection=found())
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.disk_format, copy.inspection.format) == (str(error), "qcow2", "raw")
+    assert isinstance(copy, exc.ImageRejected) and isinstance(copy, exc.InvalidArgument)
