@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.integration.keystone_fixtures",
     "tests.integration.data_fixtures",
     "tests.integration.fault_fixtures",
+    "tests.integration.metadef_fixtures",
     "tests.secret_scan",
     "pytester",
 ]

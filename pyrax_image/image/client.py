@@ -10,6 +10,7 @@ from pyrax_image.image.filters import takes_image_filters
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
+from pyrax_image.metadefs.client import MetadefCalls
 from pyrax_image.utils import get_id
 
 C = TypeVar("C", bound="ImageClient")
@@ -30,8 +31,9 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
     return cast(Callable[Concatenate[C, Any, P], T], _wrapped)
 
 
-class ImageClient(ImageDataClient):
-    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was."""
+class ImageClient(ImageDataClient, MetadefCalls):
+    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; metadata
+    definitions are in :class:`~pyrax_image.metadefs.client.MetadefCalls`."""
 
     name = "Images"
     service_type = "image"

@@ -22,6 +22,19 @@ from pyrax_image.resource import BaseResource
 from pyrax_image.utils import check_text, get_id
 
 DEFAULT_IMPORT_FORMAT = "vhd"
+# The metadata-definition schemas, /schemas/metadefs/<name>.
+METADEF_SCHEMAS = (
+    "namespace",
+    "namespaces",
+    "resource_type",
+    "resource_types",
+    "object",
+    "objects",
+    "property",
+    "properties",
+    "tag",
+    "tags",
+)
 
 
 def import_task_body(
@@ -138,3 +151,9 @@ class JSONSchemaManager(BaseManager[BaseResource]):
     def image_task(self) -> Dict[str, Any]:
         """Schema of one task."""
         return self._schema("task")
+
+    def metadef(self, name: str) -> Dict[str, Any]:
+        """Schema of a metadata definition entity, ``name`` one of :data:`METADEF_SCHEMAS`."""
+        if not isinstance(name, str) or name not in METADEF_SCHEMAS:
+            raise exc.InvalidArgument("name must be one of %s, not %r" % (", ".join(METADEF_SCHEMAS), name))
+        return self._schema("metadefs/" + name)

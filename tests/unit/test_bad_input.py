@@ -608,6 +608,132 @@ ROWS["CloudFilesClient"].update(
     }
 )
 
+# Metadata definitions: NS names a namespace, WRONG_NAMES are no name of a definition.
+NS = "OS::Test::Namespace"
+WRONG_NAMES = WRONG_TEXT + [None, "", "x" * 256, "a/b", "line\nbreak"]
+
+
+def _in_namespace(method_args: tuple, wrong: List[Any] = WRONG_NAMES) -> List[Case]:
+    """Wrong namespaces, then wrong item names, for a method taking (namespace, item, *rest)."""
+    return each_arg(wrong, after=method_args) + each_arg(wrong, before=(NS,), after=method_args[1:])
+
+
+ROWS["ImageClient"].update(
+    {
+        "list_metadef_namespaces": each("limit", WRONG_COUNTS + [0])
+        + each("marker", [5, "", "a/b", ["m"]])
+        + each("resource_types", [5, [], [5], "", [""], {"a": 1}])
+        + each("visibility", ["shared", "everyone", 5])
+        + each("sort_key", ["colour", 5, ["name"]])
+        + each("sort_dir", ["up", 5])
+        + [unknown_keyword()],
+        "list_all_metadef_namespaces": each("resource_types", [5, [], [5]])
+        + each("visibility", ["shared", 5])
+        + each("sort_key", ["colour", 5])
+        + each("sort_dir", ["up", 5])
+        + [unknown_keyword()],
+        "get_metadef_namespace": each_arg(WRONG_NAMES)
+        + each("resource_type", [5, ["OS::Glance::Image"]], NS)
+        + [unknown_keyword(NS)],
+        "create_metadef_namespace": each_arg(WRONG_NAMES)
+        + each("visibility", ["shared", "all", 5], NS)
+        + each("protected", WRONG_FLAGS[:-1], NS)
+        + each("display_name", [5, ["d"]], NS)
+        + each("description", [5, {"a": 1}], NS)
+        + each("properties", [[], "p", {1: {}}], NS)
+        + each("objects", [{}, "o", [5]], NS)
+        + each("tags", [{}, "t", ["t"]], NS)
+        + each("resource_type_associations", [{}, "r", ["r"]], NS)
+        + [Case((NS,), {"colour": 1}, exc.InvalidArgument)],
+        "update_metadef_namespace": each_arg(WRONG_NAMES)
+        + each("visibility", ["shared", 5], NS)
+        + each("protected", WRONG_FLAGS[:-1], NS)
+        + each("namespace", WRONG_NAMES[:-1], NS)
+        + [bad(NS, colour="blue"), bad(NS, owner="someone")],
+        "delete_metadef_namespace": each_arg(WRONG_NAMES) + [unknown_keyword(NS)],
+        "import_metadef_namespace": [
+            bad(5),
+            bad(None),
+            bad([]),
+            bad("/no/such/metadefs/file.json"),
+            bad(io.BytesIO(b"not json")),
+            bad(io.BytesIO(b"[1, 2]")),
+            bad(io.BytesIO(b'{"display_name": "no namespace"}')),
+            bad({"namespace": NS, "colour": "blue"}),
+            bad({"namespace": NS, "visibility": "shared"}),
+            bad({"namespace": NS, "properties": []}),
+            bad({"namespace": NS, "objects": {}}),
+            bad({"namespace": "a/b"}),
+            bad({"namespace": 5}),
+            bad(io.BytesIO(b" " * (16 * 1024 * 1024 + 1))),
+            unknown_keyword({"namespace": NS}),
+        ],
+        "export_metadef_namespace": each_arg(WRONG_NAMES)
+        + each("path", [5, ["p"], {"a": 1}], NS)
+        + [unknown_keyword(NS)],
+        "list_metadef_resource_types": [unknown_keyword()],
+        "list_metadef_resource_type_associations": each_arg(WRONG_NAMES) + [unknown_keyword(NS)],
+        "create_metadef_resource_type_association": _in_namespace(("OS::Glance::Image",))
+        + each("prefix", [5, ["p"], ""], NS, "OS::Glance::Image")
+        + each("properties_target", [5, ""], NS, "OS::Glance::Image")
+        + [unknown_keyword(NS, "OS::Glance::Image")],
+        "delete_metadef_resource_type_association": _in_namespace(("OS::Glance::Image",))
+        + [unknown_keyword(NS, "OS::Glance::Image")],
+        "list_metadef_objects": each_arg(WRONG_NAMES)
+        + [unknown_keyword(NS), Case((NS,), {"sort_key": "name"}, TypeError)],
+        "get_metadef_object": _in_namespace(("o",)) + [unknown_keyword(NS, "o")],
+        "create_metadef_object": _in_namespace(("o",))
+        + each("description", [5, ["d"]], NS, "o")
+        + each("properties", [[], "p", {1: {}}], NS, "o")
+        + each("required", ["p", [5], {"p": 1}], NS, "o")
+        + [unknown_keyword(NS, "o")],
+        "update_metadef_object": _in_namespace(("o",))
+        + each("required", ["p", [5]], NS, "o")
+        + each("properties", [[], "p"], NS, "o")
+        + each("name", WRONG_NAMES, NS, "o")
+        + [bad(NS, "o", colour="blue")],
+        "delete_metadef_object": _in_namespace(("o",)) + [unknown_keyword(NS, "o")],
+        "delete_all_metadef_objects": each_arg(WRONG_NAMES) + [unknown_keyword(NS)],
+        "list_metadef_properties": each_arg(WRONG_NAMES) + [unknown_keyword(NS)],
+        "get_metadef_property": _in_namespace(("p",))
+        + each("resource_type", [5, ["r"]], NS, "p")
+        + [unknown_keyword(NS, "p")],
+        "create_metadef_property": _in_namespace(("p", "Title", "string"))
+        + each_arg(WRONG_TEXT + [None, ""], before=(NS, "p"), after=("string",))
+        + each_arg(["str", "text", 5, None], before=(NS, "p", "Title"))
+        + [bad(NS, "p", "Title", "string", colour="blue")],
+        "update_metadef_property": _in_namespace(("p",))
+        + each("type", ["str", 5], NS, "p")
+        + each("title", [5, ""], NS, "p")
+        + each("name", WRONG_NAMES, NS, "p")
+        + [bad(NS, "p", colour="blue")],
+        "delete_metadef_property": _in_namespace(("p",)) + [unknown_keyword(NS, "p")],
+        "delete_all_metadef_properties": each_arg(WRONG_NAMES) + [unknown_keyword(NS)],
+        "list_metadef_tags": each_arg(WRONG_NAMES)
+        + each("limit", WRONG_COUNTS + [0], NS)
+        + each("marker", [5, "", "a/b"], NS)
+        + each("sort_key", ["colour", 5], NS)
+        + each("sort_dir", ["up", 5], NS)
+        + [unknown_keyword(NS)],
+        "get_metadef_tag": _in_namespace(("t",)) + [unknown_keyword(NS, "t")],
+        "create_metadef_tag": _in_namespace(("t",)) + [unknown_keyword(NS, "t")],
+        "create_metadef_tags": each_arg(WRONG_NAMES, after=(["t"],))
+        + each_arg([[], "t", None, 5, [5], [""], ["a/b"]], before=(NS,))
+        + each("append", WRONG_FLAGS, NS, ["t"])
+        + [unknown_keyword(NS, ["t"])],
+        "update_metadef_tag": _in_namespace(("t", "new"))
+        + each_arg(WRONG_NAMES, before=(NS, "t"))
+        + [unknown_keyword(NS, "t", "new")],
+        "delete_metadef_tag": _in_namespace(("t",)) + [unknown_keyword(NS, "t")],
+        "delete_all_metadef_tags": each_arg(WRONG_NAMES) + [unknown_keyword(NS)],
+    }
+)
+for _name in ("namespace", "resource_type", "object", "property", "tag"):
+    ROWS["ImageClient"]["get_metadef_%s_schema" % _name] = [unknown_keyword()]
+    ROWS["ImageClient"]["get_metadef_%s_schema" % ("properties" if _name == "property" else _name + "s")] = [
+        unknown_keyword()
+    ]
+
 CLASSES: Dict[str, type] = {
     "ImageClient": ImageClient,
     "KeystoneIdentity": KeystoneIdentity,
