@@ -152,9 +152,7 @@ def namespace_document(namespace: Dict[str, Any], response: Any = None) -> Dict[
     return document
 
 
-def export_namespace(
-    manager: Namespaces, item: Any, path: Optional[str] = None
-) -> Dict[str, Any]:
+def export_namespace(manager: Namespaces, item: Any, path: Optional[str] = None) -> Dict[str, Any]:
     """The document of namespace ``item``; written (whole or not at all) to ``path`` if given."""
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise exc.InvalidArgument("path must be a file path, not %s" % type(path).__name__)
