@@ -8,7 +8,7 @@ proxy in front of them sends into the matching class.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type, TypeVar
+from typing import Any, Dict, Optional, Tuple, Type, TypeVar
 
 import requests
 
@@ -75,8 +75,22 @@ __all__ = [
 ]
 
 
+def _rebuilt(cls: Type[BaseException], args: Tuple[Any, ...]) -> BaseException:
+    """An exception of ``cls`` with ``args``, made without its ``__init__``
+    (whose signature differs from ``args``); pickle then restores its fields."""
+    return cls.__new__(cls, *args)
+
+
 class PyraxImageException(Exception):
-    """Base class of every exception this package raises."""
+    """Base class of every exception this package raises.
+
+    Every one pickles (for ``multiprocessing`` and task queues) with its
+    message and fields; the fields are values and ids, never a live
+    resource, client or identity.
+    """
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (_rebuilt, (type(self), self.args), dict(self.__dict__))
 
 
 class InvalidArgument(PyraxImageException, ValueError):
@@ -187,19 +201,36 @@ class WaitTimeout(PyraxImageException):
     """A waiter gave up before the resource reached the desired state."""
 
 
+def _id_and_status(resource: Any) -> Tuple[Optional[str], Optional[str]]:
+    """The ``id`` and ``status`` of a resource (or its dict), as text or None."""
+    info = resource.to_dict() if hasattr(resource, "to_dict") else resource
+    if not isinstance(info, dict):
+        return None, None
+    image_id, status = info.get("id"), info.get("status")
+    return (
+        image_id if isinstance(image_id, str) else None,
+        status if isinstance(status, str) else None,
+    )
+
+
 class ImageStatusError(PyraxImageException):
-    """An image reached a status it cannot leave for the one waited for."""
+    """An image reached a status it cannot leave for the one waited for.
+
+    ``image_id`` and ``status`` say which image and where it stopped (the
+    image itself is not kept: it would hold the client and its identity).
+    """
 
     def __init__(self, message: str, image: Any = None):
-        self.image = image
+        self.image_id, self.status = _id_and_status(image)
         super().__init__(message)
 
 
 class TaskFailed(PyraxImageException):
-    """A task ended in ``failure``; ``message`` is the server's reason."""
+    """A task ended in ``failure``; ``message`` is the server's reason,
+    ``task_id`` and ``status`` the task's (the task itself is not kept)."""
 
     def __init__(self, message: str, task: Any = None):
-        self.task = task
+        self.task_id, self.status = _id_and_status(task)
         self.message = message
         super().__init__(message)
 

@@ -98,7 +98,8 @@ def wait_for_status(
             if "deleted" in wanted:
                 return Image(api.images, {"id": image_id, "status": "deleted"})
             raise exc.ImageStatusError(
-                "Image %s was deleted while waiting for %s" % (image_id, _names(wanted))
+                "Image %s was deleted while waiting for %s" % (image_id, _names(wanted)),
+                {"id": image_id, "status": "deleted"},
             )
         current = image.to_dict().get("status")
         if callback is not None:

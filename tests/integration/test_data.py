@@ -219,7 +219,8 @@ def test_wait_for_task_reports_the_failure_message(admin, unique):
     try:
         with pytest.raises(exc.TaskFailed) as caught:
             admin.wait_for_task(task, timeout=120, interval=0.5)
-        assert caught.value.message and caught.value.task.status == "failure"
+        assert caught.value.message and caught.value.status == "failure"
+        assert caught.value.task_id == task.id
     finally:
         for image in admin.list_all(name=unique):
             admin.delete(image)

@@ -63,7 +63,7 @@ def test_dead_end_statuses_raise_image_status_error(client, rsps, clock, status)
     rsps.get(ITEM, json=image_info(status=status))
     with pytest.raises(exc.ImageStatusError, match=status) as caught:
         client.wait_for_status(IMAGE_ID)
-    assert caught.value.image.status == status
+    assert (caught.value.image_id, caught.value.status) == (IMAGE_ID, status)
 
 
 def test_image_deleted_while_waiting(client, rsps, clock):
@@ -114,7 +114,7 @@ def test_wait_for_task_success_and_failure(client, rsps, clock):
     rsps.get(TASK, json={"id": "t1", "status": "failure", "message": "Image import failed: bad format"})
     with pytest.raises(exc.TaskFailed, match="bad format") as caught:
         client.wait_for_task("t1")
-    assert caught.value.message == "Image import failed: bad format" and caught.value.task.id == "t1"
+    assert caught.value.message == "Image import failed: bad format" and (caught.value.task_id, caught.value.status) == ("t1", "failure")
 
 
 def test_wait_for_task_refreshes_the_task_passed_in_and_times_out(client, rsps, clock):
