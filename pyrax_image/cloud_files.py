@@ -26,8 +26,9 @@ from pyrax_image.object_storage.metadata import (
     CONTAINER_META_PREFIX,
     object_headers_to_send,
     prefixed_metadata,
+    swift_headers,
 )
-from pyrax_image.transfer.files import replacing
+from pyrax_image.transfer.files import check_folder
 from pyrax_image.utils import check_flag, check_int
 
 
@@ -44,10 +45,6 @@ class StorageObject(_resources.StorageObject):
     def get(self, include_meta: bool = False, chunk_size: Optional[int] = None) -> Any:
         """The data (pyrax's name for :meth:`fetch`)."""
         return self.fetch(include_meta=include_meta, chunk_size=chunk_size)
-
-    def download(self, directory: str, structure: bool = True) -> str:
-        """Write the object into ``directory``; see ``CloudFilesClient.download_object``."""
-        return self.client.download_object(self.container, self, directory, structure=structure)
 
 
 class Container(_resources.Container):
@@ -176,7 +173,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         """Create the container (an existing one is kept) and return it."""
         paths.container_name(name)
         headers = prefixed_metadata(metadata, CONTAINER_META_PREFIX if prefix is None else prefix)
-        self.method_put(paths.container_path(name), headers=headers)
+        self.method_put(paths.container_path(name), headers=swift_headers(headers))
         return self.get_container(name)
 
     create = create_container
@@ -368,22 +365,13 @@ class CloudFilesClient(_storage.ObjectStorageClient):
     def download_object(self, container: Any, obj: Any, directory: str, structure: bool = True) -> str:
         """Write the object into ``directory`` (keeping its pseudo-folders
         when ``structure``), streamed into a temporary file renamed when
-        complete; returns the path."""
-        if not isinstance(directory, (str, os.PathLike)):
-            raise exc.InvalidArgument("directory must be a path, not %s" % type(directory).__name__)
+        complete; returns the path. See ``StorageObject.download``: the
+        folder must exist (checked before any request) and the file stays
+        inside it."""
+        check_folder(directory)
         check_flag("structure", structure)
-        target = obj if isinstance(obj, StorageObject) else self.get_object(container, obj)
-        name = target.name if structure else target.name.rsplit("/", 1)[-1]
-        parts = [part for part in name.split("/") if part not in ("", ".", "..")]
-        if not parts:
-            raise exc.InvalidArgument("Object name %r gives no file name" % target.name)
-        path = os.path.join(directory, *parts)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with replacing(path) as out:
-            chunks: Iterator[bytes] = target.fetch(chunk_size=self.chunk_size)  # type: ignore[assignment]
-            for chunk in chunks:
-                out.write(chunk)
-        return path
+        target = obj if isinstance(obj, _resources.StorageObject) else self.get_object(container, obj)
+        return target.download(directory, structure=structure)
 
     # -- temporary URLs ----------------------------------------------------------------
     def get_temp_url(  # type: ignore[override]

@@ -77,10 +77,21 @@ def _message_from_html(text: str) -> str:
     return _clean(rest) or (_clean(headings[0]) if headings else "")
 
 
+def _text_of(response: requests.Response) -> str:
+    """The body as text: in its declared charset, else as UTF-8 when it is
+    valid UTF-8 (requests assumes Latin-1 for ``text/*`` without a charset)."""
+    if "charset=" not in response.headers.get("Content-Type", "").lower():
+        try:
+            return response.content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return response.text
+
+
 def message_and_details(response: requests.Response) -> Tuple[Optional[str], Any]:
     """Return ``(message, details)`` from any error body format we know
     (in time linear in the body, whatever it holds)."""
-    text = response.text if response.content else ""
+    text = _text_of(response) if response.content else ""
     if not text:
         return None, None
     try:

@@ -22,6 +22,7 @@ __all__ = [
     "Unauthorized",
     "Forbidden",
     "NotFound",
+    "EmptyId",
     "MethodNotAllowed",
     "Conflict",
     "OverLimit",
@@ -52,6 +53,7 @@ __all__ = [
     "EnvironmentNotFound",
     "InvalidCredentialFile",
     "InvalidConfigurationFile",
+    "FolderNotFound",
     "NoCredentials",
     "YAMLNotInstalled",
     "NotAuthenticatedAttribute",
@@ -119,6 +121,10 @@ class InvalidCredentialFile(InvalidArgument):
 
 class InvalidConfigurationFile(InvalidArgument):
     """A settings file (``~/.pyrax.cfg``, ``clouds.yaml``) is malformed."""
+
+
+class FolderNotFound(InvalidArgument):
+    """A folder to write into does not exist (pyrax's name)."""
 
 
 class NoCredentials(InvalidArgument):
@@ -341,6 +347,14 @@ class NotFound(ClientException):
 
     http_status = 404
     message = "Not found"
+
+
+class EmptyId(NotFound, InvalidArgument):
+    """An empty string was given as an id: nothing has it, so it is not
+    found (the API's answer, 404) without a request being sent; also an
+    ``InvalidArgument``, as every argument refused locally is."""
+
+    message = "Nothing has an empty id (no request was sent)"
 
 
 class ImageMemberForbidden(InvalidImageMember, Forbidden):

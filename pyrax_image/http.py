@@ -28,6 +28,7 @@ from pyrax_image.http_checks import (
     bad_headers,
     bounded,
     check_cert,
+    check_outgoing,
     check_seconds,
     check_timeout,
     check_verify,
@@ -190,6 +191,7 @@ class Transport:
         if headers is not None and not isinstance(headers, Mapping):
             raise exc.InvalidArgument("headers must be a mapping, not %s" % type(headers).__name__)
         send_headers: Dict[str, str] = dict(headers or {})
+        check_outgoing(url, params, send_headers, json)
         if headers:
             self._remember(headers)
         if json is not None:

@@ -9,7 +9,7 @@ timeouts and deadlines positive numbers of seconds. Each bad value raises
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Optional, Tuple, Union
+from typing import Any, Iterator, Mapping, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 
@@ -103,3 +103,41 @@ def bad_headers(headers: Mapping[str, Any]) -> str:
         if isinstance(value, str) and (value != value.strip() or "\n" in value or "\r" in value)
     ]
     return "header %s" % ", ".join(names) if names else "a header"
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in ``value`` (a JSON document, query parameters), keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def check_outgoing(url: str, params: Any, headers: Mapping[str, Any], json: Any) -> None:
+    """Refuse, before a request is sent, text the wire cannot carry as given:
+    a lone surrogate (``"\\ud800"``: no UTF-8 for it) in the URL, the query,
+    a header or the JSON body, and in a header value a NUL, CR or LF or a
+    character outside Latin-1 (Swift metadata arrives here UTF-8 encoded)."""
+    for text in _texts([url, params, json, list(headers)]):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise exc.InvalidArgument(
+                "Text with a lone surrogate cannot be sent: %r" % (text[:60],)
+            ) from None
+    for name, value in headers.items():
+        if not isinstance(value, str):
+            continue
+        if any(char in value for char in "\x00\r\n"):
+            raise exc.InvalidArgument("The value of header %s contains NUL or a line break" % name)
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise exc.InvalidArgument(
+                "The value of header %s has characters an HTTP header cannot carry" % name
+            ) from None

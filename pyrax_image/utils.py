@@ -21,10 +21,20 @@ def get_id(id_or_obj: Any) -> str:
         raise exc.InvalidArgument("%s is not an id and has no id" % _kind(id_or_obj))
     value = str(found)
     if not value:
-        raise exc.InvalidArgument("An empty string is not a valid id")
+        raise exc.EmptyId()
     if len(value) > MAX_ID_LENGTH or any(char in value for char in "\x00\r\n"):
         raise exc.InvalidArgument("%r is not a valid id" % (value[:40],))
-    return value
+    return check_encodable("An id", value)
+
+
+def check_encodable(name: str, text: str) -> str:
+    """Refuse text with a lone surrogate (``"\\ud800"``): it has no UTF-8, so
+    no server or database can store it and no URL can carry it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise exc.InvalidArgument("%s contains a lone surrogate (no UTF-8 for it)" % name) from None
+    return text
 
 
 def _is_id(value: Any) -> bool:
@@ -48,7 +58,7 @@ def check_text(name: str, value: Any, max_length: int = 255, empty: bool = False
         raise exc.InvalidArgument("%s is limited to %d characters" % (name, max_length))
     if any(char in value for char in "\x00\r\n"):
         raise exc.InvalidArgument("%s cannot contain NUL or line breaks" % name)
-    return value
+    return check_encodable(name, value)
 
 
 def check_flag(name: str, value: Any) -> bool:
@@ -130,7 +140,7 @@ def quote_segment(value: Any) -> str:
         # Dot segments are removed by URL normalisation (requests, proxies),
         # so /images/.. would address /v2/ instead: refuse rather than misroute.
         raise exc.InvalidArgument("%r cannot be used as a URL path segment" % text)
-    return quote(text, safe="")
+    return quote(check_encodable("A URL path segment", text), safe="")
 
 
 def wait_until(

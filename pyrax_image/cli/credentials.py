@@ -9,7 +9,8 @@
 
 A pyrax credential file is read as pyrax reads it, with the identity type,
 endpoint and region from ``CLOUD_*`` variables or ``~/.pyrax.cfg``.
-``--region`` and ``--interface`` override what the source says.
+``--region`` and ``--interface`` override what the source says; a region
+(from any of them) the catalog does not have is an error listing those it has.
 Everything goes through ``pyrax_image``'s own module-level API.
 """
 
@@ -58,4 +59,7 @@ def connect(options: Any, environ: Optional[Mapping[str, str]] = None) -> ImageC
     pyrax_image.authenticate(connect=False)
     identity = pyrax_image.identity
     interface = options.interface or getattr(identity, "interface", "public") or "public"
-    return pyrax_image.connect_to_images(options.region, public=interface == "public")
+    # The region named by the flag or the source is required, never a fallback:
+    # a region the catalog lacks raises NoEndpointForRegion listing those it has.
+    region = options.region or getattr(identity, "region", None)
+    return pyrax_image.connect_to_images(region, public=interface == "public")

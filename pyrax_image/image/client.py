@@ -141,11 +141,12 @@ class ImageClient(ImageDataClient, MetadefCalls):
         """Stop sharing an image with a project."""
         return img.delete_member(project_id)
 
-    def update_image_member(self, img_id: Any, status: str) -> ImageMember:
-        """Set your project's membership of a shared image: pending, accepted
-        or rejected (InvalidImageMemberStatus otherwise; InvalidImageMember
-        when the owner calls it)."""
-        return self._manager.update_image_member(img_id, status)
+    def update_image_member(self, img_id: Any, status: str, member: Any = None) -> ImageMember:
+        """Set your project's membership of a shared image (or ``member``'s,
+        a project id): pending, accepted or rejected (InvalidImageMemberStatus
+        otherwise; ImageMemberForbidden when the owner tries, as Glance only
+        lets the member project answer)."""
+        return self._manager.update_image_member(img_id, status, member=member)
 
     # -- tags -----------------------------------------------------------------------
     @assure_image

@@ -23,6 +23,7 @@ from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, object_source
 from pyrax_image.image.uploads import (
+    check_hash_algo,
     discard_image,
     hashes_to_compute,
     missing_digest,
@@ -92,8 +93,7 @@ class ImageDataService:
     ) -> PreparedUpload:
         """Check the upload arguments and open the data (nothing is sent yet)."""
         check_flag("verify", verify)
-        if hash_algo is not None and not isinstance(hash_algo, str):
-            raise exc.InvalidArgument("hash_algo must be a hashlib name or None, not %r" % (hash_algo,))
+        check_hash_algo(hash_algo)
         stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
         return PreparedUpload(stream, verify)
 

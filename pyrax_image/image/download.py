@@ -21,7 +21,7 @@ import requests
 from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
-from pyrax_image.transfer.files import replacing
+from pyrax_image.transfer.files import check_file_path, replacing
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.options import (
     DEFAULT_CHUNK_SIZE,
@@ -193,10 +193,7 @@ def check_destination(dest: Any) -> None:
     if dest is None:
         return
     if isinstance(dest, (str, os.PathLike)):
-        if os.path.isdir(dest):
-            raise exc.InvalidArgument(
-                "%s is a directory; give the path of the file to write" % os.fspath(dest)
-            )
+        check_file_path(dest)
         return
     if not callable(getattr(dest, "write", None)) or isinstance(dest, io.TextIOBase):
         raise exc.InvalidArgument("dest must be None, a path or a writable binary file object")

@@ -182,13 +182,14 @@ class ImageManager(BaseManager[Image]):
         )
         return self._unwrap(info, response=response)
 
-    def update_image_member(self, img_id: Any, status: str) -> ImageMember:
-        """Accept, reject or reset (pending) a share of ``img_id`` with your project."""
+    def update_image_member(self, img_id: Any, status: str, member: Any = None) -> ImageMember:
+        """Accept, reject or reset (pending) a share of ``img_id`` with your
+        project, or with ``member`` (a project id or ImageMember) when given."""
         if status not in MEMBER_STATUSES:
             raise exc.InvalidImageMemberStatus(
                 "The status must be one of %s, not %r" % (", ".join(MEMBER_STATUSES), status)
             )
-        project_id = self.api.projectid
+        project_id = get_id(member) if member is not None else self.api.projectid
         if not project_id:
             raise exc.NotAuthenticated("Your project id is unknown, so there is no membership to update")
         uri = "%s/members/%s" % (self._item_uri(img_id), quote_segment(project_id))

@@ -8,35 +8,108 @@ by a failed operation.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import logging
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.image.api import ImageApi
+from pyrax_image.replies import expect_object
 from pyrax_image.transfer.bodies import UploadStream, raise_source_error
 from pyrax_image.transfer.hashing import verify_digests
 from pyrax_image.utils import get_id, quote_segment
 
 DISCARD_ATTEMPTS = 4
+SETTLE_SECONDS = 120.0  # how long a failed send may keep the image saving
+SETTLE_POLL = 0.25
+SETTLE_UNKNOWN_POLLS = 4  # failed status reads before giving up on a resend
 logger = logging.getLogger("pyrax_image.data")
+
+
+def check_hash_algo(hash_algo: Any) -> Optional[str]:
+    """A ``hash_algo`` argument: None or a hashlib algorithm available here
+    (refused before any byte is sent, not found out after the upload)."""
+    if hash_algo is None:
+        return None
+    if not isinstance(hash_algo, str):
+        raise exc.InvalidArgument("hash_algo must be a hashlib name or None, not %r" % (hash_algo,))
+    try:
+        hashlib.new(hash_algo)
+    except (ValueError, TypeError):
+        raise exc.InvalidArgument(
+            "hash_algo %r is not a hash algorithm available here" % (hash_algo,)
+        ) from None
+    return hash_algo
 
 
 def send_image_data(http: BaseClient[Any], img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
     """PUT ``stream`` to ``/images/{id}/{target}`` (``file`` or ``stage``),
-    then close it; return the digests of what was sent."""
+    then close it; return the digests of what was sent.
+
+    Resent as the transport's retry policy allows (data that can be read
+    again; 429/5xx after its wait), but a send that broke off is resent only
+    once Glance has left ``saving``/``uploading``: it may have received part
+    of the data and still be writing or discarding it, and a resend then
+    meets 409/500. Glance back at ``queued`` gets the data again; an image
+    that became ``active`` kept the whole of it.
+    """
     headers = {"Content-Type": "application/octet-stream"}
     if stream.len is not None:
         headers["x-openstack-image-size"] = str(stream.len)
+    policy = http.transport.retry_policy
     try:
-        uri = "/images/%s/%s" % (quote_segment(get_id(img)), target)
-        http.method_put(uri, data=stream, headers=headers)
-        return stream.hexdigests()
+        image_id = quote_segment(get_id(img))
+        uri = "/images/%s/%s" % (image_id, target)
+        for attempt in itertools.count():
+            try:
+                http.method_put(uri, data=stream, headers=headers, retry=False)
+                return stream.hexdigests()
+            except exc.ClientException as error:
+                code = error.code or 0
+                wait = policy.status_wait("PUT", code, attempt, stream.rewindable, error.retry_after, None)
+                if wait is None:
+                    raise
+            except exc.ConnectionFailed:
+                wait = policy.failure_wait("PUT", attempt, stream.rewindable, False, None)
+                if wait is None:
+                    raise
+                if stream.bytes_sent:  # Glance may hold part of it: wait until it lets go
+                    status = _status_after_send(http, "/images/%s" % image_id)
+                    if status == "active" and stream.len in (None, stream.bytes_sent):
+                        return stream.hexdigests()
+                    if status != "queued":
+                        raise
+                    logger.info("Resending the data of image %s (Glance has it queued again)", image_id)
+            http.transport.sleep(wait)
+            stream.rewind()
+        raise AssertionError("unreachable")  # pragma: no cover
     except exc.PyraxImageException as error:
         raise_source_error(stream, error)
         raise
     finally:
         stream.close()
+
+
+def _status_after_send(http: BaseClient[Any], image_uri: str) -> Optional[str]:
+    """The image's status once Glance has finished with a send that failed
+    (polled while ``saving`` or ``uploading``, for at most ``SETTLE_SECONDS``)."""
+    waited = 0.0
+    for poll in itertools.count():
+        try:
+            response, info = http.method_get(image_uri)
+            status = expect_object(info, "The image", response).get("status")
+        except (exc.ConnectionFailed, exc.InternalServerError):
+            if poll >= SETTLE_UNKNOWN_POLLS:
+                return None
+            status = "saving"  # not known yet: ask again
+        if status not in ("saving", "uploading") or waited >= SETTLE_SECONDS:
+            return status if isinstance(status, str) else None
+        pause = min(SETTLE_POLL * 2**poll, 2.0)
+        http.transport.sleep(pause)
+        waited += pause
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def hashes_to_compute(

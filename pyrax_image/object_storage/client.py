@@ -19,6 +19,7 @@ from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.manager import check_criteria
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage.listing import container_headers, iter_listing, object_headers
+from pyrax_image.object_storage.metadata import decoded_headers, swift_headers
 from pyrax_image.object_storage.resources import Container, StorageObject
 from pyrax_image.object_storage.tempurl import (
     check_temp_url_key,
@@ -27,7 +28,7 @@ from pyrax_image.object_storage.tempurl import (
 )
 from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.utils import check_flag, check_headers, check_int, check_text
+from pyrax_image.utils import check_flag, check_int, check_text
 
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
 
@@ -119,7 +120,7 @@ class ObjectStorageClient(BaseClient[Container]):
             response, _ = self.method_head(self._container_uri(name))
         except exc.NotFound:
             raise exc.NoSuchContainer("Container %r does not exist" % name) from None
-        return Container(self, name, dict(response.headers))
+        return Container(self, name, decoded_headers(response.headers))
 
     def create_container(self, name: Any) -> Container:
         """Create the container if needed and return it."""
@@ -162,7 +163,7 @@ class ObjectStorageClient(BaseClient[Container]):
             response, _ = self.method_head(self.object_uri(cname, oname))
         except exc.NotFound:
             raise exc.NoSuchObject("Object %r does not exist in container %r" % (oname, cname)) from None
-        return StorageObject(self, cname, oname, dict(response.headers))
+        return StorageObject(self, cname, oname, decoded_headers(response.headers))
 
     def store_object(
         self,
@@ -182,7 +183,7 @@ class ObjectStorageClient(BaseClient[Container]):
         bytes it becomes a static large object. Returns the stored object."""
         cname = paths.container_name(container)
         paths.object_name(obj_name)
-        send_headers = check_headers(headers)
+        send_headers = swift_headers(headers)
         if content_type is not None:
             send_headers["Content-Type"] = check_text("content_type", content_type)
         uploader = ObjectUploader(

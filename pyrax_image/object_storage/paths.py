@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
-from pyrax_image.utils import get_name
+from pyrax_image.utils import check_encodable, get_name
 
 MAX_CONTAINER_NAME_BYTES = 256
 MAX_OBJECT_NAME_BYTES = 1024
@@ -64,7 +64,7 @@ def _name_of(value: Any, kind: str) -> str:
         raise exc.InvalidArgument("A %s name cannot be empty" % kind)
     if "\x00" in name:
         raise exc.InvalidArgument("A %s name cannot contain a NUL character" % kind)
-    return name
+    return check_encodable("A %s name" % kind, name)
 
 
 def _check_length(name: str, kind: str, limit: int) -> None:

@@ -10,9 +10,10 @@ from typing import Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tupl
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.transfer.files import confined_path, make_folders_for, replacing
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, MinimumProgress, Progress
 from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead
-from pyrax_image.utils import check_int
+from pyrax_image.utils import check_flag, check_int
 
 
 class StorageClient(Protocol):
@@ -21,6 +22,7 @@ class StorageClient(Protocol):
     them, so they do not import it): its methods, by name and result."""
 
     min_progress: Optional[MinimumProgress]
+    chunk_size: int
 
     def object_uri(self, container: Any, obj: Any) -> str: ...
 
@@ -158,14 +160,21 @@ class StorageObject:
 
     def download(self, directory: str, structure: bool = True) -> str:
         """Write the object into ``directory`` (keeping pseudo-folders when
-        ``structure``), streamed; returns the path written."""
-        name = self.name if structure else os.path.basename(self.name)
-        path = os.path.join(directory, *name.split("/"))
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            chunks: Iterator[builtins.bytes] = self.fetch(chunk_size=DEFAULT_CHUNK_SIZE)  # type: ignore[assignment]
+        ``structure``), streamed into a temporary file renamed when complete;
+        returns the path written.
+
+        ``directory`` must exist (``FolderNotFound``); a name that would leave
+        it (``..``, an absolute name) or a symlink met inside it is refused
+        with ``InvalidArgument``, before any data is read.
+        """
+        check_flag("structure", structure)
+        name = self.name if structure else self.name.rsplit("/", 1)[-1]
+        path = confined_path(directory, name)
+        make_folders_for(os.fspath(directory), path)
+        with replacing(path) as out:
+            chunks: Iterator[builtins.bytes] = self.fetch(chunk_size=self.client.chunk_size)  # type: ignore[assignment]
             for chunk in chunks:
-                handle.write(chunk)
+                out.write(chunk)
         return path
 
     def range_opener(self) -> Opener:

@@ -42,6 +42,38 @@ def os_env(cloud: Dict[str, Any], user: str, home: Path) -> Dict[str, str]:
     return env
 
 
+def write_clouds_yaml(folder: Path, cloud: Dict[str, Any], user: str, name: str, region: str) -> None:
+    """``folder/clouds.yaml`` with cloud ``name``: ``user`` of the local cloud in ``region``."""
+    account = cloud["users"][user]
+    (folder / "clouds.yaml").write_text(
+        "clouds:\n  %s:\n    region_name: %s\n    auth:\n"
+        "      auth_url: %s\n      username: %s\n      password: %s\n      project_name: %s\n"
+        "      user_domain_name: %s\n      project_domain_name: %s\n"
+        % (name, region, cloud["keystone_v3_url"], user, account["password"], account["project_name"],
+           cloud["domain"], cloud["domain"])
+    )  # fmt: skip
+
+
+def pyrax_env(cloud: Dict[str, Any], home: Path, credentials: Path, region: str) -> Dict[str, str]:
+    """A pyrax credential file of alice at ``credentials`` and the ``CLOUD_*``
+    variables that go with it (pyrax's settings: keystone, ``region``); HOME is ``home``."""
+    account = cloud["users"]["alice"]
+    credentials.write_text(
+        "[keystone]\nusername = alice\npassword = %s\ntenant_name = %s\n"
+        % (account["password"], account["project_name"])
+    )
+    env = clean_environ()
+    env.update(
+        HOME=str(home),
+        CLOUD_ID_TYPE="keystone",
+        CLOUD_AUTH_ENDPOINT=cloud["keystone_v3_url"],
+        CLOUD_REGION=region,
+        CLOUD_USER_DOMAIN_NAME=cloud["domain"],
+        CLOUD_PROJECT_DOMAIN_NAME=cloud["domain"],
+    )
+    return env
+
+
 def run_cli(
     args: List[str], env: Dict[str, str], cwd: Optional[Path] = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:

@@ -16,8 +16,10 @@ from tests.integration.cli_fixtures import (
     cli_json,
     delete_images,
     os_env,
+    pyrax_env,
     run_cli,
     run_cli_on_terminal,
+    write_clouds_yaml,
 )
 
 MIB = 1024 * 1024
@@ -77,18 +79,7 @@ def test_os_variables_create_list_show_update_delete(alice: Dict[str, str], name
 
 def test_credentials_from_clouds_yaml(cloud: Dict[str, Any], tmp_path: Path, name: str) -> None:
     account = cloud["users"]["bob"]
-    (tmp_path / "clouds.yaml").write_text(
-        "clouds:\n  partner:\n    region_name: RegionOne\n    auth:\n"
-        "      auth_url: %s\n      username: bob\n      password: %s\n      project_name: %s\n"
-        "      user_domain_name: %s\n      project_domain_name: %s\n"
-        % (
-            cloud["keystone_v3_url"],
-            account["password"],
-            account["project_name"],
-            cloud["domain"],
-            cloud["domain"],
-        )
-    )
+    write_clouds_yaml(tmp_path, cloud, "bob", "partner", "RegionOne")
     env = clean_environ()
     env["HOME"] = str(tmp_path)
     try:
@@ -268,19 +259,7 @@ def test_python_dash_m_is_the_same_command(alice: Dict[str, str]) -> None:
 def test_pyrax_credential_file_with_cloud_settings(cloud: Dict[str, Any], tmp_path: Path, name: str) -> None:
     account = cloud["users"]["alice"]
     creds = tmp_path / "creds.ini"
-    creds.write_text(
-        "[keystone]\nusername = alice\npassword = %s\ntenant_name = %s\n"
-        % (account["password"], account["project_name"])
-    )
-    env = clean_environ()
-    env.update(
-        HOME=str(tmp_path),
-        CLOUD_ID_TYPE="keystone",
-        CLOUD_AUTH_ENDPOINT=cloud["keystone_v3_url"],
-        CLOUD_REGION="RegionOne",
-        CLOUD_USER_DOMAIN_NAME=cloud["domain"],
-        CLOUD_PROJECT_DOMAIN_NAME=cloud["domain"],
-    )
+    env = pyrax_env(cloud, tmp_path, creds, "RegionOne")
     try:
         created = cli_json(["--credential-file", str(creds), "create", name], env)
         assert created["owner"] == account["project_id"]

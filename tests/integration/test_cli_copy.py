@@ -10,7 +10,14 @@ from typing import Any, Dict
 
 import pytest
 
-from tests.integration.cli_fixtures import clean_environ, cli_json, delete_images, os_env, run_cli
+from tests.integration.cli_fixtures import (
+    clean_environ,
+    cli_json,
+    delete_images,
+    os_env,
+    run_cli,
+    write_clouds_yaml,
+)
 
 DATA = os.urandom(3 * 1024 * 1024 + 99)
 
@@ -51,12 +58,7 @@ def test_copy_to_another_region_then_parallel_download(alice, source, name, tmp_
 
 def test_copy_to_another_cloud_of_clouds_yaml(cloud, alice, source, tmp_path):
     bob = cloud["users"]["bob"]
-    (tmp_path / "clouds.yaml").write_text(
-        "clouds:\n  partner:\n    region_name: RegionTwo\n    auth:\n"
-        "      auth_url: %s\n      username: bob\n      password: %s\n      project_name: %s\n"
-        "      user_domain_name: %s\n      project_domain_name: %s\n"
-        % (cloud["keystone_v3_url"], bob["password"], bob["project_name"], cloud["domain"], cloud["domain"])
-    )
+    write_clouds_yaml(tmp_path, cloud, "bob", "partner", "RegionTwo")
     copy = cli_json(
         ["copy", source["id"], "--to-cloud", "partner", "--name", source["name"] + "-b"], alice, tmp_path
     )

@@ -243,6 +243,7 @@ def test_download_object_writes_whole_file_with_folders(cf, rsps, tmp_path):
     assert path == str(tmp_path / "d" / "e" / "f.vhd") and open(path, "rb").read() == b"data"
     head_object(rsps, "d/e/f.vhd", b"data", container_url=CONT)
     rsps.get(CONT + "/d/e/f.vhd", body=b"data")
+    (tmp_path / "flat").mkdir()
     assert Container(cf, "imgs é").download("d/e/f.vhd", str(tmp_path / "flat"), structure=False) == str(
         tmp_path / "flat" / "f.vhd"
     )

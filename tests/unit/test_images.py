@@ -482,8 +482,10 @@ def test_create_with_bad_metadata_sends_nothing(client, rsps):
 
 @pytest.mark.parametrize("method", ["get", "delete", "deactivate", "list_image_members"])
 def test_empty_id_sends_nothing(client, rsps, method):
-    with pytest.raises(exc.InvalidArgument):
+    with pytest.raises(exc.NotFound) as caught:  # the API's answer for an empty id (issue 16)
         getattr(client, method)("")
+    assert isinstance(caught.value, exc.InvalidArgument) and caught.value.code == 404
+    assert "no request was sent" in str(caught.value)
     assert_no_request(rsps)
 
 

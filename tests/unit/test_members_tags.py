@@ -153,6 +153,26 @@ def test_update_image_member_404_to_the_owner_is_invalid_image_member(client, rs
     assert isinstance(info.value.__cause__, exc.NotFound)
 
 
+def test_update_image_member_names_another_project_with_member(client, rsps):
+    # issue 16: the owner can now express "accept for project X" (pyrax's
+    # signature kept, a keyword added); Glance refuses it with 403.
+    rsps.put(MEMBERS + "/other-project", status=403, json={"message": "owner", "code": "403"})
+    with pytest.raises(exc.ImageMemberForbidden) as info:
+        client.update_image_member(IMAGE_ID, "accepted", member="other-project")
+    assert call(rsps).url == MEMBERS + "/other-project" and sent_json(rsps) == {"status": "accepted"}
+    assert "owner cannot" in str(info.value)
+    rsps.put(MEMBERS + "/other-project", json=member_info("other-project", "rejected"))
+    member = client.update_image_member(IMAGE_ID, "rejected", member=ImageMember(None, {"member_id": "other-project"}))
+    assert (member.id, member.status) == ("other-project", "rejected")
+
+
+@pytest.mark.parametrize("member", ["", 5.5, ["p"], "a\nb"])
+def test_update_image_member_refuses_a_bad_member_before_sending(client, rsps, member):
+    with pytest.raises(exc.InvalidArgument):
+        client.update_image_member(IMAGE_ID, "accepted", member=member)
+    assert_no_request(rsps)
+
+
 # -- tags ------------------------------------------------------------------------------------------
 def test_add_image_tag(client, rsps):
     rsps.put(ITEM + "/tags/web", status=204, content_type="text/html")
