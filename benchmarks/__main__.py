@@ -1,4 +1,4 @@
-"""Run the benchmarks: ``python -m benchmarks [calls|data|peers] [options]``."""
+"""Run the benchmarks: ``python -m benchmarks [calls|data|peers|sync] [options]``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,11 @@ def main(argv: list[str]) -> int:
         from benchmarks import peers
 
         return peers.main(rest)
-    print("unknown benchmark %r (calls, data, peers)" % name, file=sys.stderr)
+    if name == "sync":
+        from benchmarks import sync_bench
+
+        return sync_bench.main(rest)
+    print("unknown benchmark %r (calls, data, peers, sync)" % name, file=sys.stderr)
     return 2
 
 

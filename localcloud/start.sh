@@ -448,12 +448,16 @@ write_glance_conf() {  # write_glance_conf NAME PORT FLAVOR
     local name="$1" port="$2" flavor="$3" dir
     dir="$(glance_dir "$name")"
     mkdir -p "$dir/etc" "$dir/fast" "$dir/cheap" "$dir/staging" "$dir/tasks"
+    # glance-download (the Glance pulls an image from another region's) needs
+    # the caller's service catalog, which only the Keystone-backed ones have.
+    local methods="glance-direct,web-download,copy-image"
+    [ "$flavor" = keystone ] && methods="$methods,glance-download"
     cat > "$dir/etc/glance-api.conf" <<EOF
 [DEFAULT]
 debug = false
 use_stderr = true
 enabled_backends = fast:file, cheap:file
-enabled_import_methods = [glance-direct,web-download,copy-image]
+enabled_import_methods = [$methods]
 show_multiple_locations = false
 show_image_direct_url = false
 [database]
@@ -470,8 +474,13 @@ filesystem_store_datadir = $dir/cheap
 filesystem_store_datadir = $dir/staging
 [os_glance_tasks_store]
 filesystem_store_datadir = $dir/tasks
+[image_format]
+# Glance 33's default, stated: uploaded data must match its disk_format and
+# pass the format inspector's safety checks (pyrax_image's inspect_image
+# applies the same rules before sending).
+require_image_format_match = true
 [import_filtering_opts]
-# web-download / task import from loopback URLs on any port
+# web-download / glance-download / task import from loopback URLs on any port
 allowed_hosts = [127.0.0.1,localhost]
 allowed_ports = []
 [paste_deploy]

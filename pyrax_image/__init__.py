@@ -59,7 +59,7 @@ from pyrax_image.version import __version__
 globals().pop("identity", None)
 
 # Functions exported from their submodule, imported on first use.
-_LAZY_FUNCTIONS = {"inspect_image": "inspector"}
+_LAZY_FUNCTIONS = {"inspect_image": "inspector", "sync_images": "sync", "ImageSelector": "sync"}
 _lazy_function = _lazy_exports("pyrax_image", _LAZY_FUNCTIONS)
 
 
@@ -80,6 +80,7 @@ __all__ = [
     "BaseIdentity",
     "BaseManager",
     "BaseResource",
+    "ImageSelector",
     "Image",
     "ImageClient",
     "ImageMember",
@@ -111,4 +112,5 @@ __all__ = [
     "set_environment",
     "set_http_debug",
     "set_setting",
+    "sync_images",
 ]

@@ -1,0 +1,102 @@
+"""sync_images' rules without a server: what is selected, what a counterpart
+must say, what an update changes, and arguments refused before any request
+(the strict ``rsps`` fixture fails on any request). The real runs, RegionOne
+-> RegionTwo, are in tests/integration/test_sync.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from pyrax_image import exceptions as exc
+from pyrax_image.sync import (
+    PROVENANCE_IMAGE,
+    PROVENANCE_SOURCE,
+    ImageSelector,
+    differences,
+    sync_images,
+    wanted_attributes,
+)
+from tests.unit.helpers import make_client
+
+SOURCE = {
+    "id": "11111111-2222-3333-4444-555555555555",
+    "name": "golden",
+    "status": "active",
+    "disk_format": "qcow2",
+    "container_format": "bare",
+    "visibility": "shared",
+    "protected": False,
+    "min_ram": 512,
+    "min_disk": 1,
+    "tags": ["golden", "linux"],
+    "os_distro": "debian",
+    "size": 10,
+    "checksum": "c",
+    "os_hash_algo": "sha512",
+    "os_hash_value": "h",
+    "owner": "p",
+    "created_at": "2026-01-01T00:00:00Z",
+    "os_glance_importing_to_stores": "",
+}
+
+
+def test_a_selector_matches_tag_prefix_and_properties_together():
+    selector = ImageSelector(tag="golden", name_prefix="gol", properties={"os_distro": "debian"})
+    assert selector.matches(SOURCE)
+    assert not ImageSelector(tag="golden", name_prefix="x").matches(SOURCE)
+    assert not ImageSelector(properties={"os_distro": "ubuntu"}).matches(SOURCE)
+    assert selector.server_filters() == {"tag": "golden", "os_distro": "debian"}
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [{}, {"tag": ""}, {"name_prefix": 3}, {"properties": {"k": 1}}, {"colour": "blue"}, "golden", None],
+)
+def test_a_selector_must_select_something_well_formed(selector):
+    with pytest.raises(exc.InvalidArgument):
+        ImageSelector.of(selector)
+
+
+def test_the_counterpart_carries_the_user_set_attributes_and_provenance():
+    wanted = wanted_attributes(SOURCE, "http://one:9292")
+    assert wanted == {
+        "name": "golden",
+        "disk_format": "qcow2",
+        "container_format": "bare",
+        "visibility": "shared",
+        "protected": False,
+        "min_ram": 512,
+        "min_disk": 1,
+        "tags": ["golden", "linux"],
+        "os_distro": "debian",
+        PROVENANCE_SOURCE: "http://one:9292",
+        PROVENANCE_IMAGE: SOURCE["id"],
+    }
+
+
+def test_differences_ignore_tag_order_and_remove_what_the_source_lost():
+    wanted = wanted_attributes(SOURCE, "http://one:9292")
+    copy = dict(
+        SOURCE,
+        id="copy",
+        tags=["linux", "golden"],
+        hw_disk_bus="scsi",
+        owner="q",
+        **{PROVENANCE_SOURCE: "http://one:9292", PROVENANCE_IMAGE: SOURCE["id"]},
+    )
+    assert differences(copy, wanted) == {"hw_disk_bus": None}
+    copy.update(min_ram=128, visibility="private", disk_format="raw")
+    assert differences(copy, wanted) == {"hw_disk_bus": None, "min_ram": 512, "visibility": "shared"}
+
+
+def test_bad_arguments_are_refused_before_any_request(rsps):
+    one, two = make_client([]), make_client([])
+    for kwargs in ({"parallel": 0}, {"parallel": True}, {"copy_method": "rsync"}):
+        with pytest.raises(exc.InvalidArgument):
+            sync_images(one, [two], {"tag": "golden"}, **kwargs)
+    with pytest.raises(exc.InvalidArgument):
+        sync_images(one, [one], {"tag": "golden"})
+    with pytest.raises(exc.InvalidArgument):
+        sync_images(one, [], {"tag": "golden"})
+    with pytest.raises(exc.InvalidArgument):
+        sync_images(one, ["RegionTwo"], {"tag": "golden"})
