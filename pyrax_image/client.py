@@ -15,7 +15,7 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log, json_limits
-from pyrax_image.http import DEFAULT_TIMEOUT, Transport
+from pyrax_image.http import DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, Transport
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.replies import invalid
@@ -29,6 +29,7 @@ MAX_URL_LENGTH = 8192
 
 
 R = TypeVar("R")
+C = TypeVar("C", bound="BaseClient[Any]")
 
 
 class ResourceManager(Protocol[R]):
@@ -64,7 +65,10 @@ class BaseClient(Generic[R]):
     is True, False or a CA bundle path; ``cert`` a client certificate (path or
     ``(cert, key)``); ``timeout`` applies to every read (default 60 s) and
     ``deadline`` to a whole call (default 300 s, see :class:`~pyrax_image.http.Transport`);
-    ``max_reply_bytes`` caps every reply read whole (default 32 MiB, decoded).
+    ``max_reply_bytes`` caps every reply read whole (default 32 MiB, decoded);
+    ``pool_size`` connections are kept for the threads sharing the client
+    (default 32). :meth:`close` (or ``with ImageClient(...) as images:``)
+    releases its connections and its identity's.
     Secrets (the identity's, the endpoint's userinfo) are shared with the
     identity and scrubbed from every error, log line and repr.
     ``min_progress`` (a :class:`~pyrax_image.transfer.options.MinimumProgress`,
@@ -94,6 +98,7 @@ class BaseClient(Generic[R]):
         session: Optional[requests.Session] = None,
         deadline: Optional[float] = None,
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+        pool_size: int = DEFAULT_POOL_SIZE,
     ):
         if not isinstance(identity, BaseIdentity):
             raise exc.InvalidArgument(
@@ -130,6 +135,7 @@ class BaseClient(Generic[R]):
             secrets=self.secrets,
             deadline=deadline,
             max_reply_bytes=max_reply_bytes,
+            pool_size=pool_size,
         )
         self.http_log_debug = http_log_debug
         self.min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS
@@ -138,6 +144,21 @@ class BaseClient(Generic[R]):
     def _configure_manager(self) -> None:
         """Create the managers; each service client defines its own."""
         raise NotImplementedError
+
+    # -- connections ---------------------------------------------------------------
+    def close(self) -> None:
+        """Close this client's connections and its identity's (Keystone's).
+
+        Nothing else changes: a later call opens new connections.
+        """
+        self.transport.close()
+        self.identity.close()
+
+    def __enter__(self: C) -> C:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- session, endpoint, identity -------------------------------------------
     @property

@@ -6,7 +6,9 @@ connections, a reply cut mid-body, 429/502/503/504 honouring ``Retry-After``)
 and never resends a body it cannot rewind. It follows only same-origin
 redirects (:mod:`pyrax_image.redirects`), ends a call at its ``deadline``,
 and scrubs every secret it knows from the errors and log lines it makes.
-Error responses become :mod:`pyrax_image.exceptions`.
+Error responses become :mod:`pyrax_image.exceptions`. Its connection pool
+takes ``pool_size`` threads at once, starts afresh in a forked child
+(:mod:`pyrax_image.forks`) and is released by :meth:`Transport.close`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 
-from pyrax_image import error_bodies, http_log, redirects
+from pyrax_image import error_bodies, forks, http_log, redirects
 from pyrax_image import exceptions as exc
 from pyrax_image.exceptions import BodyCut, DeadlinePassed, ReplyTooLarge, Retriable
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES, RequestBody, read_body
@@ -46,6 +49,7 @@ __all__ = ["Transport", "RequestBody", "NoRedirectSession", "DEFAULT_TIMEOUT", "
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_DEADLINE = 300.0  # or 4x the read timeout, if longer
 DEFAULT_USER_AGENT = "pyrax_image/%s" % __version__
+DEFAULT_POOL_SIZE = 32  # connections kept per host: threads sharing a client beyond it open and drop extras
 
 HeaderSource = Callable[[], Mapping[str, str]]
 
@@ -66,6 +70,9 @@ class Transport:
     bodies), counted after decompression: past it the call raises
     :class:`~pyrax_image.exceptions.InvalidResponse` (for an error status,
     that status's own error) naming the cap.
+    ``pool_size`` is how many connections per host are kept for reuse: as
+    many threads may share the transport without one being dropped (it
+    applies to the session made here, not to one passed in).
     """
 
     def __init__(
@@ -84,10 +91,17 @@ class Transport:
         secrets: Optional[SecretValues] = None,
         deadline: Optional[float] = None,
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
+        pool_size: int = DEFAULT_POOL_SIZE,
     ):
         self.secrets = secrets if secrets is not None else SecretValues()
         self.log_debug = log_debug  # log this transport's traffic whatever the logger level
-        self.session = session if session is not None else NoRedirectSession()
+        if session is None:
+            session = NoRedirectSession()
+            adapter = HTTPAdapter(pool_maxsize=check_int("pool_size", pool_size, minimum=1))
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self.session = session
+        forks.renew_in_child(self)
         self.verify = verify
         self.cert = cert
         self.session.headers["User-Agent"] = user_agent or DEFAULT_USER_AGENT
@@ -104,6 +118,19 @@ class Transport:
         self.record_timings = timings
         self.timings: List[Tuple[str, float, float]] = []
         self.sleep = time.sleep
+
+    def close(self) -> None:
+        """Close every pooled connection (a later request opens new ones)."""
+        self.session.close()
+
+    def _after_fork(self) -> None:
+        """In a forked child: new, empty pools; the parent's sockets are never used here."""
+        for adapter in self.session.adapters.values():
+            if isinstance(adapter, HTTPAdapter):
+                # requests keeps the pool settings in these since 2.0 (its __setstate__ uses them too)
+                settings = (getattr(adapter, "_pool_" + name) for name in ("connections", "maxsize", "block"))
+                adapter.init_poolmanager(*settings)
+                adapter.proxy_manager = {}
 
     @property
     def retries(self) -> int:

@@ -16,6 +16,8 @@ import threading
 from typing import Any, Iterable, List, Optional, Set, Tuple
 from urllib.parse import quote, unquote, urlsplit
 
+from pyrax_image import forks
+
 MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
 _USERINFO = re.compile(r"(?<=://)[^/?#@\s'\"]+@")
@@ -38,6 +40,11 @@ class SecretValues:
         self._values: List[str] = []
         for value in values:
             self.add(value)
+        forks.renew_in_child(self)
+
+    def _after_fork(self) -> None:
+        """In a forked child: a fresh lock (a parent thread may have held this one)."""
+        self._lock = threading.Lock()
 
     def add(self, value: Optional[str]) -> None:
         """Remember ``value`` (stripped, URL-quoted and JSON-escaped too) as a secret."""

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image import http_log
+from pyrax_image import forks, http_log
 from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.catalog import AttrDict, Endpoint, Service, ServiceCatalog
 from pyrax_image.identity.checks import (
@@ -75,6 +75,7 @@ class AuthIdentity(CredentialIdentity):
         self._creds: Dict[str, Any] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
+        forks.renew_in_child(self)
         self._logins = 0  # completed logins, so concurrent first uses share one
         self._catalog: Optional[ServiceCatalog] = None
         self._tenant_id: Optional[str] = None
@@ -112,6 +113,15 @@ class AuthIdentity(CredentialIdentity):
         )
         if credential_file:
             self.set_credential_file(credential_file)
+
+    def close(self) -> None:
+        """Close the connections to the identity service (a later login opens new ones)."""
+        self._transport.close()
+
+    def _after_fork(self) -> None:
+        """In a forked child: fresh locks (a parent thread may have held one at the fork)."""
+        self._lock = threading.Lock()
+        self._local = threading.local()
 
     # -- token lifecycle ------------------------------------------------------------------
     def authenticate(

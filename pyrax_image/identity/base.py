@@ -58,6 +58,9 @@ class BaseIdentity:
         """Forget the token."""
         self.token = None
 
+    def close(self) -> None:
+        """Close the identity's connections to its identity service, if it has any."""
+
     def reauthenticate(self) -> bool:
         """Replace a rejected token; False when the identity cannot."""
         return False

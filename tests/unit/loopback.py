@@ -2,7 +2,8 @@
 
 ``LoopbackServer(handler)`` runs ``handler(request) -> Reply`` for every
 request on a free port in a thread, and records what it received
-(method, path, headers, body) in ``requests``. A reply may trickle its body
+(method, path, headers, body) in ``requests``, and how many connections
+it accepted (``connections``) and has open (``open_connections``). A reply may trickle its body
 or cut it short to exercise the client's fault handling.
 """
 
@@ -51,6 +52,9 @@ class LoopbackServer:
     def __init__(self, handler: Handler, tls: Optional[ssl.SSLContext] = None):
         self.handler = handler
         self.requests: List[Received] = []
+        self.connections = 0
+        self.open_connections = 0
+        self._count_lock = threading.Lock()
         server = self
 
         class _Handler(http.server.BaseHTTPRequestHandler):
@@ -58,6 +62,17 @@ class LoopbackServer:
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with server._count_lock:
+                    server.connections += 1
+                    server.open_connections += 1
+
+            def finish(self) -> None:
+                with server._count_lock:
+                    server.open_connections -= 1
+                super().finish()
 
             def _serve(self) -> None:
                 body = self._body()

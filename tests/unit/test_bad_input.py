@@ -135,6 +135,10 @@ ROWS["ImageClient"] = {
         bad(TokenIdentity(TOKEN), management_url=BASE, retries="3"),
         bad(TokenIdentity(TOKEN), management_url=BASE, verify_ssl="false"),
         bad(TokenIdentity(TOKEN), management_url=BASE, region_name=5),
+        bad(TokenIdentity(TOKEN), management_url=BASE, max_reply_bytes="32M"),
+        bad(TokenIdentity(TOKEN), management_url=BASE, max_reply_bytes=0),
+        bad(TokenIdentity(TOKEN), management_url=BASE, pool_size=0),
+        bad(TokenIdentity(TOKEN), management_url=BASE, pool_size=4.5),
         Case((TokenIdentity(TOKEN),), {"management_url": BASE, "colour": 1}, TypeError),
     ],
     "list": FILTERS + PAGING + [unknown_keyword(return_everything=[])] * 0,
@@ -733,6 +737,9 @@ for _name in ("namespace", "resource_type", "object", "property", "tag"):
     ROWS["ImageClient"]["get_metadef_%s_schema" % ("properties" if _name == "property" else _name + "s")] = [
         unknown_keyword()
     ]
+
+for _kind in ROWS:  # every client and identity can close its connections
+    ROWS[_kind]["close"] = [unknown_keyword()]
 
 CLASSES: Dict[str, type] = {
     "ImageClient": ImageClient,
