@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Callable, List
 
 
@@ -23,3 +24,13 @@ def errors_in_threads(work: Callable[[], Any], count: int, timeout: float) -> Li
     for thread in threads:
         thread.join(timeout)
     return errors
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 5.0) -> bool:
+    """Poll ``check`` (what another thread or process does) until true or ``seconds`` pass."""
+    ends = time.monotonic() + seconds
+    while time.monotonic() < ends:
+        if check():
+            return True
+        time.sleep(0.02)
+    return check()

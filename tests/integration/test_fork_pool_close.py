@@ -7,14 +7,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
-from typing import Any, Callable, Dict, List
+from typing import Any, Dict, List
 from urllib.parse import urlsplit
 
 from pyrax_image import ImageClient
 from tests.integration.helpers import ALPHA, noauth_client
 from tests.integration.keystone_fixtures import keystone_identity
-from tests.threads import errors_in_threads
+from tests.threads import errors_in_threads, wait_until
 
 
 def established_to(url: str) -> int:
@@ -37,15 +36,6 @@ def established_to(url: str) -> int:
                 if remote_port == port and fields[3] == "01" and fields[9] in mine:
                     count += 1
     return count
-
-
-def wait_until(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
 
 
 def test_fork_cross_talk_cannot_happen(glance_url: str, alpha: ImageClient, cleanup: List[Any], unique: str) -> None:

@@ -17,7 +17,7 @@ import pytest
 from pyrax_image import ImageClient, KeystoneIdentity
 from pyrax_image import exceptions as exc
 from pyrax_image.http import DEFAULT_POOL_SIZE
-from tests.threads import errors_in_threads
+from tests.threads import errors_in_threads, wait_until
 from tests.unit.helpers import image_info, make_client, v3_token
 from tests.unit.loopback import LoopbackServer, Received, Reply
 
@@ -76,15 +76,6 @@ def fork(work: Callable[[], int]) -> Callable[[], int]:
 def in_child(work: Callable[[], int]) -> int:
     """Fork, run ``work`` in the child and return its exit status (-1 if it hung)."""
     return fork(work)()
-
-
-def wait_until(check: Callable[[], bool], seconds: float = 5.0) -> bool:
-    ends = time.monotonic() + seconds
-    while time.monotonic() < ends:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
 
 
 # -- fork --------------------------------------------------------------------------------
