@@ -1,4 +1,4 @@
-"""Run the benchmarks: ``python -m benchmarks [calls|data|peers|sync] [options]``."""
+"""Run the benchmarks: ``python -m benchmarks [calls|data|peers|sync|wan] [options]``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,11 @@ def main(argv: list[str]) -> int:
         from benchmarks import sync_bench
 
         return sync_bench.main(rest)
-    print("unknown benchmark %r (calls, data, peers, sync)" % name, file=sys.stderr)
+    if name == "wan":
+        from benchmarks import wan
+
+        return wan.main(rest)
+    print("unknown benchmark %r (calls, data, peers, sync, wan)" % name, file=sys.stderr)
     return 2
 
 

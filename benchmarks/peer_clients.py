@@ -18,6 +18,13 @@ TAG = "bench-peers-tag"  # the tag the tag scenario adds and deletes
 PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 
 
+def new_name() -> str:
+    """A fresh image name for the create scenario."""
+    import uuid
+
+    return "bench-wan-" + uuid.uuid4().hex[:8]
+
+
 class Raw:
     """A hand-written ``requests.Session``: the floor every SDK is measured against."""
 
@@ -28,6 +35,7 @@ class Raw:
         self.session = requests.Session()
         self.session.headers.update({"X-Auth-Token": cfg["token"], "Accept": "application/json"})
         self.item = "%s/v2/images/%s" % (self.glance, cfg["image_id"])
+        self.created: List[str] = []
 
     def _json(self, response: Any) -> Any:
         response.raise_for_status()
@@ -68,6 +76,24 @@ class Raw:
         (found,) = self._json(self.session.get(self.glance + "/v2/images", params=params))["images"]
         return found
 
+    def create_upload_readback(self) -> Any:
+        """Record, data, read back: the plain three requests, verifying nothing."""
+        body = {"name": new_name(), "disk_format": "raw", "container_format": "bare"}
+        image = self._json(self.session.post(self.glance + "/v2/images", json=body))
+        self.created.append(image["id"])
+        url = "%s/v2/images/%s/file" % (self.glance, image["id"])
+        with open(self.cfg["small_file"], "rb") as source:
+            headers = {"Content-Type": "application/octet-stream"}
+            self.session.put(url, data=source, headers=headers).raise_for_status()
+        with self.session.get(url, stream=True) as response, open(self.cfg["readback"], "wb") as out:
+            response.raise_for_status()
+            for chunk in response.iter_content(1024 * 1024):
+                out.write(chunk)
+        return image
+
+    def delete(self, image_id: str) -> None:
+        self.session.delete("%s/v2/images/%s" % (self.glance, image_id))
+
 
 class PyraxImage:
     """This project's ``ImageClient`` with a Keystone token."""
@@ -78,6 +104,7 @@ class PyraxImage:
         self.cfg = cfg
         identity = TokenIdentity(cfg["token"], tenant_id=cfg["project"])
         self.client = ImageClient(identity, management_url=cfg["glance"])
+        self.created: List[str] = []
 
     def get(self) -> Any:
         return self.client.get(self.cfg["image_id"])
@@ -104,6 +131,16 @@ class PyraxImage:
     def find(self) -> Any:
         return self.client.find(name=self.cfg["find_name"])
 
+    def create_upload_readback(self) -> Any:
+        """Create with data (verified against the cloud's multihash), then a verified download."""
+        image = self.client.create(new_name(), img_format="raw", data=self.cfg["small_file"])
+        self.created.append(image.id)
+        self.client.download(image, self.cfg["readback"])
+        return image
+
+    def delete(self, image_id: str) -> None:
+        self.client.delete(image_id)
+
 
 class GlanceClient:
     """python-glanceclient v2 with a token and an endpoint."""
@@ -113,6 +150,7 @@ class GlanceClient:
 
         self.cfg = cfg
         self.client = Client("2", endpoint=cfg["glance"], token=cfg["token"])
+        self.created: List[str] = []
 
     def get(self) -> Any:
         return self.client.images.get(self.cfg["image_id"])
@@ -141,6 +179,20 @@ class GlanceClient:
         (found,) = self.client.images.list(filters={"name": self.cfg["find_name"]})
         return found
 
+    def create_upload_readback(self) -> Any:
+        """create, upload, then data() (which verifies the multihash) written to a file."""
+        image = self.client.images.create(name=new_name(), disk_format="raw", container_format="bare")
+        self.created.append(image["id"])
+        with open(self.cfg["small_file"], "rb") as source:
+            self.client.images.upload(image["id"], source)
+        with open(self.cfg["readback"], "wb") as out:
+            for chunk in self.client.images.data(image["id"]):
+                out.write(chunk)
+        return image
+
+    def delete(self, image_id: str) -> None:
+        self.client.images.delete(image_id)
+
 
 class OpenStackSDK:
     """openstacksdk's image proxy on a keystoneauth session holding the token."""
@@ -154,6 +206,7 @@ class OpenStackSDK:
         self.conn = openstack.connection.Connection(
             session=session.Session(auth=auth), image_endpoint_override=cfg["glance"]
         )
+        self.created: List[str] = []
 
     def get(self) -> Any:
         return self.conn.image.get_image(self.cfg["image_id"])
@@ -181,6 +234,22 @@ class OpenStackSDK:
     def find(self) -> Any:
         return self.conn.image.find_image(self.cfg["find_name"], ignore_missing=False)
 
+    def create_upload_readback(self) -> Any:
+        """create_image with the file (it verifies nothing on upload), then a verified download."""
+        image = self.conn.image.create_image(
+            new_name(),
+            filename=self.cfg["small_file"],
+            disk_format="raw",
+            container_format="bare",
+            allow_duplicates=True,
+        )
+        self.created.append(image.id)
+        self.conn.image.download_image(image, output=self.cfg["readback"])
+        return image
+
+    def delete(self, image_id: str) -> None:
+        self.conn.image.delete_image(image_id)
+
 
 CLIENTS = {"raw": Raw, "pyrax_image": PyraxImage, "glanceclient": GlanceClient, "openstacksdk": OpenStackSDK}
 
@@ -204,5 +273,35 @@ FIRST_LIST = {
     "from keystoneauth1 import session, token_endpoint\n"
     "c = openstack.connection.Connection(session=session.Session(auth=token_endpoint.Token(GLANCE, TOKEN)),"
     " image_endpoint_override=GLANCE)\n"
+    "n = len(list(itertools.islice(c.image.images(), 25)))",
+}
+
+# From a fresh process: log in to Keystone with a password, then list (the
+# endpoint from the catalog). Names given: KEYSTONE (v3 URL), USER, PASSWORD,
+# PROJECT (name), DOMAIN (name), REGION.
+LOGIN_LIST = {
+    "raw": "import requests\n"
+    "d = {'name': DOMAIN}\n"
+    "body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': "
+    "{'name': USER, 'domain': d, 'password': PASSWORD}}}, 'scope': {'project': {'name': PROJECT, 'domain': d}}}}\n"
+    "s = requests.Session(); r = s.post(KEYSTONE + '/auth/tokens', json=body); r.raise_for_status()\n"
+    "s.headers['X-Auth-Token'] = r.headers['X-Subject-Token']\n"
+    "url = [e['url'] for c in r.json()['token']['catalog'] if c['type'] == 'image' for e in c['endpoints']"
+    " if e['interface'] == 'public' and e['region_id'] == REGION][0]\n"
+    "r = s.get(url + '/v2/images'); r.raise_for_status(); n = len(r.json()['images'])",
+    "pyrax_image": "from pyrax_image import ImageClient, KeystoneIdentity\n"
+    "identity = KeystoneIdentity(USER, PASSWORD, tenant_name=PROJECT, auth_endpoint=KEYSTONE,"
+    " user_domain_name=DOMAIN, project_domain_name=DOMAIN)\n"
+    "n = len(ImageClient(identity, region_name=REGION).list())",
+    "glanceclient": "from glanceclient import Client\n"
+    "from keystoneauth1 import session\n"
+    "from keystoneauth1.identity import v3\n"
+    "auth = v3.Password(auth_url=KEYSTONE, username=USER, password=PASSWORD, project_name=PROJECT,"
+    " user_domain_name=DOMAIN, project_domain_name=DOMAIN)\n"
+    "c = Client('2', session=session.Session(auth=auth), region_name=REGION)\n"
+    "n = len(list(c.images.list(limit=25)))",
+    "openstacksdk": "import itertools, openstack\n"
+    "c = openstack.connect(auth_url=KEYSTONE, username=USER, password=PASSWORD, project_name=PROJECT,"
+    " user_domain_name=DOMAIN, project_domain_name=DOMAIN, region_name=REGION)\n"
     "n = len(list(itertools.islice(c.image.images(), 25)))",
 }

@@ -78,7 +78,15 @@ class Keystone:
                 "%s/projects/%s/users/%s/roles/%s" % (self.url, project, user, role_id)
             ).raise_for_status()
         time.sleep(1.1)  # Keystone revokes by the second: a token from the same second would be refused
-        return {"token": self.login(NAME, password, NAME), "project": project, "user": user}
+        token = self.login(NAME, password, NAME)
+        return {
+            "token": token,
+            "project": project,
+            "user": user,
+            "user_name": NAME,
+            "project_name": NAME,
+            "password": password,
+        }
 
 
 class Images:

@@ -71,6 +71,7 @@ def scenarios(client: Any) -> Dict[str, Callable[[], Any]]:
         "tags": client.tags,
         "list_all": client.list_all,
         "find": client.find,
+        "create_upload_readback": client.create_upload_readback,
     }
 
 
@@ -124,6 +125,11 @@ def main(argv: list) -> int:
         try:
             if command["op"] == "memory":
                 answer = held_bytes(client)
+            elif command["op"] == "cleanup":  # the images the create scenario made
+                for image_id in client.created:
+                    client.delete(image_id)
+                answer = {"deleted": len(client.created)}
+                client.created.clear()
             else:
                 answer = run_batch(calls, counter, command["op"], command["calls"])
         except Exception as error:  # reported to the harness, which retries or stops

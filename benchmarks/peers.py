@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from benchmarks import peer_report
 from benchmarks.closing_glance import ClosingGlance
@@ -77,10 +77,10 @@ def env(config: Optional[Dict[str, Any]] = None) -> Dict[str, str]:
 class Worker:
     """One client's long-lived worker process (``peer_workers``)."""
 
-    def __init__(self, python: str, client: str, config: Dict[str, Any]):
+    def __init__(self, python: str, client: str, config: Dict[str, Any], prefix: Sequence[str] = ()):
         self.client = client
         self.proc = subprocess.Popen(
-            [python, "-m", "benchmarks.peer_workers", client],
+            [*prefix, python, "-m", "benchmarks.peer_workers", client],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -154,11 +154,14 @@ def first_list(python: str, client: str, cfg: Dict[str, Any]) -> Dict[str, Any]:
     return {"seconds": seconds, "cpu": cpu, "rss_kib": int(out.stdout.split()[-1])}
 
 
-def data_transfer(python: str, client: str, op: str, args: Dict[str, Any]) -> Dict[str, Any]:
-    """One transfer in a fresh ``data_workers`` process, repeated on a 500."""
+def data_transfer(
+    python: str, client: str, op: str, args: Dict[str, Any], prefix: Sequence[str] = ()
+) -> Dict[str, Any]:
+    """One transfer in a fresh ``data_workers`` process (run behind ``prefix``,
+    e.g. in the WAN benchmark's namespace), repeated on a 500."""
     for attempt in range(3):
         out = subprocess.run(
-            [python, "-m", "benchmarks.data_workers", client, op],
+            [*prefix, python, "-m", "benchmarks.data_workers", client, op],
             capture_output=True,
             text=True,
             env=env(args),
