@@ -15,17 +15,16 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image import http_log, json_limits
+from pyrax_image.checks import MAX_URL_LENGTH, check_text, check_url
 from pyrax_image.http import DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, Transport
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.replies import invalid
-from pyrax_image.secrets import SecretValues
+from pyrax_image.secrets import SECRET_FIELDS, SecretValues
 from pyrax_image.transfer.options import DEFAULT_MIN_PROGRESS, MinimumProgress
-from pyrax_image.utils import check_text
 
 _VERSION_SUFFIX = re.compile(r"/v\d+(\.\d+)?$")
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-MAX_URL_LENGTH = 8192
 
 
 R = TypeVar("R")
@@ -45,15 +44,6 @@ class ResourceManager(Protocol[R]):
     def find(self, **kwargs: Any) -> R: ...
 
     def findall(self, **kwargs: Any) -> List[R]: ...
-
-
-def check_endpoint_url(url: Any) -> str:
-    """Refuse an endpoint that is not an absolute http(s) URL."""
-    checked = check_text("management_url", url, MAX_URL_LENGTH)
-    parts = urlsplit(checked)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise exc.InvalidArgument("management_url must be an http(s) URL with a host")
-    return checked
 
 
 class BaseClient(Generic[R]):
@@ -114,7 +104,7 @@ class BaseClient(Generic[R]):
         self.verify_ssl = verify_ssl
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         if management_url is not None:
-            check_endpoint_url(management_url)
+            check_url("management_url", management_url)
         for option, value in (
             ("region_name", region_name),
             ("endpoint_type", endpoint_type),
@@ -371,7 +361,7 @@ def _secrets_of(identity: BaseIdentity) -> SecretValues:
     secrets = getattr(identity, "secrets", None)
     if not isinstance(secrets, SecretValues):
         secrets = SecretValues()
-    for name in ("token", "password", "api_key", "application_credential_secret"):
+    for name in SECRET_FIELDS:
         secrets.add(getattr(identity, name, None))
     return secrets
 
@@ -409,4 +399,4 @@ def _invalid(
     """The shape-check error of ``replies``, scrubbed of the client's secrets."""
     error = invalid(response, "The server sent %s" % what)
     error.method = method
-    return exc.scrubbed(error, secrets)
+    return secrets.scrub_error(error)

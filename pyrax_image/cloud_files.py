@@ -18,6 +18,7 @@ import os
 from typing import Any, Dict, Iterator, List, Literal, Optional, overload
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag, check_int
 from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
@@ -29,7 +30,6 @@ from pyrax_image.object_storage.metadata import (
     swift_headers,
 )
 from pyrax_image.transfer.files import check_folder
-from pyrax_image.utils import check_flag, check_int
 
 
 class StorageObject(_resources.StorageObject):

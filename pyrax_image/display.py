@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.replies import parse_timestamp
 
 _UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
 
@@ -26,16 +29,10 @@ def short_id(value: Any, length: int = 8) -> str:
     return text if len(text) <= length + 1 else text[:length] + "\u2026"
 
 
-def parse_timestamp(value: Any) -> Optional[datetime]:
-    """An API timestamp (ISO 8601) as a timezone-aware datetime; UTC when the
-    text names no zone (Glance's are UTC). None for no value or one that is
-    not a timestamp."""
-    if not isinstance(value, str) or not value:
-        return None
-    from dateutil import parser
-
+def lenient_timestamp(value: Any) -> Optional[datetime]:
+    """``replies.parse_timestamp`` for display (a resource's ``*_at_dt``): None
+    for no value or one that is not a timestamp, so showing a resource never fails."""
     try:
-        parsed = parser.isoparse(value)
-    except (ValueError, OverflowError):
+        return parse_timestamp(value)
+    except exc.InvalidResponse:
         return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ proxy in front of them sends into the matching class.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, Optional, Tuple, Type
 
 import requests
 
@@ -73,7 +73,6 @@ __all__ = [
     "DiskFormatMismatch",
     "UnsafeImage",
     "from_response",
-    "scrubbed",
 ]
 
 
@@ -540,23 +539,6 @@ _CLASS_BY_STATUS: Dict[int, Type[ClientException]] = {
     )
 }
 
-_Error = TypeVar("_Error", bound=BaseException)
-
-
-def scrubbed(error: _Error, secrets: SecretValues) -> _Error:
-    """``error`` with every known secret (and URL userinfo) masked in its
-    message, details, URL, location, request id and args: what ``str()`` and
-    ``repr()`` show."""
-    if isinstance(error, ClientException):
-        error.message = secrets.scrub(str(error.message))
-        error.details = secrets.scrub_value(error.details)
-        for name in ("url", "request_id", "location"):
-            value = getattr(error, name, None)
-            if isinstance(value, str):
-                setattr(error, name, secrets.scrub(value))
-    error.args = tuple(secrets.scrub_value(arg) for arg in error.args)
-    return error
-
 
 def from_response(
     response: requests.Response,
@@ -580,4 +562,4 @@ def from_response(
         url=url or response.url or None,
         retry_after=retry_after(response),
     )
-    return scrubbed(error, secrets) if secrets is not None else error
+    return secrets.scrub_error(error) if secrets is not None else error

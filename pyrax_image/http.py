@@ -24,24 +24,15 @@ from requests.adapters import HTTPAdapter
 
 from pyrax_image import error_bodies, forks, http_log, redirects
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import Timeout, check_cert, check_int, check_seconds, check_timeout, check_verify
 from pyrax_image.exceptions import BodyCut, DeadlinePassed, ReplyTooLarge, Retriable
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES, RequestBody, read_body
-from pyrax_image.http_checks import (
-    Timeout,
-    bad_headers,
-    bounded,
-    check_cert,
-    check_outgoing,
-    check_seconds,
-    check_timeout,
-    check_verify,
-)
+from pyrax_image.http_checks import bad_headers, bounded, check_outgoing
 from pyrax_image.http_checks import read_timeout as _read_timeout
 from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.redirects import NoRedirectSession
 from pyrax_image.replies import invalid
 from pyrax_image.secrets import SecretValues, hide_url_secrets
-from pyrax_image.utils import check_int
 from pyrax_image.version import __version__
 
 __all__ = ["Transport", "RequestBody", "NoRedirectSession", "DEFAULT_TIMEOUT", "DEFAULT_DEADLINE"]
@@ -109,7 +100,7 @@ class Transport:
         self.timeout = check_timeout(timeout)
         limit = _read_timeout(self.timeout)
         self.deadline = (
-            check_seconds("deadline", deadline)
+            check_seconds("deadline", deadline, positive=True)
             if deadline is not None
             else max(DEFAULT_DEADLINE, 4 * limit if limit else 0.0)
         )
@@ -195,10 +186,10 @@ class Transport:
             return self._request(
                 method.upper(), url, headers, auth_headers, on_unauthorized, params, json, data, stream,
                 check_timeout(timeout) if timeout is not None else self.timeout, retry,
-                check_seconds("deadline", deadline) if deadline is not None else self.deadline,
+                check_seconds("deadline", deadline, positive=True) if deadline is not None else self.deadline,
             )  # fmt: skip
         except exc.PyraxImageException as error:
-            raise self._scrubbed(error)  # noqa: B904 (the same exception, its text cleaned)
+            raise self.secrets.scrub_error(error)  # noqa: B904 (the same exception, its text cleaned)
 
     def _request(
         self,
@@ -220,10 +211,9 @@ class Transport:
         send_headers: Dict[str, str] = dict(headers or {})
         check_outgoing(url, params, send_headers, json)
         if headers:
-            self._remember(headers)
+            self.secrets.add_headers(headers)
         if json is not None:
-            for value in http_log.secret_members(json):
-                self.secrets.add(value)
+            self.secrets.add_members(json)
             data = jsonlib.dumps(json).encode("utf-8")
             send_headers.setdefault("Content-Type", "application/json")
         self.secrets.add_url(url)
@@ -236,7 +226,7 @@ class Transport:
             merged = dict(send_headers)
             if auth_headers is not None:
                 credentials = auth_headers()
-                self._remember(credentials)
+                self.secrets.add_headers(credentials)
                 merged.update(credentials)
             try:
                 response = self._send_once(method, url, merged, params, body, stream, timeout, deadline_at)
@@ -373,21 +363,6 @@ class Transport:
                 response, streamed=stream and response.ok, force=self.log_debug, secrets=self.secrets
             )
         return response
-
-    def _remember(self, headers: Mapping[str, str]) -> None:
-        """Add the values of secret headers (the token) to the registry."""
-        for name, value in headers.items():
-            if name.lower() in http_log.SECRET_HEADERS:
-                self.secrets.add(value)
-
-    def _scrubbed(self, error: exc.PyraxImageException) -> exc.PyraxImageException:
-        """``error`` without any known secret; a cause quoting one is dropped."""
-        exc.scrubbed(error, self.secrets)
-        cause = error.__cause__
-        if cause is not None and self.secrets.scrub(str(cause)) != str(cause):
-            error.__cause__ = None
-            error.__suppress_context__ = True
-        return error
 
     def _too_large_error(
         self, response: requests.Response, method: str, url: str, limit: int

@@ -1,82 +1,16 @@
-"""Checks of a transport's settings, made before any request is sent.
+"""The transport's own checks of what it sends, its timeout arithmetic and
+the naming of bad header values.
 
-``verify_ssl`` must be a bool or the path of an existing CA bundle (file or
-directory); ``cert`` an existing PEM file or a ``(cert, key)`` pair of them;
-timeouts and deadlines positive numbers of seconds. Each bad value raises
-:class:`~pyrax_image.exceptions.InvalidArgument` naming the setting.
+The checks of its settings (``verify_ssl``, ``cert``, timeouts) are in
+:mod:`pyrax_image.checks`, with every other argument check.
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Iterator, Mapping, Optional
 
 from pyrax_image import exceptions as exc
-
-Timeout = Union[float, Tuple[float, float], None]
-_BOOLEAN_WORDS = frozenset(("true", "false", "yes", "no", "on", "off", "1", "0", "none", ""))
-
-
-def check_verify(value: Any) -> Union[bool, str]:
-    """True, False, or the path of an existing CA bundle file or directory."""
-    if isinstance(value, bool):
-        return value
-    if not isinstance(value, (str, os.PathLike)):
-        raise exc.InvalidArgument(
-            "verify_ssl must be True, False or the path of a CA bundle, not %s" % type(value).__name__
-        )
-    path = os.fspath(value)
-    if path.strip().lower() in _BOOLEAN_WORDS:
-        raise exc.InvalidArgument(
-            "verify_ssl must be True, False or the path of a CA bundle, not the string %r "
-            "(pass the boolean instead)" % path
-        )
-    if not os.path.exists(path):
-        raise exc.InvalidArgument("verify_ssl: no CA bundle file or directory at %r" % path)
-    return path
-
-
-def check_cert(value: Any) -> Union[str, Tuple[str, str], None]:
-    """None, the path of a PEM file holding certificate and key, or ``(cert, key)`` paths."""
-    if value is None:
-        return None
-    if isinstance(value, (str, os.PathLike)):
-        return _existing_file("cert", value)
-    if isinstance(value, (tuple, list)) and len(value) == 2:
-        return (_existing_file("cert (certificate)", value[0]), _existing_file("cert (key)", value[1]))
-    raise exc.InvalidArgument(
-        "cert must be the path of a PEM file or a (certificate path, key path) pair, not %s"
-        % type(value).__name__
-    )
-
-
-def _existing_file(name: str, value: Any) -> str:
-    if not isinstance(value, (str, os.PathLike)):
-        raise exc.InvalidArgument("%s must be a path, not %s" % (name, type(value).__name__))
-    path = os.fspath(value)
-    if not os.path.isfile(path):
-        raise exc.InvalidArgument("%s: no file at %r" % (name, path))
-    return path
-
-
-def check_seconds(name: str, value: Any) -> float:
-    """A positive number of seconds (not a bool, not NaN)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise exc.InvalidArgument("%s must be a number of seconds, not %s" % (name, type(value).__name__))
-    if value <= 0:
-        raise exc.InvalidArgument("%s must be more than 0 seconds, not %s" % (name, value))
-    return float(value)
-
-
-def check_timeout(value: Any) -> Timeout:
-    """None (no limit), seconds, or a ``(connect, read)`` pair of seconds."""
-    if value is None:
-        return None
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise exc.InvalidArgument("timeout must be seconds or a (connect, read) pair")
-        return (check_seconds("timeout (connect)", value[0]), check_seconds("timeout (read)", value[1]))
-    return check_seconds("timeout", value)
+from pyrax_image.checks import Timeout
 
 
 def read_timeout(timeout: Timeout) -> Optional[float]:

@@ -17,36 +17,20 @@ import json
 import logging
 import os
 import shlex
-from typing import Any, List, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from pyrax_image import json_limits
-from pyrax_image.secrets import MASK, SecretValues, hide_url_secrets
+from pyrax_image.secrets import (
+    MASK,
+    SECRET_HEADERS,
+    SECRET_KEYS,
+    TOKEN_HEADERS,
+    SecretValues,
+    hide_url_secrets,
+)
 
 logger = logging.getLogger("pyrax_image.http")
 
-SECRET_HEADERS = frozenset(
-    h.lower()
-    for h in (
-        "X-Auth-Token",
-        "X-Subject-Token",
-        "X-Service-Token",
-        "X-Storage-Token",
-        "X-Auth-Key",
-        "X-Storage-Pass",
-        "Authorization",
-        "Proxy-Authorization",
-        "Cookie",
-        "Set-Cookie",
-        "X-Account-Meta-Temp-URL-Key",
-        "X-Account-Meta-Temp-URL-Key-2",
-        "X-Container-Meta-Temp-URL-Key",
-        "X-Container-Meta-Temp-URL-Key-2",
-    )
-)
-TOKEN_HEADERS = frozenset(
-    h.lower() for h in ("X-Auth-Token", "X-Subject-Token", "X-Service-Token", "X-Storage-Token")
-)
-SECRET_KEYS = frozenset(("password", "apikey", "api_key", "secret", "token", "temp_url_key", "key"))
 _SALT = os.urandom(16)  # per process: digests cannot be looked up in a dictionary
 _TEXT_TYPES = ("json", "text", "xml")
 MAX_LOGGED_BODY = 4096
@@ -111,11 +95,6 @@ def digest(secret: str) -> str:
     return "{SHA256}" + mac.hexdigest()[:16]  # an HMAC-SHA256 keyed with the process's salt
 
 
-def redact_text(text: str) -> str:
-    """Hide URL userinfo and temp-URL signatures in URLs and free text."""
-    return hide_url_secrets(text)
-
-
 def redact_headers(headers: Mapping[str, Any]) -> dict[str, str]:
     """A copy of ``headers`` with tokens digested and other secrets (passwords,
     keys, temp-URL keys, cookies) replaced by ``***``."""
@@ -128,7 +107,7 @@ def redact_headers(headers: Mapping[str, Any]) -> dict[str, str]:
         elif lowered in SECRET_HEADERS:
             clean[name] = MASK
         else:
-            clean[name] = redact_text(value)
+            clean[name] = hide_url_secrets(value)
     return clean
 
 
@@ -148,26 +127,8 @@ def redact_json(value: Any) -> Any:
     if isinstance(value, list):
         return [redact_json(item) for item in value]
     if isinstance(value, str):
-        return redact_text(value)
+        return hide_url_secrets(value)
     return value
-
-
-def secret_members(value: Any) -> List[str]:
-    """The string values of a JSON document's secret members (passwords,
-    keys, secrets, token ids), to be scrubbed wherever a server echoes them."""
-    found: List[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            lowered = str(key).lower()
-            if lowered in SECRET_KEYS and isinstance(item, str):
-                found.append(item)
-            elif lowered == "token" and isinstance(item, dict) and isinstance(item.get("id"), str):
-                found.append(item["id"])
-            found += secret_members(item)
-    elif isinstance(value, list):
-        for item in value:
-            found += secret_members(item)
-    return found
 
 
 def describe_body(
@@ -192,7 +153,7 @@ def describe_body(
         try:
             rendered = json.dumps(redact_json(json_limits.loads(body)))
         except ValueError:
-            rendered = redact_text(body)
+            rendered = hide_url_secrets(body)
         if secrets is not None:
             rendered = secrets.scrub(rendered)
         if len(rendered) > MAX_LOGGED_BODY:
@@ -212,7 +173,7 @@ def log_request(
     """Log one request as a curl command line."""
     if not (force or logger.isEnabledFor(logging.DEBUG)):
         return
-    parts = ["curl", "-g", "-i", "-X", method, shlex.quote(redact_text(url))]
+    parts = ["curl", "-g", "-i", "-X", method, shlex.quote(hide_url_secrets(url))]
     for name, value in redact_headers(headers).items():
         parts += ["-H", shlex.quote("%s: %s" % (name, value))]
     rendered = describe_body(body, _header(headers, "Content-Type"), secrets)

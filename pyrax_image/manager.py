@@ -14,11 +14,12 @@ from typing import Any, Dict, Generic, Iterator, List, Literal, Optional, Type, 
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.client import BaseClient
 from pyrax_image.paging import check_page_size, iter_pages
 from pyrax_image.replies import expect_object, expect_objects, invalid, json_document
 from pyrax_image.resource import BaseResource, ResourceList
-from pyrax_image.utils import check_int, get_id, quote_segment
+from pyrax_image.utils import get_id, quote_segment
 
 R = TypeVar("R", bound=BaseResource)
 

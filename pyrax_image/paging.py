@@ -18,10 +18,10 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.client import BaseClient
 from pyrax_image.exceptions import PagingLoop, TooManyPages  # their pyrax_image.paging names
 from pyrax_image.replies import expect_object, invalid, kind_of
-from pyrax_image.utils import check_int
 
 DEFAULT_MAX_PAGES = 10000
 MAX_PAGE_ENTRIES = 1000  # Glance's api_limit_max: no page it serves is longer

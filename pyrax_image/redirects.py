@@ -17,13 +17,12 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.error_bodies import request_id_of
-from pyrax_image.secrets import SecretValues
+from pyrax_image.secrets import SECRET_QUERY_WORDS, SecretValues
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 METHOD_KEEPING_STATUSES = frozenset((307, 308))
 MAX_REDIRECTS = 5
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_SECRET_QUERY_WORDS = ("sig", "token", "key", "secret", "password", "pass", "auth", "credential")
 
 
 class NoRedirectSession(requests.Session):
@@ -111,7 +110,7 @@ def safe_location(target: str) -> str:
     query = parts.query
     if query:
         pairs = [
-            (name, "***" if any(word in name.lower() for word in _SECRET_QUERY_WORDS) else value)
+            (name, "***" if any(word in name.lower() for word in SECRET_QUERY_WORDS) else value)
             for name, value in parse_qsl(query, keep_blank_values=True)
         ]
         query = urlencode(pairs, safe="*/")

@@ -93,7 +93,10 @@ def optional_text(
 def parse_timestamp(
     value: Any, what: str = "timestamp", response: Optional[requests.Response] = None
 ) -> Optional[datetime]:
-    """An API timestamp as a timezone-aware UTC datetime (naive means UTC); None stays None."""
+    """An ISO 8601 timestamp of a reply as a timezone-aware datetime in the
+    zone it names (UTC when it names none); None stays None. Anything else
+    (another type, free text such as "yesterday") is an InvalidResponse: the
+    package's one timestamp parser (``display.lenient_timestamp`` wraps it)."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -103,9 +106,7 @@ def parse_timestamp(
     )
 
     try:
-        parsed = date_parser.isoparse(value) if "T" in value else date_parser.parse(value)
+        parsed = date_parser.isoparse(value)
     except (ValueError, OverflowError):
         raise invalid(response, "%s is not a date" % what) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any, ClassVar, Dict, Iterable, List, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from pyrax_image.display import parse_timestamp, short_id
-from pyrax_image.http_log import redact_text
+from pyrax_image.display import lenient_timestamp, short_id
+from pyrax_image.secrets import hide_url_secrets
 
 # (resource class, API member name) -> may it become an attribute?
 _ATTRIBUTE_KEYS: Dict[Tuple[type, Any], bool] = {}
@@ -143,12 +143,12 @@ class BaseResource:
     @property
     def created_at_dt(self) -> Optional[datetime]:
         """``created_at`` as a timezone-aware datetime (None when absent)."""
-        return parse_timestamp(self._info.get("created_at"))
+        return lenient_timestamp(self._info.get("created_at"))
 
     @property
     def updated_at_dt(self) -> Optional[datetime]:
         """``updated_at`` as a timezone-aware datetime (None when absent)."""
-        return parse_timestamp(self._info.get("updated_at"))
+        return lenient_timestamp(self._info.get("updated_at"))
 
     def _repr_parts(self) -> List[str]:
         """The words of the short repr after the class name."""
@@ -165,7 +165,7 @@ class BaseResource:
     def __repr__(self) -> str:
         # Short, from what is held (never a request); to_dict() has the body.
         # Redacted in case a subclass shows a URL carrying a temp-URL signature.
-        return redact_text("<%s>" % " ".join([type(self).__name__] + self._repr_parts()))
+        return hide_url_secrets("<%s>" % " ".join([type(self).__name__] + self._repr_parts()))
 
 
 class ResourceList(List[Any]):

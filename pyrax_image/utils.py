@@ -1,13 +1,14 @@
-"""Small helpers shared by the managers, kept under pyrax's names."""
+"""pyrax's small helpers (ids, names, waiting) and URL path quoting."""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable, Dict, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_encodable
 from pyrax_image.statuses import TERMINAL_STATES
 
 MAX_ID_LENGTH = 255  # Glance's ids are 36 characters, project ids at most 64
@@ -27,16 +28,6 @@ def get_id(id_or_obj: Any) -> str:
     return check_encodable("An id", value)
 
 
-def check_encodable(name: str, text: str) -> str:
-    """Refuse text with a lone surrogate (``"\\ud800"``): it has no UTF-8, so
-    no server or database can store it and no URL can carry it."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise exc.InvalidArgument("%s contains a lone surrogate (no UTF-8 for it)" % name) from None
-    return text
-
-
 def _is_id(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
@@ -45,56 +36,6 @@ def _kind(value: Any) -> str:
     """How a wrong value is named in an error: its type, and the value when short."""
     shown = repr(value) if isinstance(value, (int, float, bool, type(None))) else ""
     return "%s %s" % (type(value).__name__, shown) if shown else "A %s" % type(value).__name__
-
-
-def check_text(name: str, value: Any, max_length: int = 255, empty: bool = False) -> str:
-    """Refuse anything but a string of at most ``max_length`` characters
-    (non-empty unless ``empty``) without NUL or line breaks."""
-    if not isinstance(value, str):
-        raise exc.InvalidArgument("%s must be a string, not %s" % (name, type(value).__name__))
-    if not value and not empty:
-        raise exc.InvalidArgument("%s cannot be empty" % name)
-    if len(value) > max_length:
-        raise exc.InvalidArgument("%s is limited to %d characters" % (name, max_length))
-    if any(char in value for char in "\x00\r\n"):
-        raise exc.InvalidArgument("%s cannot contain NUL or line breaks" % name)
-    return check_encodable(name, value)
-
-
-def check_flag(name: str, value: Any) -> bool:
-    """Refuse anything but True or False (a string such as "false" is truthy)."""
-    if not isinstance(value, bool):
-        raise exc.InvalidArgument("%s must be True or False, not %r" % (name, value))
-    return value
-
-
-def check_seconds(name: str, value: Any, optional: bool = False, positive: bool = False) -> Any:
-    """Refuse anything but a finite number of seconds >= 0 (> 0 if
-    ``positive``); None passes when ``optional``."""
-    if value is None and optional:
-        return None
-    finite = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-    if not finite or value in (float("inf"), float("-inf")) or value < 0 or (positive and value == 0):
-        kind = "a positive" if positive else "a non-negative"
-        raise exc.InvalidArgument("%s must be %s number of seconds, not %r" % (name, kind, value))
-    return value
-
-
-def check_headers(headers: Any) -> Dict[str, str]:
-    """A copy of ``headers`` (None: empty), refused unless a mapping of strings."""
-    if headers is None:
-        return {}
-    if not isinstance(headers, dict) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in headers.items()
-    ):
-        raise exc.InvalidArgument("headers must be a dict of strings")
-    return dict(headers)
-
-
-def check_callable(name: str, value: Any) -> None:
-    """Refuse a callback that cannot be called (None passes)."""
-    if value is not None and not callable(value):
-        raise exc.InvalidArgument("%s must be callable, not %s" % (name, type(value).__name__))
 
 
 def get_name(name_or_obj: Any) -> str:
@@ -107,28 +48,11 @@ def get_name(name_or_obj: Any) -> str:
     return str(name)
 
 
-def check_int(name: str, value: Any, minimum: int = 0, digits: bool = False) -> int:
-    """Refuse anything but an integer of at least ``minimum`` (bools too);
-    ``digits`` also takes a string of decimal digits (pyrax passed ``"10"`` on)."""
-    if digits and isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        kind = "positive" if minimum == 1 else "non-negative" if minimum == 0 else ">= %d" % minimum
-        raise exc.InvalidArgument("%s must be a %s integer, not %r" % (name, kind, value))
-    return value
-
-
 def to_bool(value: Any) -> bool:
     """A setting's truth: "1", "true", "yes", "on" (any case) for text, else ``bool``."""
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
-
-
-def check_progress(progress: Any) -> None:
-    """Refuse a progress callback that cannot be called."""
-    if progress is not None and not callable(progress):
-        raise exc.InvalidArgument("progress must be a callable(bytes_done, total)")
 
 
 def quote_segment(value: Any) -> str:

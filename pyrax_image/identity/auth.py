@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image import forks, http_log
-from pyrax_image.http import DEFAULT_TIMEOUT, Transport
-from pyrax_image.identity.catalog import AttrDict, Endpoint, Service, ServiceCatalog
-from pyrax_image.identity.checks import (
+from pyrax_image.checks import (
     check_cert,
     check_flag,
-    check_number,
+    check_seconds,
     check_service,
-    check_text,
     check_verify,
-    without_userinfo,
+    optional_text,
 )
+from pyrax_image.http import DEFAULT_TIMEOUT, Transport
+from pyrax_image.identity.catalog import AttrDict, Endpoint, Service, ServiceCatalog
 from pyrax_image.identity.credentials import CredentialIdentity
 from pyrax_image.identity.service_types import normalize_service_type
 from pyrax_image.replies import parse_timestamp
+from pyrax_image.secrets import without_userinfo
 
 if TYPE_CHECKING:  # a runtime import would be a cycle: pyrax_image.client imports identity
     from pyrax_image.client import BaseClient
@@ -41,7 +41,8 @@ DEFAULT_RENEWAL_MARGIN = 60.0
 def parse_expiry(value: Any, response: Any = None) -> Optional[datetime]:
     """A token's expiry as a timezone-aware UTC datetime (naive means UTC);
     InvalidResponse if it is not a date."""
-    return parse_timestamp(value, "The token's expiry", response)
+    expires = parse_timestamp(value, "The token's expiry", response)
+    return expires.astimezone(timezone.utc) if expires is not None else None
 
 
 class AuthIdentity(CredentialIdentity):
@@ -83,11 +84,11 @@ class AuthIdentity(CredentialIdentity):
         self.token = None
         self.expires: Optional[datetime] = None
         self.user: Dict[str, Any] = {}
-        self.region = check_text("region", region)
+        self.region = optional_text("region", region)
         self.interface = "public"
-        self.timeout = None if timeout is None else check_number("timeout", timeout, minimum=0.001)
-        self.renewal_margin = check_number("renewal_margin", renewal_margin)
-        self.user_agent = check_text("user_agent", user_agent)
+        self.timeout = None if timeout is None else check_seconds("timeout", timeout, positive=True)
+        self.renewal_margin = check_seconds("renewal_margin", renewal_margin)
+        self.user_agent = optional_text("user_agent", user_agent)
         self.http_log_debug = http_log_debug
         self.auth_endpoint = auth_endpoint
         self._transport = Transport(
@@ -176,22 +177,11 @@ class AuthIdentity(CredentialIdentity):
         try:
             token, expires, catalog = self._login()
         except exc.PyraxImageException as error:
-            raise self._scrubbed(error) from None
+            raise self.secrets.scrub_error(error) from None
         self.token = token
         self.expires = expires
         self._catalog = catalog
         self._logins += 1
-
-    def _scrubbed(self, error: exc.PyraxImageException) -> exc.PyraxImageException:
-        """``error`` with every secret of this identity masked in its text."""
-        if isinstance(error, exc.ClientException):
-            error.message = self.secrets.scrub(str(error.message))
-            if error.url:
-                error.url = without_userinfo(self.secrets.scrub(error.url))
-            if isinstance(error.details, str):
-                error.details = self.secrets.scrub(error.details)
-        error.args = tuple(self.secrets.scrub(a) if isinstance(a, str) else a for a in error.args)
-        return error
 
     def _login(self) -> Tuple[str, Optional[datetime], ServiceCatalog]:
         """Send the credentials; return ``(token, expires, catalog)``."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.identity.checks import check_service
+from pyrax_image.checks import check_service
 from pyrax_image.secrets import SecretValues
 
 

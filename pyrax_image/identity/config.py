@@ -15,8 +15,9 @@ import os
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_path, optional_text
 from pyrax_image.exceptions import InvalidConfigurationFile, InvalidCredentialFile, YAMLNotInstalled
-from pyrax_image.identity.checks import check_path, check_text
+from pyrax_image.secrets import SECRET_FIELDS
 from pyrax_image.utils import to_bool
 
 if TYPE_CHECKING:
@@ -80,9 +81,8 @@ def read_credential_file(path: str, section: str) -> Dict[str, str]:
     }
     if "username" not in values and "user_id" not in values:
         raise InvalidCredentialFile("[%s] of '%s' has no username" % (section, path))
-    secrets = ("password", "api_key", "application_credential_secret")
-    if not any(key in values for key in secrets):
-        raise InvalidCredentialFile("[%s] of '%s' has no %s" % (section, path, " or ".join(secrets[:2])))
+    if not any(key in values for key in SECRET_FIELDS):
+        raise InvalidCredentialFile("[%s] of '%s' has no password or api_key" % (section, path))
     return values
 
 
@@ -225,7 +225,7 @@ def options_from_clouds_yaml(cloud: Optional[str] = None, path: Optional[str] = 
     if path is not None:
         check_path("clouds_file", path)
     if cloud is not None:
-        check_text("cloud", cloud)
+        optional_text("cloud", cloud)
     candidates = [path] if path else clouds_yaml_paths()
     found = next((p for p in candidates if p and os.path.isfile(p)), None)
     if found is None:

@@ -11,19 +11,10 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_cert, check_flag, check_path, check_url, check_verify, optional_text
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
-from pyrax_image.identity.checks import (
-    check_cert,
-    check_flag,
-    check_path,
-    check_text,
-    check_url,
-    check_verify,
-    url_secrets,
-)
-
-SECRET_FIELDS = ("password", "api_key", "token", "application_credential_secret")
+from pyrax_image.secrets import SECRET_FIELDS
 
 
 class CredentialIdentity(BaseIdentity):
@@ -48,7 +39,7 @@ class CredentialIdentity(BaseIdentity):
         for name, value in values.items():
             if name in SECRET_FIELDS:
                 self.secrets.add(value)
-            check_text(name, value)
+            optional_text(name, value)
         self._creds.update(values)
         if "tenant_id" in values:
             self._tenant_id = values["tenant_id"]
@@ -116,9 +107,8 @@ class CredentialIdentity(BaseIdentity):
 
     def _set_auth_endpoint(self, value: Any) -> None:
         """Check and remember the identity URL; its userinfo becomes a secret."""
-        for secret in url_secrets(value if isinstance(value, str) else None):
-            self.secrets.add(secret)
-        self._auth_endpoint = check_url("auth_endpoint", value)
+        self.secrets.add_url(value if isinstance(value, str) else None)
+        self._auth_endpoint = None if value is None else check_url("auth_endpoint", value)
 
     @property
     def auth_token(self) -> Optional[str]:
@@ -138,7 +128,7 @@ class CredentialIdentity(BaseIdentity):
 
         User and project domains already set are kept unless given again.
         """
-        check_text("region", region)
+        optional_text("region", region)
         check_flag("authenticate", authenticate)
         self.unauthenticate()
         domains = {k: v for k, v in self._creds.items() if k.endswith(("_domain_name", "_domain_id"))}
@@ -164,7 +154,7 @@ class CredentialIdentity(BaseIdentity):
         from pyrax_image.identity.config import read_credential_file
 
         check_path("credential_file", credential_file)
-        check_text("region", region)
+        optional_text("region", region)
         check_flag("authenticate", authenticate)
         values = read_credential_file(credential_file, self._credential_section())
         endpoint = values.pop("auth_endpoint", None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+from pyrax_image.checks import check_token, optional_text
 from pyrax_image.identity.base import BaseIdentity
-from pyrax_image.identity.checks import check_text, check_token
 
 
 class TokenIdentity(BaseIdentity):
@@ -19,8 +19,8 @@ class TokenIdentity(BaseIdentity):
     def __init__(self, token: str, tenant_id: Optional[str] = None, tenant_name: Optional[str] = None):
         self.secrets.add(token)
         self.token = check_token(token)
-        self.tenant_id = check_text("tenant_id", tenant_id)
-        self.tenant_name = check_text("tenant_name", tenant_name)
+        self.tenant_id = optional_text("tenant_id", tenant_id)
+        self.tenant_name = optional_text("tenant_name", tenant_name)
 
     def unauthenticate(self) -> None:
         """A fixed token cannot be obtained again, so it is kept."""

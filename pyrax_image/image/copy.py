@@ -22,42 +22,22 @@ import time
 from typing import Any, Dict, List, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
 from pyrax_image.image.importing import import_body
+from pyrax_image.image.properties import read_only_names
 from pyrax_image.image.resources import Image
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
 from pyrax_image.transfer.ranged import ReadAhead
-from pyrax_image.utils import check_progress
 
 logger = logging.getLogger("pyrax_image.data")
 
-# Attributes the server sets (or that name this cloud's storage): never copied.
-SERVER_OWNED = frozenset(
-    (
-        "id",
-        "status",
-        "created_at",
-        "updated_at",
-        "checksum",
-        "os_hash_algo",
-        "os_hash_value",
-        "size",
-        "virtual_size",
-        "owner",
-        "file",
-        "schema",
-        "self",
-        "locations",
-        "direct_url",
-        "stores",
-        "os_hidden_from_listing",
-    )
-)
-# Glance reserves these prefixes for its own bookkeeping (import progress...).
-SERVER_OWNED_PREFIXES = ("os_glance_",)
+# Never copied, beside what only the server sets (properties.READ_ONLY_ATTRIBUTES):
+# the owner (the target's project owns the copy) and this cloud's storage locations.
+OF_THIS_CLOUD = frozenset(("owner", "locations"))
 # Set on the copy separately: ``visibility`` only when asked, ``protected`` last.
 SET_SEPARATELY = frozenset(("name", "visibility", "protected"))
 READ_AHEAD_CHUNKS = 8
@@ -93,14 +73,8 @@ class CopyTarget(Protocol):
 def copied_attributes(info: Dict[str, Any]) -> Dict[str, Any]:
     """What of a source image's body the copy is created with (formats,
     ``min_ram``, ``min_disk``, tags, custom properties...)."""
-    return {
-        key: value
-        for key, value in info.items()
-        if key not in SERVER_OWNED
-        and key not in SET_SEPARATELY
-        and not key.startswith(SERVER_OWNED_PREFIXES)
-        and value is not None
-    }
+    skipped = set(read_only_names(info)) | OF_THIS_CLOUD | SET_SEPARATELY
+    return {key: value for key, value in info.items() if key not in skipped and value is not None}
 
 
 def check_target(target: Any) -> CopyTarget:
@@ -124,7 +98,7 @@ def copy_image(
     """Copy ``img`` of ``source`` (an ImageDataService) into ``target`` (an
     ImageClient); return the new, active and verified ``Image``."""
     client = check_target(target)
-    check_progress(progress)
+    check_callable("progress", progress)
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise exc.MissingName("The copy needs a non-empty name")
     download = open_image_download(source.api, img, chunk_size, True, None, max_resumes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag
 from pyrax_image.image import copy as copies
 from pyrax_image.image import download as downloads
 from pyrax_image.image import importing, object_transfer, waiters
@@ -33,7 +34,7 @@ from pyrax_image.image.uploads import (
 from pyrax_image.object_storage import ObjectReader, StorageObject
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, DEFAULT_MAX_RESUMES, Progress
-from pyrax_image.utils import check_flag, get_id
+from pyrax_image.utils import get_id
 
 
 class StagedData:

@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterator, Optional
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable, check_flag, check_int
 from pyrax_image.image.api import ImageApi
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
 from pyrax_image.transfer.files import check_file_path, replacing
@@ -32,7 +33,7 @@ from pyrax_image.transfer.options import (
 )
 from pyrax_image.transfer.ranged import Opener, RangedReader
 from pyrax_image.transfer.sources import start_position
-from pyrax_image.utils import check_flag, check_int, check_progress, quote_segment
+from pyrax_image.utils import quote_segment
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -71,7 +72,7 @@ class ImageDownload:
         threaded_hashing: bool = True,
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
     ):
-        check_progress(progress)
+        check_callable("progress", progress)
         self.info = info
         self.image_id: Optional[str] = info.get("id")
         self.size: Optional[int] = info.get("size")
@@ -166,7 +167,7 @@ def open_image_download(
     killed...) and ``NotFound`` when it does not exist.
     """
     check_int("chunk_size", chunk_size, 1)
-    check_progress(progress)
+    check_callable("progress", progress)
     check_flag("verify", verify)
     check_int("max_resumes", max_resumes)
     info = api.images.get(img).to_dict()

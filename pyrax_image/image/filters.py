@@ -15,8 +15,8 @@ import types
 from typing import Any, Callable, Dict, Iterable, List, NamedTuple, TypeVar, cast
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
-from pyrax_image.utils import check_int
 
 VISIBILITIES = frozenset(("public", "private", "shared", "community", "all"))
 SORT_DIRS = frozenset(("asc", "desc"))

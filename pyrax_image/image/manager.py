@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag
 from pyrax_image.image import filters
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.members import ImageMemberManager, ImageTagManager
@@ -16,7 +17,7 @@ from pyrax_image.image.resources import Image, ImageMember
 from pyrax_image.manager import BaseManager, page_params
 from pyrax_image.replies import expect_object, invalid, json_document
 from pyrax_image.statuses import MEMBER_STATUSES
-from pyrax_image.utils import check_flag, get_id, quote_segment
+from pyrax_image.utils import get_id, quote_segment
 
 # Attributes that findall can hand to the server as filters (exact match).
 SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")

@@ -16,6 +16,7 @@ import logging
 from typing import Any, Dict, Optional, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable, check_flag, check_int, check_seconds, check_text
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
 from pyrax_image.image.importing import import_body, import_image
@@ -36,7 +37,7 @@ from pyrax_image.image.waiters import (
 from pyrax_image.object_storage import StorageObject, paths
 from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.utils import check_flag, check_int, check_progress, check_seconds, check_text, get_id
+from pyrax_image.utils import get_id
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -174,7 +175,7 @@ def export_to_container(
     if obj_name is not None:
         paths.object_name(obj_name)
     check_int("chunk_size", chunk_size, 1)
-    check_progress(progress)
+    check_callable("progress", progress)
     for option, value in (("segment_threshold", segment_threshold), ("segment_size", segment_size)):
         if value is not None:
             check_int(option, value, 1)

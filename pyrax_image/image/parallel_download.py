@@ -18,6 +18,7 @@ from typing import Any, Dict, Optional, Union
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.image.download import ImageDownload, download_image, hashes_for
 from pyrax_image.transfer.files import replacing
 from pyrax_image.transfer.hashing import HashSet, verify_digests
@@ -30,7 +31,6 @@ from pyrax_image.transfer.parallel import (
 )
 from pyrax_image.transfer.ranged import Opener
 from pyrax_image.transfer.sources import start_position
-from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
 

@@ -12,28 +12,9 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.image.properties import check_properties
+from pyrax_image.image.properties import check_properties, read_only_names
 
 PATCH_CONTENT_TYPE = "application/openstack-images-v2.1-json-patch"
-
-READ_ONLY_ATTRIBUTES = frozenset(
-    (
-        "id",
-        "status",
-        "size",
-        "virtual_size",
-        "checksum",
-        "os_hash_algo",
-        "os_hash_value",
-        "created_at",
-        "updated_at",
-        "file",
-        "schema",
-        "self",
-        "direct_url",
-        "stores",
-    )
-)
 
 
 def escape_pointer(token: str) -> str:
@@ -45,7 +26,7 @@ def check_changes(changes: Mapping[str, Any]) -> None:
     """Refuse, before any request, an update no server would accept."""
     if not isinstance(changes, Mapping):
         raise exc.InvalidArgument("value_dict must be a mapping of attribute names to values")
-    read_only = sorted(key for key in changes if key in READ_ONLY_ATTRIBUTES)
+    read_only = read_only_names(changes)
     if read_only:
         raise exc.ReadOnlyAttribute(
             "These image attributes are read-only and cannot be updated: %s" % ", ".join(read_only)

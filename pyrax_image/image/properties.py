@@ -5,17 +5,45 @@ The attributes Glance types are checked against their type (``visibility``
 one of its values, ``min_ram``/``min_disk`` integers, ``protected`` and
 ``os_hidden`` booleans, ``tags`` a list of strings); any other property must
 be a string, number or boolean under a non-empty name. Names and strings are
-limited to Glance's 255 characters.
+limited to Glance's 255 characters. The attributes only the server sets are
+listed here once, for updates (refused) and copies (left out).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, Iterable, List, Mapping
 
 from pyrax_image import exceptions as exc
-from pyrax_image.utils import check_int, check_text
+from pyrax_image.checks import check_int, check_text
 
 MAX_LENGTH = 255
+# What Glance 33 refuses to let a client set: the attributes its image schema
+# marks readOnly (GET /v2/schemas/image), the id, and its reserved names
+# (403 "Attribute ... is reserved"); tests/integration/test_images.py checks
+# the list against the running Glance.
+READ_ONLY_ATTRIBUTES = frozenset(
+    (
+        "id",
+        "status",
+        "size",
+        "virtual_size",
+        "checksum",
+        "os_hash_algo",
+        "os_hash_value",
+        "created_at",
+        "updated_at",
+        "file",
+        "schema",
+        "self",
+        "direct_url",
+        "stores",
+        "location",
+        "deleted",
+        "deleted_at",
+    )
+)
+# Glance reserves properties with these prefixes for its own bookkeeping (import progress...).
+RESERVED_PREFIXES = ("os_glance_",)
 VISIBILITY_VALUES = ("public", "private", "shared", "community")
 INTEGER_ATTRIBUTES = ("min_ram", "min_disk")
 BOOLEAN_ATTRIBUTES = ("protected", "os_hidden")
@@ -38,6 +66,15 @@ def check_properties(properties: Any, what: str = "metadata", removals: bool = F
             continue
         check_property(key, value)
     return dict(properties)
+
+
+def read_only_names(names: Iterable[Any]) -> List[str]:
+    """Which of ``names`` only the server may set (sorted)."""
+    return sorted(
+        name
+        for name in names
+        if isinstance(name, str) and (name in READ_ONLY_ATTRIBUTES or name.startswith(RESERVED_PREFIXES))
+    )
 
 
 def check_property(key: str, value: Any) -> None:

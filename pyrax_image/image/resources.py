@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional, Protocol
 
 from pyrax_image.client import BaseClient
-from pyrax_image.display import human_size, parse_timestamp, short_id
+from pyrax_image.display import human_size, lenient_timestamp, short_id
 from pyrax_image.resource import BaseResource
 
 
@@ -160,4 +160,4 @@ class ImageTask(BaseResource):
     @property
     def expires_at_dt(self) -> Optional[datetime]:
         """``expires_at`` as a timezone-aware datetime (None when absent)."""
-        return parse_timestamp(self._info.get("expires_at"))
+        return lenient_timestamp(self._info.get("expires_at"))

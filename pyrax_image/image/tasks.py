@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_text
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import ImageTask
@@ -19,7 +20,7 @@ from pyrax_image.manager import BaseManager
 from pyrax_image.object_storage import paths
 from pyrax_image.replies import expect_object, json_document
 from pyrax_image.resource import BaseResource
-from pyrax_image.utils import check_text, get_id
+from pyrax_image.utils import get_id
 
 DEFAULT_IMPORT_FORMAT = "vhd"
 # The metadata-definition schemas, /schemas/metadefs/<name>.

@@ -13,11 +13,12 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Set, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable, check_seconds
 from pyrax_image.client import BaseClient
-from pyrax_image.http_log import redact_text
 from pyrax_image.image.resources import Image, ImageTask
+from pyrax_image.secrets import hide_url_secrets
 from pyrax_image.statuses import IMAGE_DEAD_ENDS, IMAGE_STATUSES
-from pyrax_image.utils import check_callable, check_seconds, get_id, quote_segment
+from pyrax_image.utils import get_id, quote_segment
 
 if TYPE_CHECKING:
     from pyrax_image.image.api import ImageApi
@@ -33,8 +34,6 @@ def check_timing(timeout: Optional[float], interval: float, callback: Any = None
     if timeout is not None and timeout != float("inf"):
         check_seconds("timeout", timeout)
     check_seconds("interval", interval, positive=True)
-    if interval == float("inf"):
-        raise exc.InvalidArgument("interval must be a finite number of seconds")
     check_callable("callback", callback)
 
 
@@ -148,7 +147,7 @@ def wait_for_task(
         if status == "success":
             return current
         if status == "failure":
-            raise exc.TaskFailed(redact_text(info.get("message") or "Task %s failed" % task_id), current)
+            raise exc.TaskFailed(hide_url_secrets(info.get("message") or "Task %s failed" % task_id), current)
         if clock.expired():
             raise exc.WaitTimeout("Task %s is still %s after %ss" % (task_id, status, timeout))
         clock.pause(interval)
@@ -185,7 +184,7 @@ def latest_task_message(http: BaseClient[Any], img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
     for task in image_tasks(http, img):
         if task.get("status") == "failure":
-            return redact_text(task.get("message") or "task %s failed" % task.get("id"))
+            return hide_url_secrets(task.get("message") or "task %s failed" % task.get("id"))
     return None
 
 
@@ -202,7 +201,7 @@ def new_task_failure(
         for task in image_tasks(http, img):
             if task.get("id") not in known_ids and task.get("status") == "failure":
                 reason = task.get("message") or "task %s failed" % task.get("id")
-                return "the import failed: %s" % redact_text(reason)
+                return "the import failed: %s" % hide_url_secrets(reason)
         return failed_import(image)
 
     return check

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag, check_text
 from pyrax_image.resource import BaseResource
-from pyrax_image.utils import check_flag, check_text
 
 NAMESPACE_VISIBILITIES = ("private", "public")
 SORT_DIRS = ("asc", "desc")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag, check_text
 from pyrax_image.client import BaseClient
 from pyrax_image.manager import BaseManager, R, page_params
 from pyrax_image.metadefs.checks import (
@@ -34,7 +35,7 @@ from pyrax_image.metadefs.resources import (
 )
 from pyrax_image.replies import expect_object, invalid
 from pyrax_image.resource import ResourceList
-from pyrax_image.utils import check_flag, check_text, quote_segment
+from pyrax_image.utils import quote_segment
 
 
 class _ContentManager(BaseManager[R]):

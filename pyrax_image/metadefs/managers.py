@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_text
 from pyrax_image.client import BaseClient
 from pyrax_image.manager import BaseManager, page_params
 from pyrax_image.metadefs.checks import (
@@ -35,7 +36,7 @@ from pyrax_image.metadefs.contents import (
     MetadefTagManager,
 )
 from pyrax_image.metadefs.resources import MetadefNamespace, MetadefResourceType
-from pyrax_image.utils import check_text, quote_segment
+from pyrax_image.utils import quote_segment
 
 
 class MetadefNamespaceManager(BaseManager[MetadefNamespace]):

@@ -13,6 +13,7 @@ import secrets
 from typing import Any, Dict, List, Optional, Tuple
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag, check_int, check_text
 from pyrax_image.client import BaseClient
 from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
@@ -28,7 +29,6 @@ from pyrax_image.object_storage.tempurl import (
 )
 from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectUploader
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
-from pyrax_image.utils import check_flag, check_int, check_text
 
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
 

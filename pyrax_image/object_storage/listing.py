@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.client import BaseClient
-from pyrax_image.utils import check_int
 
 
 def iter_listing(

@@ -14,7 +14,7 @@ import re
 from typing import Any, Dict, Mapping, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.utils import check_encodable, check_headers, check_int, check_text
+from pyrax_image.checks import check_encodable, check_headers, check_int, check_text
 
 CONTAINER_META_PREFIX = "X-Container-Meta-"
 OBJECT_META_PREFIX = "X-Object-Meta-"

@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
-from pyrax_image.utils import check_encodable, get_name
+from pyrax_image.checks import check_encodable
+from pyrax_image.utils import get_name
 
 MAX_CONTAINER_NAME_BYTES = 256
 MAX_OBJECT_NAME_BYTES = 1024

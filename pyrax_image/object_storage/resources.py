@@ -10,10 +10,10 @@ from typing import Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tupl
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag, check_int
 from pyrax_image.transfer.files import confined_path, make_folders_for, replacing
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, MinimumProgress, Progress
 from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead
-from pyrax_image.utils import check_flag, check_int
 
 
 class StorageClient(Protocol):

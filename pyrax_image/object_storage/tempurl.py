@@ -15,8 +15,8 @@ from typing import Any, Optional
 from urllib.parse import quote, unquote, urlsplit
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_seconds
 from pyrax_image.object_storage.paths import object_path
-from pyrax_image.utils import check_seconds
 
 DEFAULT_TEMP_URL_SECONDS = 3600  # how long a temporary URL made for an import lasts
 
@@ -40,8 +40,6 @@ def check_temp_url_request(method: Any, seconds: Any, digest: Any) -> str:
     if not isinstance(method, str) or method.upper() not in TEMP_URL_METHODS:
         raise exc.InvalidArgument("method must be one of %s, not %r" % (", ".join(TEMP_URL_METHODS), method))
     check_seconds("seconds", seconds, positive=True)
-    if seconds == float("inf"):
-        raise exc.InvalidArgument("seconds must be finite")
     if digest not in TEMP_URL_DIGESTS:
         raise exc.InvalidArgument("digest must be one of %s, not %r" % (", ".join(TEMP_URL_DIGESTS), digest))
     return method.upper()

@@ -18,11 +18,11 @@ import time
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable, check_int
 from pyrax_image.object_storage.resources import StorageClient
 from pyrax_image.transfer.bodies import PartBody, raise_source_error
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 from pyrax_image.transfer.sources import SourceReader
-from pyrax_image.utils import check_int, check_progress
 
 logger = logging.getLogger("pyrax_image.object_storage")
 
@@ -48,7 +48,7 @@ class ObjectUploader:
         check_int("threshold", threshold, 1)
         if segment_size is not None:
             check_int("segment_size", segment_size, 1)
-        check_progress(progress)
+        check_callable("progress", progress)
         self.client = client
         self.container = container
         self.name = name

@@ -14,10 +14,10 @@ import os
 from typing import Any, Callable, Dict, Iterator, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable, check_int
 from pyrax_image.transfer.hashing import HashSet
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress
 from pyrax_image.transfer.sources import SourceReader
-from pyrax_image.utils import check_int, check_progress
 
 
 @runtime_checkable
@@ -93,7 +93,7 @@ class UploadStream(_KeepsSourceError):
         md5: bool = True,
     ):
         check_int("chunk_size", chunk_size, 1)
-        check_progress(progress)
+        check_callable("progress", progress)
         self.reader = SourceReader(data, chunk_size, what="Image data", size=size)
         self.data = data
         self.chunk_size = chunk_size

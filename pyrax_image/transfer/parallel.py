@@ -21,10 +21,10 @@ from typing import Any, List, Optional, Protocol, Tuple
 import requests
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.transfer.hashing import HashSet
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
 from pyrax_image.transfer.ranged import Opener, RangedReader
-from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
 

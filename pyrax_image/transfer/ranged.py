@@ -22,6 +22,7 @@ import requests
 import urllib3
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.error_bodies import request_id_of
 from pyrax_image.transfer.options import (
     DEFAULT_CHUNK_SIZE,
@@ -29,7 +30,6 @@ from pyrax_image.transfer.options import (
     DEFAULT_MIN_PROGRESS,
     MinimumProgress,
 )
-from pyrax_image.utils import check_int
 
 logger = logging.getLogger("pyrax_image.data")
 

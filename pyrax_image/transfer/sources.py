@@ -13,8 +13,8 @@ import os
 from typing import Any, Iterator, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE
-from pyrax_image.utils import check_int
 
 _BUFFERS = (bytes, bytearray, memoryview)
 

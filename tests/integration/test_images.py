@@ -12,6 +12,8 @@ import pytest
 
 from pyrax_image import Image
 from pyrax_image import exceptions as exc
+from pyrax_image.image.patch import PATCH_CONTENT_TYPE
+from pyrax_image.image.properties import READ_ONLY_ATTRIBUTES, read_only_names
 from tests.integration.helpers import Recorder, Scratch, noauth_client, scratch_project
 
 PAYLOAD = os.urandom(300_001)
@@ -158,7 +160,10 @@ def test_change_image_name_and_change_name(scratch, unique):
     assert scratch.client.get(image.id).name == unique + "-3"
 
 
-@pytest.mark.parametrize("attribute", ["status", "checksum", "size", "id", "created_at", "os_hash_value"])
+@pytest.mark.parametrize(
+    "attribute",
+    ["status", "checksum", "size", "id", "created_at", "os_hash_value", "deleted_at", "os_glance_x"],
+)
 def test_read_only_attribute_is_refused_without_any_change(scratch, unique, attribute):
     image = scratch.create(unique, data=b"read only")
     before = scratch.client.get(image.id).to_dict()
@@ -168,6 +173,24 @@ def test_read_only_attribute_is_refused_without_any_change(scratch, unique, attr
     assert attribute in str(info.value)
     assert recorder.calls == []
     assert scratch.client.get(image.id).to_dict() == before
+
+
+def test_the_read_only_list_is_what_the_running_glance_refuses(scratch, unique):
+    """properties.READ_ONLY_ATTRIBUTES holds every attribute Glance's image
+    schema marks readOnly, and each other one in it is refused by the server."""
+    schema = scratch.client.get_image_schema()["properties"]
+    marked = {name for name, spec in schema.items() if spec.get("readOnly")}
+    assert marked and marked <= READ_ONLY_ATTRIBUTES
+    image = scratch.create(unique)
+    uri = "/images/%s" % image.id
+    for name in sorted(READ_ONLY_ATTRIBUTES - marked) + ["os_glance_it"]:
+        with pytest.raises(exc.Forbidden, match=name):  # the server, past the local check
+            scratch.client.method_patch(
+                uri,
+                body=[{"op": "add", "path": "/" + name, "value": "x"}],
+                headers={"Content-Type": PATCH_CONTENT_TYPE},
+            )
+    assert read_only_names(["os_glance_it", "name", "id"]) == ["id", "os_glance_it"]
 
 
 def test_get_lazily_loads_an_image_known_by_id(scratch, unique):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pyrax_image import Image, ImageMember, ImageTag, ImageTask
-from pyrax_image.display import human_size, parse_timestamp, short_id
+from pyrax_image.display import human_size, lenient_timestamp, short_id
 from tests.unit.helpers import IMAGE_ID, V2, image_info
 
 OTHER_ID = "99999999-8888-7777-6666-555555555555"
@@ -101,8 +101,8 @@ def test_timestamps_as_aware_datetimes_while_strings_stay_strings(client):
 
 
 def test_unparseable_timestamps_are_none_not_a_crash():
-    assert parse_timestamp("yesterday") is None and parse_timestamp(None) is None
-    assert parse_timestamp(12) is None
+    assert lenient_timestamp("yesterday") is None and lenient_timestamp(None) is None
+    assert lenient_timestamp(12) is None
 
 
 def test_resources_hash_and_compare_by_id(client, rsps):
