@@ -14,7 +14,7 @@ from typing import Any, NoReturn, Optional, Sequence
 
 from pyrax_image.version import __version__
 
-COMMAND_MODULES = ("images", "sharing", "tasks", "copying", "inspecting", "syncing")
+COMMAND_MODULES = ("images", "sharing", "tasks", "copying", "inspecting", "syncing", "metadefs")
 PROG = "pyrax-image"
 
 EPILOG = """\
