@@ -8,14 +8,15 @@ managers share. ``method_get``/``method_post``/... return ``(response, body)``.
 from __future__ import annotations
 
 import re
+import time
 from typing import Any, Generic, List, Optional, Protocol, Tuple, TypeVar, Union
 from urllib.parse import urlsplit
 
 import requests
 
+from pyrax_image import deadlines, http_log, json_limits
 from pyrax_image import exceptions as exc
-from pyrax_image import http_log, json_limits
-from pyrax_image.checks import MAX_URL_LENGTH, check_text, check_url
+from pyrax_image.checks import MAX_URL_LENGTH, check_seconds, check_text, check_url
 from pyrax_image.http import DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, Transport
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES
 from pyrax_image.identity.base import BaseIdentity
@@ -266,18 +267,25 @@ class BaseClient(Generic[R]):
             raise exc.InvalidArgument(
                 "params must be a dict or a list of pairs, not %s" % type(params).__name__
             )
-        url = self.url_for(uri)
         parse = kwargs.pop("parse", True)
         body = kwargs.pop("body", None)
         if body is not None:
             kwargs["json"] = body
-        response = self.transport.request(
-            method,
-            url,
-            auth_headers=self.identity.auth_headers,
-            on_unauthorized=self._on_unauthorized,
-            **kwargs,
+        seconds = kwargs.get("deadline")
+        limit = (
+            check_seconds("deadline", seconds, positive=True)
+            if seconds is not None
+            else self.transport.deadline
         )
+        # The deadline covers the login this call may need (or wait for) too.
+        with deadlines.call_deadline(time.monotonic() + limit):
+            response = self.transport.request(
+                method,
+                self.url_for(uri),
+                auth_headers=self.identity.auth_headers,
+                on_unauthorized=self._on_unauthorized,
+                **kwargs,
+            )
         if kwargs.get("stream") or not parse:
             return response, None
         return response, _json_body(response, method.upper(), self.secrets)

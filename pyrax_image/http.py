@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from pyrax_image import error_bodies, forks, http_log, redirects
+from pyrax_image import deadlines, error_bodies, forks, http_log, redirects
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import Timeout, check_cert, check_int, check_seconds, check_timeout, check_verify
 from pyrax_image.exceptions import BodyCut, DeadlinePassed, ReplyTooLarge, Retriable
@@ -219,7 +219,8 @@ class Transport:
         self.secrets.add_url(url)
         body = RequestBody(data)
         # An upload may take longer than any deadline: it then has only the read timeout.
-        deadline_at = time.monotonic() + deadline if body.small else None
+        # ...and a login inside a client call ends with that call (pyrax_image.deadlines).
+        deadline_at = deadlines.earliest(time.monotonic() + deadline) if body.small else None
         reauthenticated = False
         attempt = hops = 0
         while True:

@@ -3,16 +3,21 @@
 Holds the credentials exactly as given (re-authentication always uses them,
 never names learned from a response), the token and its ``expires`` (a
 timezone-aware UTC datetime), and the parsed service catalog. Tokens are
-renewed before a request when they expire within ``renewal_margin`` seconds,
-and after a 401 once; logins are single-flight when threads share the
-identity. Every credential and token is remembered in :attr:`secrets` and
+renewed before a request when they expire within ``renewal_margin`` seconds
+(at most half their life), judged on their lifetime as issued
+(``issued_at`` to ``expires_at``, both the server's clock) counted from when
+they arrived, so a skewed local clock cannot force a login per call; and
+after a 401 once. Logins are single-flight when threads share the identity,
+a failure shared by every thread that waited for it
+(:mod:`~pyrax_image.identity.single_flight`). Every credential and token is remembered in :attr:`secrets` and
 scrubbed from the identity's reprs, errors and transport logs.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+import time
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
@@ -29,6 +34,7 @@ from pyrax_image.http import DEFAULT_TIMEOUT, Transport
 from pyrax_image.identity.catalog import AttrDict, Endpoint, Service, ServiceCatalog
 from pyrax_image.identity.credentials import CredentialIdentity
 from pyrax_image.identity.service_types import normalize_service_type
+from pyrax_image.identity.single_flight import SingleFlight
 from pyrax_image.replies import parse_timestamp
 from pyrax_image.secrets import without_userinfo
 
@@ -45,6 +51,28 @@ def parse_expiry(value: Any, response: Any = None) -> Optional[datetime]:
     return expires.astimezone(timezone.utc) if expires is not None else None
 
 
+def parse_issued(value: Any) -> Optional[datetime]:
+    """When a token was issued (``issued_at``), or None if absent or not a date:
+    only renewal uses it, and without it the expiry alone is used."""
+    try:
+        return parse_timestamp(value, "The token's issued_at")
+    except exc.InvalidResponse:
+        return None
+
+
+def token_lifetime(expires: Optional[datetime], issued: Optional[datetime]) -> Optional[float]:
+    """Seconds a token lives from its arrival: ``expires - issued`` (one clock,
+    the server's); without ``issued``, what the local clock says is left. None
+    for no expiry, or a token expired on arrival by the local clock (the clock
+    is wrong: it is then renewed after a 401 only)."""
+    if expires is None:
+        return None
+    if issued is not None and issued < expires:
+        return (expires - issued).total_seconds()
+    left = (expires - datetime.now(timezone.utc)).total_seconds()
+    return left if left > 0 else None
+
+
 class AuthIdentity(CredentialIdentity):
     """An identity that logs in to an identity service (pyrax's BaseIdentity).
 
@@ -52,6 +80,7 @@ class AuthIdentity(CredentialIdentity):
     """
 
     _default_region: Optional[str] = None
+    _clock = staticmethod(time.monotonic)  # the renewal clock (a test ages a token by replacing it)
 
     def __init__(
         self,
@@ -74,9 +103,12 @@ class AuthIdentity(CredentialIdentity):
         **credentials: Any,
     ):
         self._creds: Dict[str, Any] = {}
-        self._lock = threading.Lock()
+        self._logins_flight = SingleFlight()
         self._local = threading.local()
         forks.renew_in_child(self)
+        self._issued_at: Optional[datetime] = None  # set by _login when the server says
+        self._lifetime: Optional[float] = None
+        self._received_at = 0.0
         self._logins = 0  # completed logins, so concurrent first uses share one
         self._catalog: Optional[ServiceCatalog] = None
         self._tenant_id: Optional[str] = None
@@ -121,7 +153,7 @@ class AuthIdentity(CredentialIdentity):
 
     def _after_fork(self) -> None:
         """In a forked child: fresh locks (a parent thread may have held one at the fork)."""
-        self._lock = threading.Lock()
+        self._logins_flight = SingleFlight()
         self._local = threading.local()
 
     # -- token lifecycle ------------------------------------------------------------------
@@ -152,10 +184,11 @@ class AuthIdentity(CredentialIdentity):
         seen = getattr(self._local, "unauthenticated_at", None)
         self._local.unauthenticated_at = None
         logins_before = self._logins if seen is None else min(seen, self._logins)
-        with self._lock:
-            if not updates and self._logins != logins_before and self.token is not None:
-                return  # another thread logged in with these credentials meanwhile
-            self._authenticate_locked()
+
+        def needed() -> bool:  # not if another thread logged in with these credentials meanwhile
+            return bool(updates) or self._logins == logins_before or self.token is None
+
+        self._logins_flight.run(needed, self._log_in, own=bool(updates))
 
     @property
     def authenticated(self) -> bool:
@@ -169,19 +202,23 @@ class AuthIdentity(CredentialIdentity):
         """Log in unless a token and catalog are held (single-flight)."""
         if self.token is not None and self._catalog is not None:
             return
-        with self._lock:
-            if self.token is None or self._catalog is None:
-                self._authenticate_locked()
+        self._logins_flight.run(lambda: self.token is None or self._catalog is None, self._log_in)
 
-    def _authenticate_locked(self) -> None:
+    def _log_in(self) -> None:
+        """Log in now (the single flight's login) and keep the token, its life and the catalog."""
+        self._issued_at = None
         try:
             token, expires, catalog = self._login()
         except exc.PyraxImageException as error:
             raise self.secrets.scrub_error(error) from None
-        self.token = token
-        self.expires = expires
-        self._catalog = catalog
-        self._logins += 1
+        lifetime = token_lifetime(expires, self._issued_at)
+        with self._logins_flight.lock:
+            self.token = token
+            self.expires = expires
+            self._catalog = catalog
+            self._lifetime = lifetime
+            self._received_at = self._clock()
+            self._logins += 1
 
     def _login(self) -> Tuple[str, Optional[datetime], ServiceCatalog]:
         """Send the credentials; return ``(token, expires, catalog)``."""
@@ -195,26 +232,28 @@ class AuthIdentity(CredentialIdentity):
         return self._renewable() or bool(self._cred("token"))
 
     def _expiring(self) -> bool:
-        if self.expires is None or not self._renewable():
+        """True when the token is within ``renewal_margin`` (at most half its
+        life) of its end, counted on the monotonic clock from its arrival."""
+        lifetime = self._lifetime
+        if lifetime is None or not self._renewable():
             return False
-        margin = timedelta(seconds=self.renewal_margin)
-        return datetime.now(timezone.utc) + margin >= self.expires
+        margin = min(self.renewal_margin, lifetime / 2)
+        return self._clock() >= self._received_at + lifetime - margin
 
     def unauthenticate(self) -> None:
         """Forget the token and catalog; the credentials are kept."""
-        with self._lock:
+        with self._logins_flight.lock:
             self.token = None
             self.expires = None
             self._catalog = None
+            self._lifetime = None
 
     def auth_headers(self) -> Dict[str, str]:
         """The token header, logging in first or renewing a token about to expire."""
         token = self.token
         if token is None or self._expiring():
-            with self._lock:
-                if self.token is None or self._expiring():
-                    self._authenticate_locked()
-                token = self.token
+            self._logins_flight.run(lambda: self.token is None or self._expiring(), self._log_in)
+            token = self.token
         self._local.token = token
         return {"X-Auth-Token": str(token)}
 
@@ -226,14 +265,17 @@ class AuthIdentity(CredentialIdentity):
         Called directly (not after a request), it always logs in again.
         """
         used = getattr(self._local, "token", None)
-        with self._lock:
-            if used is not None and self.token is not None and self.token != used:
-                return True
-            if not self._can_reauthenticate():
-                return False
-            self._authenticate_locked()
-            self._local.token = None
+        if used is not None and self.token is not None and self.token != used:
             return True
+        if not self._can_reauthenticate():
+            return False
+
+        def needed() -> bool:  # not if another thread already replaced the refused token
+            return used is None or self.token is None or self.token == used
+
+        self._logins_flight.run(needed, self._log_in)
+        self._local.token = None
+        return True
 
     def get_token(self, force: bool = False) -> Optional[str]:
         """The token, logging in first if there is none (or if ``force``)."""

@@ -14,7 +14,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image import json_limits
-from pyrax_image.identity.auth import AuthIdentity, parse_expiry
+from pyrax_image.identity.auth import AuthIdentity, parse_expiry, parse_issued
 from pyrax_image.identity.catalog import ServiceCatalog
 from pyrax_image.identity.config import KEYSTONE_V3_CREDENTIALS, options_from_clouds_yaml, options_from_env
 from pyrax_image.replies import expect_object, invalid, json_document, kind_of, optional_text
@@ -263,6 +263,7 @@ class KeystoneIdentity(AuthIdentity):
         project = _member_object(body, "project", what, response)
         user = _member_object(body, "user", what, response)
         expires = parse_expiry(body.get("expires_at"), response)
+        self._issued_at = parse_issued(body.get("issued_at"))
         catalog = ServiceCatalog.from_v3(body.get("catalog"), self, response)
         self._remember_project(project, what, response)
         self.user = {
@@ -311,6 +312,7 @@ class KeystoneIdentity(AuthIdentity):
         user = _member_object(access, "user", what, response)
         default_region = optional_text(user, "RAX-AUTH:defaultRegion", what, response)
         expires = parse_expiry(token.get("expires"), response)
+        self._issued_at = parse_issued(token.get("issued_at"))
         catalog = ServiceCatalog.from_v2(access.get("serviceCatalog"), self, response)
         self._remember_project(tenant, what, response)
         self.user = {"id": user.get("id"), "name": user.get("name"), "roles": user.get("roles", [])}

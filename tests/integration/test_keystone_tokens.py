@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any, Dict, Iterator, List
 
 import pytest
@@ -58,25 +60,45 @@ def test_token_within_the_renewal_margin_is_renewed_before_the_request(cloud: Di
     images = ImageClient(identity, region_name="RegionOne")
     images.list(limit=1)
     first = identity.token
-    sends: List[str] = []
-    send = images.session.request
-
-    def counting_send(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        if "/v2/images" in url:
-            sends.append(url)
-        return send(method, url, *args, **kwargs)
-
-    images.session.request = counting_send  # type: ignore[method-assign]
-    identity.renewal_margin = 10 * 365 * 24 * 3600.0  # every token now "expires soon"
+    lifetime = identity._lifetime  # Keystone's expires_at - issued_at
+    assert lifetime is not None and lifetime > 120
+    identity._clock = lambda: time.monotonic() + lifetime - 30  # type: ignore[method-assign]  # 30 s left
     images.list(limit=1)
-    # One renewal before each send: once, unless the proxied pass made the
-    # transport resend the request on a fresh connection.
-    assert sends and identity.logins == 1 + len(sends) and identity.token != first
-    images.session.request = send  # type: ignore[method-assign]
-    identity.renewal_margin = 60.0
-    logins = identity.logins
+    assert identity.logins == 2 and identity.token != first  # renewed once, before the request
     images.list(limit=1)
-    assert identity.logins == logins
+    assert identity.logins == 2
+
+
+def test_a_margin_longer_than_the_tokens_life_does_not_log_in_per_call(cloud: Dict[str, Any]) -> None:
+    identity = counting_alice(cloud)
+    identity.renewal_margin = 10 * 365 * 24 * 3600.0  # longer than any token Keystone issues
+    images = ImageClient(identity, region_name="RegionOne")
+    for _ in range(20):
+        images.list(limit=1)
+    assert identity.logins == 1
+
+
+def test_threads_waiting_for_a_refused_login_share_its_one_attempt(cloud: Dict[str, Any]) -> None:
+    alice = cloud["users"]["alice"]
+    identity = CountingIdentity(
+        "alice",
+        "not-" + alice["password"],
+        tenant_name=alice["project_name"],
+        auth_endpoint=cloud["keystone_v3_url"],
+    )
+    images = ImageClient(identity, region_name="RegionOne")
+    barrier = threading.Barrier(8, timeout=30)
+    refused: List[BaseException] = []
+
+    def work() -> None:
+        barrier.wait()
+        try:
+            images.list(limit=1)
+        except exc.AuthenticationFailed as error:
+            refused.append(error)
+
+    assert errors_in_threads(work, 8, timeout=120) == []
+    assert len(refused) == 8 and identity.logins == 1
 
 
 def test_second_refusal_raises_unauthorized(cloud: Dict[str, Any]) -> None:

@@ -132,6 +132,7 @@ def iso_in(seconds: float) -> str:
 def v3_token(expires_in: float = 3600) -> Dict[str, Any]:
     """The recorded Keystone v3 token body, expiring ``expires_in`` seconds from now."""
     body = copy.deepcopy(recorded("keystone_v3_token.json"))
+    body["token"]["issued_at"] = iso_in(0)
     body["token"]["expires_at"] = iso_in(expires_in)
     return body
 

@@ -6,6 +6,7 @@ import copy
 import json
 import logging
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Tuple
 
@@ -38,6 +39,7 @@ class TokenServer:
             self.bodies.append(json.loads(request.body))
             body = copy.deepcopy(recorded("keystone_v2_access.json"))
             body["access"]["token"]["id"] = "tok-%d" % len(self.bodies)
+            body["access"]["token"]["issued_at"] = iso_in(0)
             body["access"]["token"]["expires"] = iso_in(self.lifetime)
             # The server reports other names than the ones logged in with.
             body["access"]["user"]["name"] = "alpha"
@@ -117,12 +119,12 @@ def test_a_second_401_raises(rsps: responses.RequestsMock) -> None:
 
 
 def test_token_expiring_within_the_margin_is_renewed_before_the_request(rsps: responses.RequestsMock) -> None:
-    tokens = TokenServer(rsps, lifetime=30)
+    tokens = TokenServer(rsps, lifetime=3600)
     seen = glance_accepting(rsps, responses.GET, "/v2/images", good="tok-2")
     identity = identity_v2()  # default margin: 60 s
     identity.authenticate()
     assert identity.token == "tok-1" and identity.expires is not None
-    tokens.lifetime = 3600
+    identity._clock = lambda: time.monotonic() + 3600 - 30  # type: ignore[method-assign]  # 30 s left
     client = ImageClient(identity, region_name="RegionOne")
     client.method_get("/images")
     client.method_get("/images")
