@@ -53,3 +53,18 @@ def test_an_upload_cut_after_glance_received_part_waits_for_it_before_resending(
         assert not any(entry.status in (409, 500) for entry in glance.requests())
     finally:
         delete_quietly(alpha, image)
+
+
+def test_a_bogus_hash_algo_sends_no_byte_and_creates_no_image(glance, via, alpha, unique):
+    image = alpha.create(unique, img_format="raw")
+    try:
+        for call in (
+            lambda: via.upload(image.id, DATA, hash_algo="bogus"),
+            lambda: via.create(unique + "-new", img_format="raw", data=DATA, hash_algo="bogus"),
+        ):
+            with pytest.raises(exc.InvalidArgument, match="hash_algo"):
+                call()
+        assert glance.count() == 0  # not even the image record of the create
+        assert alpha.get(image.id).status == "queued" and names_now(alpha, unique + "-new") == []
+    finally:
+        delete_quietly(alpha, image)
