@@ -19,6 +19,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.checks import MAX_URL_LENGTH, check_seconds, check_text, check_url
 from pyrax_image.http import DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, Transport
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES
+from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.replies import invalid
 from pyrax_image.secrets import SECRET_FIELDS, SecretValues
@@ -58,7 +59,8 @@ class BaseClient(Generic[R]):
     ``deadline`` to a whole call (default 300 s, see :class:`~pyrax_image.http.Transport`);
     ``max_reply_bytes`` caps every reply read whole (default 32 MiB, decoded);
     ``pool_size`` connections are kept for the threads sharing the client
-    (default 32). :meth:`close` (or ``with ImageClient(...) as images:``)
+    (default 32); ``retry_policy`` (a :class:`~pyrax_image.http_retry.RetryPolicy`)
+    replaces the one ``retries`` builds. :meth:`close` (or ``with ImageClient(...) as images:``)
     releases its connections and its identity's.
     Secrets (the identity's, the endpoint's userinfo) are shared with the
     identity and scrubbed from every error, log line and repr.
@@ -90,6 +92,7 @@ class BaseClient(Generic[R]):
         deadline: Optional[float] = None,
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
         pool_size: int = DEFAULT_POOL_SIZE,
+        retry_policy: Optional[RetryPolicy] = None,
     ):
         if not isinstance(identity, BaseIdentity):
             raise exc.InvalidArgument(
@@ -127,6 +130,7 @@ class BaseClient(Generic[R]):
             deadline=deadline,
             max_reply_bytes=max_reply_bytes,
             pool_size=pool_size,
+            retry_policy=retry_policy,
         )
         self.http_log_debug = http_log_debug
         self.min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS

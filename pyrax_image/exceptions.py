@@ -489,13 +489,12 @@ class UnsafeRedirect(ClientException):
 
 class Retriable(Exception):
     """An attempt failed before a reply was complete; ``error`` is raised
-    unless the request may be resent (``any_method``: it never reached the server)."""
+    unless the retry policy says ``cause`` may be resent (``http_retry``)."""
 
-    def __init__(self, error: PyraxImageException, cause: BaseException, any_method: bool = False):
+    def __init__(self, error: PyraxImageException, cause: BaseException):
         super().__init__(str(error))
         self.error = error
         self.cause = cause
-        self.any_method = any_method
 
 
 class BodyCut(Exception):

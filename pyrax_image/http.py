@@ -45,13 +45,50 @@ DEFAULT_POOL_SIZE = 32  # connections kept per host: threads sharing a client be
 HeaderSource = Callable[[], Mapping[str, str]]
 
 
+class _Call:
+    """One request as it travels down the layers of :meth:`Transport._request`
+    (a plain class: ``dataclasses`` would load ``inspect`` on import)."""
+
+    __slots__ = (
+        "method",
+        "url",
+        "headers",
+        "params",
+        "body",
+        "stream",
+        "timeout",
+        "retry",
+        "deadline_at",
+        "auth_headers",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        headers: Dict[str, str],
+        params: Any,
+        body: RequestBody,
+        stream: bool,
+        timeout: Timeout,
+        retry: bool,
+        deadline_at: Optional[float],
+        auth_headers: Optional[HeaderSource],
+    ):
+        self.method, self.url, self.headers, self.params, self.body = method, url, headers, params, body
+        self.stream, self.timeout, self.retry, self.deadline_at = stream, timeout, retry, deadline_at
+        self.auth_headers = auth_headers
+
+
 class Transport:
     """Sends requests over one shared ``requests.Session``.
 
     ``retries`` bounds resends of one request; the wait between them grows
     from ``backoff`` seconds (with jitter) up to ``max_backoff``, and a
     server's ``Retry-After`` is honoured up to ``max_retry_after``
-    (the rules: :mod:`pyrax_image.http_retry`).
+    (the rules: :mod:`pyrax_image.http_retry`); or pass a ``retry_policy``
+    (a :class:`~pyrax_image.http_retry.RetryPolicy`, or a subclass with
+    rules of its own) instead of those four.
     ``deadline`` (seconds, default 300 or 4x the read timeout if longer)
     bounds a whole call with its retries and redirects, up to its complete
     reply for a non-streamed call; a streamed call up to its headers.
@@ -83,6 +120,7 @@ class Transport:
         deadline: Optional[float] = None,
         max_reply_bytes: int = DEFAULT_MAX_REPLY_BYTES,
         pool_size: int = DEFAULT_POOL_SIZE,
+        retry_policy: Optional[RetryPolicy] = None,
     ):
         self.secrets = secrets if secrets is not None else SecretValues()
         self.log_debug = log_debug  # log this transport's traffic whatever the logger level
@@ -104,7 +142,13 @@ class Transport:
             if deadline is not None
             else max(DEFAULT_DEADLINE, 4 * limit if limit else 0.0)
         )
-        self.retry_policy = RetryPolicy(check_int("retries", retries), backoff, max_backoff, max_retry_after)
+        if retry_policy is None:
+            retry_policy = RetryPolicy(retries, backoff, max_backoff, max_retry_after)
+        elif not isinstance(retry_policy, RetryPolicy):
+            raise exc.InvalidArgument(
+                "retry_policy must be a RetryPolicy, not %s" % type(retry_policy).__name__
+            )
+        self.retry_policy = retry_policy
         self.max_reply_bytes = check_int("max_reply_bytes", max_reply_bytes, minimum=1)
         self.record_timings = timings
         self.timings: List[Tuple[str, float, float]] = []
@@ -221,56 +265,93 @@ class Transport:
         # An upload may take longer than any deadline: it then has only the read timeout.
         # ...and a login inside a client call ends with that call (pyrax_image.deadlines).
         deadline_at = deadlines.earliest(time.monotonic() + deadline) if body.small else None
-        reauthenticated = False
-        attempt = hops = 0
+        call = _Call(
+            method, url, send_headers, params, body, stream, timeout, retry, deadline_at, auth_headers
+        )  # fmt: skip
+        response = self._send_handling_auth(call, on_unauthorized)
+        if response.status_code >= 400:
+            raise exc.from_response(response, method, response.url or url, self.secrets)
+        return response
+
+    def _send_handling_auth(
+        self, call: _Call, on_unauthorized: Optional[Callable[[], bool]]
+    ) -> requests.Response:
+        """Renewal: after a 401, renew the credentials once (``on_unauthorized``)
+        and send the request again; its own counter is ``renewed``."""
+        renewed = False
         while True:
-            merged = dict(send_headers)
-            if auth_headers is not None:
-                credentials = auth_headers()
-                self.secrets.add_headers(credentials)
-                merged.update(credentials)
-            try:
-                response = self._send_once(method, url, merged, params, body, stream, timeout, deadline_at)
-            except Retriable as failure:
-                wait = self.retry_policy.failure_wait(
-                    method, attempt, body.rewindable, failure.any_method, deadline_at
-                )
-                if not retry or wait is None:
-                    raise failure.error from failure.cause
-                self.sleep(wait)
-                attempt += 1
-                continue
-            status = response.status_code
-            if status in redirects.REDIRECT_STATUSES:
+            response = self._send_handling_redirects(call)
+            if response.status_code != 401 or on_unauthorized is None or renewed:
+                return response
+            renewed = True
+            if not on_unauthorized():
+                return response
+            response.close()
+            if not call.body.rewindable:
+                raise exc.BodyNotRewindable(
+                    "The token was renewed after a 401 but the streamed body "
+                    "was already consumed, so the request was not resent."
+                ) from exc.from_response(response, call.method, call.url, self.secrets)
+
+    def _send_handling_redirects(self, call: _Call) -> requests.Response:
+        """Redirects: follow the safe ones (:func:`~pyrax_image.redirects.check_redirect`,
+        which also bounds the ``hops``)."""
+        url, params = call.url, call.params
+        hops = 0
+        while True:
+            response = self._send_handling_retries(call, url, params)
+            target = None
+            if response.status_code in redirects.REDIRECT_STATUSES:
                 target = redirects.redirect_target(response, url)
-                if target is not None:
-                    redirects.check_redirect(
-                        response, method, url, target, body.rewindable, hops, self.secrets
+            if target is None:
+                return response
+            redirects.check_redirect(
+                response, call.method, url, target, call.body.rewindable, hops, self.secrets
+            )
+            url, params, hops = target, None, hops + 1
+
+    def _send_handling_retries(self, call: _Call, url: str, params: Any) -> requests.Response:
+        """Retries: send again after a failure or an error status the retry
+        policy says may be resent, waiting what it says; its own ``attempt`` counter."""
+        attempt = 0
+        while True:
+            try:
+                response = self._send_single_request(call, url, params)
+            except Retriable as failure:
+                wait = None
+                if call.retry:
+                    wait = self.retry_policy.failure_wait(
+                        call.method, failure.cause, attempt, call.body.rewindable, call.deadline_at
                     )
-                    url, params, hops = target, None, hops + 1
-                    continue
-            if status == 401 and on_unauthorized is not None and not reauthenticated:
-                reauthenticated = True
-                if on_unauthorized():
-                    response.close()
-                    if not body.rewindable:
-                        raise exc.BodyNotRewindable(
-                            "The token was renewed after a 401 but the streamed body "
-                            "was already consumed, so the request was not resent."
-                        ) from exc.from_response(response, method, url, self.secrets)
-                    continue
-            if retry and status >= 400:
-                delay = self.retry_policy.status_wait(
-                    method, status, attempt, body.rewindable, error_bodies.retry_after(response), deadline_at
+                if wait is None:
+                    raise failure.error from failure.cause
+            else:
+                if not call.retry or response.status_code < 400:
+                    return response
+                wait = self.retry_policy.status_wait(
+                    call.method,
+                    response.status_code,
+                    attempt,
+                    call.body.rewindable,
+                    error_bodies.retry_after(response),
+                    call.deadline_at,
                 )
-                if delay is not None:
-                    response.close()
-                    self.sleep(delay)
-                    attempt += 1
-                    continue
-            if status >= 400:
-                raise exc.from_response(response, method, url, self.secrets)
-            return response
+                if wait is None:
+                    return response
+                response.close()
+            self.sleep(wait)
+            attempt += 1
+
+    def _send_single_request(self, call: _Call, url: str, params: Any) -> requests.Response:
+        """One attempt with the credentials of the moment (a renewed token is used)."""
+        headers = dict(call.headers)
+        if call.auth_headers is not None:
+            credentials = call.auth_headers()
+            self.secrets.add_headers(credentials)
+            headers.update(credentials)
+        return self._send_once(
+            call.method, url, headers, params, call.body, call.stream, call.timeout, call.deadline_at
+        )
 
     def _send_once(
         self,
@@ -284,7 +365,8 @@ class Transport:
         deadline_at: Optional[float],
     ) -> requests.Response:
         """One attempt: the response, its body read unless streamed and successful.
-        Raises :class:`Retriable` for a failure a resend may fix."""
+        A failure raises :class:`Retriable` carrying the error it becomes; whether
+        it may be resent is the retry policy's call (:mod:`pyrax_image.http_retry`)."""
         if deadline_at is not None:
             remaining = deadline_at - time.monotonic()
             if remaining <= 0:
@@ -321,22 +403,19 @@ class Transport:
         except BodyCut as cut:
             # The reply broke off mid-body: an idempotent request may be resent.
             error = exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, cut))
-            raise Retriable(error, cut.reason) from None
+            raise Retriable(error, cut) from None
         except requests.exceptions.ConnectTimeout as error:
             failed = exc.RequestTimeout("Timed out connecting to %s" % _origin(url))
-            raise Retriable(failed, error, any_method=True) from None
+            raise Retriable(failed, error) from None
         except requests.exceptions.ReadTimeout as error:
-            raise exc.RequestTimeout(
-                "No answer from %s within the timeout (%s)" % (_origin(url), where)
-            ) from error
+            silent = exc.RequestTimeout("No answer from %s within the timeout (%s)" % (_origin(url), where))
+            raise Retriable(silent, error) from None
         except requests.exceptions.SSLError as error:
             # A certificate problem does not go away by retrying.
-            raise exc.ConnectionFailed(
-                "TLS error talking to %s: %s" % (_origin(url), _short_reason(error))
-            ) from error
+            tls = exc.ConnectionFailed("TLS error talking to %s: %s" % (_origin(url), _short_reason(error)))
+            raise Retriable(tls, error) from None
         except requests.exceptions.ConnectionError as error:
-            # Typically a stale keep-alive connection the server closed: safe to
-            # resend only for idempotent methods with a body we can rewind.
+            # Typically a stale keep-alive connection the server closed.
             broken = exc.ConnectionFailed(
                 "Connection to %s failed during %s: %s" % (_origin(url), where, _short_reason(error))
             )
@@ -356,7 +435,8 @@ class Transport:
         except requests.exceptions.ChunkedEncodingError as error:
             raise Retriable(exc.ConnectionFailed("The reply to %s was cut short: %s" % (where, error)), error)
         except requests.exceptions.RequestException as error:
-            raise exc.ConnectionFailed("%s failed: %s" % (where, _short_reason(error))) from error
+            unknown = exc.ConnectionFailed("%s failed: %s" % (where, _short_reason(error)))
+            raise Retriable(unknown, error) from None
         if self.record_timings:
             self.timings.append((hide_url_secrets(where), started, time.time()))
         if debug:

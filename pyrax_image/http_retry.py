@@ -1,11 +1,20 @@
-"""When the transport resends a request, and how long it waits first.
+"""Which failed requests may be sent again, and how long to wait first.
 
-Only requests that are safe to send twice are resent: idempotent methods
-(any method when the request never reached the server, and 429s), with a
-body that can be rewound, within ``retries`` resends and the call's
-deadline. The wait grows from ``backoff`` seconds (with jitter) up to
+:func:`may_resend` is the one answer to "may this be resent?": a request
+that never reached the server (the connection timed out) may be, whatever
+its method; one whose connection broke or whose reply was cut short only if
+its method is idempotent; a TLS error, a silent server past the read
+timeout or a request the library refused never. An error status may be
+resent if it is 429/502/503/504 (429 for any method: the server did not
+act on it), and only with a body that can be sent again.
+
+A :class:`RetryPolicy` holds the budget and the waits: at most ``retries``
+resends, waiting ``backoff`` seconds (with jitter) growing up to
 ``max_backoff``; a server's ``Retry-After`` is honoured up to
-``max_retry_after``, past which the error is raised instead.
+``max_retry_after``, past which the error is raised instead. Pass one as
+``Transport(retry_policy=...)`` or ``ImageClient(..., retry_policy=...)``
+(as requests takes ``max_retries=Retry(...)``); a subclass may change any
+rule by overriding its method.
 """
 
 from __future__ import annotations
@@ -14,27 +23,55 @@ import random
 import time
 from typing import Optional
 
+import requests
+
+from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_int
+
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 
 
-class RetryPolicy:
-    """The retry rules of one transport (see the module's docstring)."""
+def may_resend(method: str, cause: BaseException) -> bool:
+    """True if a request that failed with ``cause`` (no complete reply) may be sent again."""
+    if isinstance(cause, requests.exceptions.ConnectTimeout):
+        return True  # it never reached the server
+    if method not in IDEMPOTENT_METHODS:
+        return False
+    if isinstance(cause, requests.exceptions.SSLError):
+        return False  # a certificate problem does not go away by retrying
+    # A broken connection, a reply cut short, or (for a caller above the
+    # transport, such as an upload) the ConnectionFailed they became.
+    broken = (
+        exc.BodyCut,
+        exc.ConnectionFailed,
+        requests.exceptions.ConnectionError,
+        requests.exceptions.ChunkedEncodingError,
+    )
+    return isinstance(cause, broken)
 
-    def __init__(self, retries: int, backoff: float, max_backoff: float, max_retry_after: float):
-        self.retries = retries
+
+class RetryPolicy:
+    """The retry rules of a transport (see the module's docstring)."""
+
+    def __init__(
+        self,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        max_retry_after: float = 120.0,
+    ):
+        self.retries = check_int("retries", retries)
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after
 
     def failure_wait(
-        self, method: str, attempt: int, rewindable: bool, any_method: bool, deadline_at: Optional[float]
+        self, method: str, cause: BaseException, attempt: int, rewindable: bool, deadline_at: Optional[float]
     ) -> Optional[float]:
-        """The wait before resending after a failed attempt (no complete reply);
-        None when it must not be resent. ``any_method``: it never reached the server."""
-        if not (any_method or method in IDEMPOTENT_METHODS):
-            return None
-        if attempt >= self.retries or not rewindable:
+        """The wait before resending after attempt ``attempt`` failed with
+        ``cause`` (no complete reply); None when it must not be resent."""
+        if not may_resend(method, cause) or attempt >= self.retries or not rewindable:
             return None
         wait = self.backoff_for(attempt) if attempt else 0.0
         return wait if fits(deadline_at, wait) else None
@@ -65,6 +102,14 @@ class RetryPolicy:
         """The jittered exponential wait before resend ``attempt + 1``."""
         base = min(self.max_backoff, self.backoff * 2.0**attempt)
         return base * (0.5 + random.random() / 2)
+
+    def __repr__(self) -> str:
+        return "RetryPolicy(retries=%d, backoff=%s, max_backoff=%s, max_retry_after=%s)" % (
+            self.retries,
+            self.backoff,
+            self.max_backoff,
+            self.max_retry_after,
+        )
 
 
 def fits(deadline_at: Optional[float], wait: float) -> bool:

@@ -71,8 +71,8 @@ def send_image_data(http: BaseClient[Any], img: Any, target: str, stream: Upload
                 wait = policy.status_wait("PUT", code, attempt, stream.rewindable, error.retry_after, None)
                 if wait is None:
                     raise
-            except exc.ConnectionFailed:
-                wait = policy.failure_wait("PUT", attempt, stream.rewindable, False, None)
+            except exc.ConnectionFailed as failure:
+                wait = policy.failure_wait("PUT", failure, attempt, stream.rewindable, None)
                 if wait is None:
                     raise
                 if stream.bytes_sent:  # Glance may hold part of it: wait until it lets go

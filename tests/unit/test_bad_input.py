@@ -139,6 +139,7 @@ ROWS["ImageClient"] = {
         bad(TokenIdentity(TOKEN), management_url=BASE, max_reply_bytes=0),
         bad(TokenIdentity(TOKEN), management_url=BASE, pool_size=0),
         bad(TokenIdentity(TOKEN), management_url=BASE, pool_size=4.5),
+        bad(TokenIdentity(TOKEN), management_url=BASE, retry_policy=3),
         Case((TokenIdentity(TOKEN),), {"management_url": BASE, "colour": 1}, TypeError),
     ],
     "list": FILTERS + PAGING + [unknown_keyword(return_everything=[])] * 0,
