@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import re
 import statistics
 import sys
 from typing import Any, Dict, List, Optional, Tuple
@@ -263,4 +264,13 @@ def write_docs(text: str, meta: Dict[str, Any]) -> None:
         results=text,
         python=sys.version.split()[0],
     )
-    (ROOT / "docs" / "performance.md").write_text(filled)
+    path = ROOT / "docs" / "performance.md"
+    path.write_text(filled + other_sections(path.read_text() if path.exists() else ""))
+
+
+def other_sections(text: str) -> str:
+    """The sections other benchmarks own in docs/performance.md (between
+    ``<!-- section: NAME ...-->`` and ``<!-- end section: NAME -->``, e.g.
+    ``benchmarks/sync_bench.py``'s), kept when the peers' part is regenerated."""
+    kept = re.findall(r"\n(<!-- section: (\S+).*?<!-- end section: \2 -->\n)", text, re.DOTALL)
+    return "".join("\n" + section for section, _ in kept)
