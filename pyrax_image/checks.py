@@ -48,6 +48,13 @@ def check_encodable(name: str, text: str) -> str:
     return text
 
 
+def check_given_texts(**values: Any) -> None:
+    """``check_text`` on each of ``values`` that is given (not None)."""
+    for name, value in values.items():
+        if value is not None:
+            check_text(name, value)
+
+
 def optional_text(name: str, value: Any) -> Optional[str]:
     """``value`` if it is None or a string of any length without control
     characters (what an identity's names, region and credentials may be)."""

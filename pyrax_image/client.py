@@ -16,7 +16,7 @@ import requests
 
 from pyrax_image import deadlines, http_log, json_limits
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import MAX_URL_LENGTH, check_seconds, check_text, check_url
+from pyrax_image.checks import MAX_URL_LENGTH, check_given_texts, check_seconds, check_text, check_url
 from pyrax_image.http import DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT, Transport
 from pyrax_image.http_body import DEFAULT_MAX_REPLY_BYTES
 from pyrax_image.http_retry import RetryPolicy
@@ -109,13 +109,7 @@ class BaseClient(Generic[R]):
         self.timeout = timeout if timeout is not None else DEFAULT_TIMEOUT
         if management_url is not None:
             check_url("management_url", management_url)
-        for option, value in (
-            ("region_name", region_name),
-            ("endpoint_type", endpoint_type),
-            ("service_name", service_name),
-        ):
-            if value is not None:
-                check_text(option, value)
+        check_given_texts(region_name=region_name, endpoint_type=endpoint_type, service_name=service_name)
         self._management_url = management_url.rstrip("/") if management_url else None
         self._catalog_url: Optional[str] = None
         self.transport = Transport(

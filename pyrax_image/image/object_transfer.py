@@ -16,7 +16,13 @@ import logging
 from typing import Any, Dict, Optional, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_callable, check_flag, check_int, check_seconds, check_text
+from pyrax_image.checks import (
+    check_callable,
+    check_flag,
+    check_given_texts,
+    check_int,
+    check_seconds,
+)
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
 from pyrax_image.image.importing import import_body, import_image
@@ -76,13 +82,7 @@ def import_from_container(
         )
     if not isinstance(obj, StorageObject):
         paths.object_path(cont, obj)
-    for option, value in (
-        ("img_format", img_format),
-        ("img_name", img_name),
-        ("img_container_format", img_container_format),
-    ):
-        if value is not None:
-            check_text(option, value)
+    check_given_texts(img_format=img_format, img_name=img_name, img_container_format=img_container_format)
     if metadata is not None:
         check_properties(metadata)
     check_seconds("temp_url_seconds", temp_url_seconds, positive=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Mapping
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_int, check_text
+from pyrax_image.checks import check_flag, check_int, check_text
 
 MAX_LENGTH = 255
 # What Glance 33 refuses to let a client set: the attributes its image schema
@@ -87,8 +87,7 @@ def check_property(key: str, value: Any) -> None:
     elif key in INTEGER_ATTRIBUTES:
         check_int(key, value)
     elif key in BOOLEAN_ATTRIBUTES:
-        if not isinstance(value, bool):
-            raise exc.InvalidArgument("%s must be True or False, not %r" % (key, value))
+        check_flag(key, value)
     elif key == "tags":
         if not isinstance(value, (list, tuple)):
             raise exc.InvalidArgument("tags must be a list of strings, not %s" % type(value).__name__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_text
+from pyrax_image.checks import check_given_texts
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import ImageTask
@@ -111,9 +111,7 @@ class ImageTasksManager(BaseManager[ImageTask]):
                 "input": {"image_uuid": get_id(img), "receiving_swift_container": container},
             }
         object_name = paths.object_name(img)
-        for option, value in (("img_format", img_format), ("img_name", img_name)):
-            if value is not None:
-                check_text(option, value)
+        check_given_texts(img_format=img_format, img_name=img_name)
         properties = {"name": img_name or object_name}
         properties.update(kwargs.pop("image_properties", None) or {})
         check_properties(properties, "image_properties")

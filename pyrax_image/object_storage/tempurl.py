@@ -15,7 +15,7 @@ from typing import Any, Optional
 from urllib.parse import quote, unquote, urlsplit
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_seconds
+from pyrax_image.checks import check_seconds, check_text
 from pyrax_image.object_storage.paths import object_path
 
 DEFAULT_TEMP_URL_SECONDS = 3600  # how long a temporary URL made for an import lasts
@@ -47,11 +47,7 @@ def check_temp_url_request(method: Any, seconds: Any, digest: Any) -> str:
 
 def check_temp_url_key(key: Any) -> str:
     """Refuse a temp-URL key that is not a non-empty single-line string."""
-    if not isinstance(key, str) or not key:
-        raise exc.InvalidArgument("A temp-URL key must be a non-empty string")
-    if any(char in key for char in "\r\n\x00"):
-        raise exc.InvalidArgument("A temp-URL key cannot contain line breaks or NUL")
-    return key
+    return check_text("A temp-URL key", key, max_length=None)
 
 
 def make_temp_url(

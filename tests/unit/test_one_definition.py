@@ -19,6 +19,7 @@ ONE_HOME = {
     ("check_cert",): "checks.py",
     ("check_flag",): "checks.py",
     ("check_text",): "checks.py",
+    ("check_given_texts",): "checks.py",
     ("check_seconds", "check_number"): "checks.py",
     ("check_timeout",): "checks.py",
     ("check_int",): "checks.py",
