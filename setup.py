@@ -26,6 +26,7 @@ setup(
     long_description=long_description,
     long_description_content_type="text/markdown",
     license="Apache-2.0",
+    license_files=["LICENSE"],
     packages=find_packages(include=["pyrax_image", "pyrax_image.*"]),
     package_data={"pyrax_image": ["py.typed"]},
     include_package_data=True,
@@ -39,7 +40,6 @@ setup(
     },
     entry_points={"console_scripts": ["pyrax-image = pyrax_image.cli:main"]},
     classifiers=[
-        "License :: OSI Approved :: Apache Software License",
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.9",
         "Programming Language :: Python :: 3.10",

@@ -33,7 +33,7 @@ class Context:
 
     def __init__(self, options: Any):
         self.options = options
-        self.out = Output(json_mode=options.json)
+        self.out = Output.from_options(options)
         self._client: Optional[ImageClient] = None
 
     @property

@@ -12,7 +12,10 @@ from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import IMAGE_COLUMNS
 from pyrax_image.display import human_size
+from pyrax_image.image.filters import SORT_KEYS
+from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
 
+STDIO = "-"  # standard input or output, wherever a file is read or written
 LIST_FILTERS = ("name", "status", "visibility", "tag", "owner", "member_status", "sort_key", "sort_dir")
 
 
@@ -40,7 +43,7 @@ def cmd_create(ctx: Any) -> int:
     metadata.update(
         {key: value for key, value in (("visibility", opts.visibility), ("tags", opts.tag)) if value}
     )
-    data = readable_file(opts.file) if opts.file else None
+    data = readable_source(opts.file) if opts.file else None
     with progress.transfer("upload", opts) as bar:
         extra = {"progress": bar} if data else {}
         image = ctx.client.create(
@@ -56,7 +59,7 @@ def cmd_create(ctx: Any) -> int:
 
 
 def cmd_upload(ctx: Any) -> int:
-    path = readable_file(ctx.options.path)
+    path = readable_source(ctx.options.path)
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("upload", ctx.options) as bar:
         image = ctx.client.upload(image, path, progress=bar)
@@ -65,7 +68,7 @@ def cmd_upload(ctx: Any) -> int:
 
 
 def cmd_download(ctx: Any) -> int:
-    path = ctx.options.file
+    path = None if ctx.options.file == STDIO else ctx.options.file
     if path is None and sys.stdout.isatty():
         raise exc.InvalidArgument("stdout is a terminal: give --file PATH or redirect the output")
     if ctx.options.connections < 1 or (ctx.options.connections > 1 and path is None):
@@ -123,6 +126,11 @@ def cmd_reactivate(ctx: Any) -> int:
     return 0
 
 
+def readable_source(path: str) -> Any:
+    """Standard input (its bytes) for ``-``, else ``path`` if it is a readable file."""
+    return sys.stdin.buffer if path == STDIO else readable_file(path)
+
+
 def readable_file(path: str) -> str:
     """``path`` if it is a readable file (checked before any request)."""
     if not os.path.isfile(path) or not os.access(path, os.R_OK):
@@ -133,15 +141,27 @@ def readable_file(path: str) -> str:
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the image commands to the ``commands`` subparsers."""
     p = commands.add_parser("list", parents=[common], help="list images (one page unless --all)")
-    p.add_argument("--name")
-    p.add_argument("--status")
-    p.add_argument("--visibility", choices=("public", "private", "shared", "community", "all"))
-    p.add_argument("--tag", action="append", help="repeat for images having every tag")
-    p.add_argument("--owner", help="project id of the owner")
-    p.add_argument("--member-status", choices=("pending", "accepted", "rejected", "all"))
-    p.add_argument("--sort-key")
-    p.add_argument("--sort-dir", choices=("asc", "desc"))
-    p.add_argument("--limit", type=int, help="page size")
+    p.add_argument("--name", help="only images with exactly this name")
+    p.add_argument(
+        "--status",
+        metavar="STATUS",
+        help="only images in this status: %s" % ", ".join(sorted(IMAGE_STATUSES)),
+    )
+    p.add_argument(
+        "--visibility",
+        choices=("public", "private", "shared", "community", "all"),
+        help="only images of this visibility: public, private, shared, community, or all",
+    )
+    p.add_argument("--tag", action="append", help="only images having this tag (repeat: every tag)")
+    p.add_argument("--owner", metavar="PROJECT", help="only images owned by this project id")
+    p.add_argument(
+        "--member-status",
+        choices=sorted(MEMBER_STATUS_FILTERS),
+        help="shared images by your answer: pending, accepted, rejected, or all",
+    )
+    p.add_argument("--sort-key", metavar="KEY", help="sort by: %s" % ", ".join(sorted(SORT_KEYS)))
+    p.add_argument("--sort-dir", choices=("asc", "desc"), help="asc or desc (default desc)")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N images a page (default: the server's)")
     p.add_argument("--all", action="store_true", help="follow every page")
     p.set_defaults(func=cmd_list)
 
@@ -152,23 +172,37 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p = commands.add_parser(
         "create", parents=[common, transfer], help="create an image, with its data from --file"
     )
-    p.add_argument("name", metavar="NAME")
-    p.add_argument("--file", metavar="PATH", help="upload this file (verified)")
-    p.add_argument("--disk-format", help="qcow2, raw, vhd (the default), vmdk, iso, ...")
-    p.add_argument("--container-format", help="bare (the default), ovf, ...")
-    p.add_argument("--visibility", choices=("public", "private", "shared", "community"))
-    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="repeatable")
-    p.add_argument("--tag", action="append", help="repeatable")
+    p.add_argument("name", metavar="NAME", help="the new image's name")
+    p.add_argument("--file", metavar="PATH", help="upload this file, verified; - reads standard input")
+    p.add_argument(
+        "--disk-format",
+        metavar="FORMAT",
+        help="vhd (the default), raw, qcow2, vmdk, vdi, vhdx, iso, ploop, aki, ari or ami",
+    )
+    p.add_argument(
+        "--container-format", metavar="FORMAT", help="bare (the default), ovf, ova, docker, aki, ari or ami"
+    )
+    p.add_argument(
+        "--visibility",
+        choices=("public", "private", "shared", "community"),
+        help="public, private, shared or community (default: the cloud's, usually shared)",
+    )
+    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
+    p.add_argument("--tag", action="append", help="add this tag (repeatable)")
     p.set_defaults(func=cmd_create)
 
     p = commands.add_parser("upload", parents=[common, transfer], help="upload data into a queued image")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("path", metavar="PATH")
+    p.add_argument("path", metavar="PATH", help="the file to upload, verified; - reads standard input")
     p.set_defaults(func=cmd_upload)
 
     p = commands.add_parser("download", parents=[common, transfer], help="download an image's data, verified")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("--file", metavar="PATH", help="write here (else to stdout when it is not a terminal)")
+    p.add_argument(
+        "--file",
+        metavar="PATH",
+        help="write here; - (or no --file) writes standard output when it is not a terminal",
+    )
     p.add_argument(
         "--connections",
         type=int,
@@ -181,8 +215,8 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p = commands.add_parser("update", parents=[common], help="rename, set or unset properties")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("--name", help="the new name")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="repeatable")
-    p.add_argument("--unset", action="append", metavar="KEY", help="repeatable")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
+    p.add_argument("--unset", action="append", metavar="KEY", help="remove this property (repeatable)")
     p.set_defaults(func=cmd_update)
 
     p = commands.add_parser("delete", parents=[common], help="delete images (each is reported)")

@@ -55,7 +55,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         help="an image file's format, virtual size and safety, as Glance would judge it (nothing sent; "
         'needs pip install "pyrax_image[inspect]")',
     )
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="the image file to read (nothing is sent)")
     p.add_argument("--disk-format", help="the disk format to check it against (default: the detected one)")
     p.add_argument("--container-format", default="bare", help="bare (the default; Glance inspects only bare)")
     p.set_defaults(func=cmd_inspect)

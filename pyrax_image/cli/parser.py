@@ -2,19 +2,38 @@
 
 A command module has ``register(commands, common, transfer)``, adding its
 subparsers with ``func=cmd_...`` defaults; a new command (say ``copy``) is a
-new module named in ``COMMAND_MODULES``.
+new module named in ``COMMAND_MODULES``. ``pyrax-image --help`` lists the
+commands in the groups of ``COMMAND_GROUPS`` (by name pattern; a command no
+group names is listed under "other commands"). Commands print through
+``ctx.out`` (cli/output.py), so each takes the output options.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import importlib
 import sys
-from typing import Any, NoReturn, Optional, Sequence
+from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple
 
+from pyrax_image.cli.output import FORMATS
 from pyrax_image.version import __version__
 
-COMMAND_MODULES = ("images", "sharing", "tasks", "copying", "inspecting", "syncing", "metadefs")
+COMMAND_MODULES = ("images", "sharing", "tasks", "copying", "inspecting", "syncing", "metadefs", "completion")
+# (title, command name patterns), in the order --help lists them.
+COMMAND_GROUPS: Sequence[Tuple[str, Sequence[str]]] = (
+    (
+        "images",
+        ("list", "show", "create", "upload", "download", "update", "delete", "deactivate", "reactivate"),
+    ),
+    ("sharing", ("tag", "member")),
+    ("copying, import and export", ("copy", "import", "export", "location*")),
+    ("tasks", ("task", "image-task*")),
+    ("metadata definitions", ("metadef*", "md-*")),
+    ("cloud and service", ("cache*", "store*", "usage", "version*", "schema")),
+    ("local image files and fleets", ("inspect", "sync")),
+    ("this command line", ("completion",)),
+)
 PROG = "pyrax-image"
 
 EPILOG = """\
@@ -34,6 +53,7 @@ exit status:
 """
 
 
+DEBUG_HELP = "HTTP requests as curl lines on stderr (secrets redacted), tracebacks"
 SHORT_EPILOG = "exit status: 0 success, 1 error from the cloud, 2 usage error, 130 interrupted"
 
 
@@ -53,38 +73,100 @@ def build_parser() -> Parser:
     """The whole command line."""
     parser = Parser(
         prog=PROG,
-        description="OpenStack / Rackspace Cloud Images (Glance v2) from the command line.",
+        usage="%(prog)s [OPTIONS] COMMAND [ARGS]",
+        description="OpenStack / Rackspace Cloud Images (Glance v2) from the command line.\n"
+        "'pyrax-image COMMAND --help' describes each command.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--os-cloud", metavar="NAME", help="a cloud of clouds.yaml (default: OS_CLOUD)")
-    parser.add_argument("--credential-file", metavar="PATH", help="a pyrax credential file")
+    parser.add_argument(
+        "--credential-file", metavar="PATH", help="a pyrax credential file ([keystone] or [rackspace_cloud])"
+    )
     parser.add_argument("--region", metavar="R", help="region of the image service (default: OS_REGION_NAME)")
     parser.add_argument(
-        "--interface", choices=("public", "internal"), help="endpoint interface (default public)"
+        "--interface",
+        choices=("public", "internal"),
+        help="endpoint interface: public (the default) or internal",
     )
-    parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        help="HTTP requests as curl lines on stderr (secrets redacted), tracebacks",
-    )
+    add_output_options(parser)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     parser.add_argument("--no-progress", action="store_true", help="no progress bar for transfers")
     parser.add_argument("--version", action="version", version="%s %s" % (PROG, __version__))
 
     # Also accepted after the command; SUPPRESS keeps the global value when absent.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    add_output_options(common, after_command=True)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
     transfer = argparse.ArgumentParser(add_help=False)
     transfer.add_argument(
         "--no-progress", action="store_true", default=argparse.SUPPRESS, help="no progress bar"
     )
 
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    # The commands are listed by group in the description (below), not by argparse.
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=Parser, help=argparse.SUPPRESS, prog=PROG
+    )
     for name in COMMAND_MODULES:
         importlib.import_module("pyrax_image.cli." + name).register(commands, common, transfer)
+    # argparse keeps each command's help only in its (private) choice actions.
+    helps = [(action.dest, action.help or "") for action in commands._choices_actions]
+    parser.description = "%s\n\n%s" % (parser.description, grouped(helps))
     return parser
+
+
+def grouped(helps: List[Tuple[str, str]]) -> str:
+    """The commands' one-line helps under the titles of COMMAND_GROUPS."""
+    groups: Dict[str, List[Tuple[str, str]]] = {title: [] for title, _ in COMMAND_GROUPS}
+    groups["other commands"] = []
+    for name, text in helps:
+        title = next(
+            (
+                title
+                for title, patterns in COMMAND_GROUPS
+                if any(fnmatch.fnmatchcase(name, p) for p in patterns)
+            ),
+            "other commands",
+        )
+        groups[title].append((name, text))
+    width = max((len(name) for name, _ in helps), default=0)
+    sections = [
+        "%s:\n%s" % (title, "\n".join("  %s  %s" % (name.ljust(width), text) for name, text in entries))
+        for title, entries in groups.items()
+        if entries
+    ]
+    return "\n\n".join(sections)
+
+
+def add_output_options(parser: argparse.ArgumentParser, after_command: bool = False) -> None:
+    """``-f/--format``, ``-c/--column``, ``--json``, ``--quiet`` (see cli/output.py);
+    after the command they override the global ones (SUPPRESS keeps those when absent)."""
+    default: Any = {"default": argparse.SUPPRESS} if after_command else {}
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        metavar="FORMAT",
+        help="output format: %s (default table)" % " | ".join(FORMATS),
+        **default,
+    )
+    parser.add_argument(
+        "-c",
+        "--column",
+        action="append",
+        metavar="COLUMN",
+        help="show only this column (a header such as ID, or any API key such as "
+        "os_hash_value); repeatable, in the order given",
+        **default,
+    )
+    parser.add_argument("--json", action="store_true", help="the same as -f json", **default)
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the ids of what is shown or acted on",
+        **default,
+    )
 
 
 def parse(argv: Optional[Sequence[str]] = None) -> Any:

@@ -53,7 +53,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     for action in ("add", "delete"):
         p = actions.add_parser(action, parents=[common], help="%s a tag" % action)
         p.add_argument("image", metavar="IMAGE", help="id or unique name")
-        p.add_argument("tag", metavar="TAG")
+        p.add_argument("tag", metavar="TAG", help="the tag (any text)")
         p.set_defaults(func=cmd_tag)
 
     member = commands.add_parser("member", parents=[common], help="share images and answer shares")

@@ -99,32 +99,50 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         p = actions.add_parser(action, parents=[common], help=text)
         p.add_argument("task", metavar="TASK", help="task id")
         if action == "wait":
-            p.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
+            p.add_argument(
+                "--timeout",
+                type=float,
+                default=3600.0,
+                metavar="SECONDS",
+                help="give up after this many seconds (default 3600)",
+            )
         p.set_defaults(func=func)
 
     p = commands.add_parser(
         "import", parents=[common, transfer], help="import an object-storage object as a new image"
     )
-    p.add_argument("container", metavar="CONTAINER")
-    p.add_argument("object", metavar="OBJECT")
+    p.add_argument("container", metavar="CONTAINER", help="the object-storage container holding the data")
+    p.add_argument("object", metavar="OBJECT", help="the object (the image's data) in that container")
     p.add_argument("--name", help="the image's name (default: the object's)")
-    p.add_argument("--disk-format", help="default vhd")
-    p.add_argument("--container-format", help="default bare")
+    p.add_argument(
+        "--disk-format",
+        metavar="FORMAT",
+        help="vhd (the default), raw, qcow2, vmdk, vdi, vhdx, iso, ploop, aki, ari or ami",
+    )
+    p.add_argument(
+        "--container-format", metavar="FORMAT", help="bare (the default), ovf, ova, docker, aki, ari or ami"
+    )
     p.add_argument(
         "--method",
         choices=("auto", "web-download", "task"),
         default="auto",
         help="auto (the default): web-download where the cloud enables it, else the import task",
     )
-    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="repeatable")
-    p.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait (default 3600)")
+    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="seconds to wait for the import (default 3600)",
+    )
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser(
         "export", parents=[common, transfer], help="copy an image's data into an object-storage container"
     )
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("container", metavar="CONTAINER")
+    p.add_argument("container", metavar="CONTAINER", help="the object-storage container to write into")
     p.add_argument("--object", help="object name (default: <image id>.<disk_format>)")
     p.add_argument(
         "--create-container", action="store_true", help="create the container if it does not exist"

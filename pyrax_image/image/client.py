@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Concatenate, Dict, Iterator, List, Optional, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, TypeVar, cast
 
 from pyrax_image.image.data_client import ImageDataClient
 from pyrax_image.image.filters import takes_image_filters
@@ -13,8 +13,11 @@ from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
 from pyrax_image.metadefs.client import MetadefCalls
 from pyrax_image.utils import get_id
 
+if TYPE_CHECKING:  # Python 3.9's typing has neither
+    from typing_extensions import Concatenate, ParamSpec
+
+    P = ParamSpec("P")
 C = TypeVar("C", bound="ImageClient")
-P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -28,7 +31,7 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
         return fnc(self, img, *args, **kwargs)
 
     # mypy cannot say "img by position or name" with Concatenate; the wrapper takes both.
-    return cast(Callable[Concatenate[C, Any, P], T], _wrapped)
+    return cast("Callable[Concatenate[C, Any, P], T]", _wrapped)
 
 
 class ImageClient(ImageDataClient, MetadefCalls):

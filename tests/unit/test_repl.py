@@ -7,6 +7,7 @@ that is not registered fails the test, so "no request" is proven, not assumed.
 from __future__ import annotations
 
 import rlcompleter
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -74,7 +75,8 @@ def test_an_image_made_from_an_id_stays_quiet_in_the_repl(client, rsps):
         assert not hasattr(img, name)
     completer = rlcompleter.Completer({"img": img})
     matches = [completer.complete("img.", state) for state in range(len(names) + 1)]
-    assert "img.reload()" in matches and "img.created_at_dt" in matches and "img.id" in matches
+    reload = "img.reload()" if sys.version_info >= (3, 10) else "img.reload("  # 3.9 leaves it open
+    assert reload in matches and "img.created_at_dt" in matches and "img.id" in matches
     assert len(rsps.calls) == 0 and not img.loaded
 
 
