@@ -162,11 +162,12 @@ class Output:
         bodies = [body_of(item) for item in items]
         if self.quiet:
             return self._lines(ids_in(bodies))
+        columns = [Column(*column) for column in columns]  # plain (HEADER, source) tuples too
         chosen = choose(columns, self.columns, bodies) if self.columns else None
         if self.format in ("json", "yaml"):
             picked = [self._pick(body, chosen) for body in bodies] if chosen else bodies
             return self._structured(picked)
-        shown = chosen or [Column(*column) for column in columns]
+        shown = chosen or columns
         rows = [[self._cell(column, body) for column in shown] for body in bodies]
         self._rows([column.header for column in shown], rows)
 

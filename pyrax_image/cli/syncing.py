@@ -96,7 +96,14 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         metavar="REGION_OR_CLOUD",
         help="a region of this login, or a clouds.yaml cloud (CLOUD or CLOUD:REGION)",
     )
-    p.add_argument("--to", dest="targets", required=True, nargs="+", metavar="REGION_OR_CLOUD")
+    p.add_argument(
+        "--to",
+        dest="targets",
+        required=True,
+        nargs="+",
+        metavar="REGION_OR_CLOUD",
+        help="the target regions of this login, or clouds of clouds.yaml (one or more)",
+    )
     p.add_argument("--tag", help="sync the images with this tag")
     p.add_argument("--name-prefix", metavar="P", help="sync the images whose name starts with P")
     p.add_argument(

@@ -174,3 +174,9 @@ def test_a_command_no_group_names_is_listed_under_other_commands():
         "metadata definitions:\n  md-namespace-list  namespaces",
         "other commands:\n  frobnicate         new",
     ]
+
+
+def test_plain_tuples_are_columns_too():
+    columns = (("ID", lambda body: body.get("id")), ("SIZE", "size", lambda size: "%s B" % size))
+    assert printed("table", IMAGES, columns, columns=["size"]) == "SIZE\n2048 B\nNone B\n"
+    assert printed("table", IMAGES[:1], columns, format="value", columns=["id"]) == "a1\n"
