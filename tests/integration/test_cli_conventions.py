@@ -148,7 +148,7 @@ def test_bash_completion_offers_commands_options_and_values(tmp_path: Path) -> N
     generated = run_cli(["completion", "bash"], env)
     assert generated.returncode == 0
     script.write_bytes(generated.stdout)
-    assert complete(script, "pyrax-image", "me") == ["member"]
+    assert complete(script, "pyrax-image", "mem") == ["member"]
     assert complete(script, "pyrax-image", "member", "a") == ["add", "accept"]
     assert complete(script, "pyrax-image", "--region", "RegionOne", "list", "--sort-") == [
         "--sort-key",
