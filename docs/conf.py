@@ -49,6 +49,7 @@ INTERNAL_CLASSES = [
     "ClientClass",  # a type alias: a BaseClient subclass
 ]
 INTERNAL_MODULES = [
+    "pyrax_image.identity.single_flight",
     "pyrax_image.replies",
     "pyrax_image.transfer.files",
     "pyrax_image.object_storage.paths",
