@@ -382,6 +382,10 @@ class Transport:
         started = time.time()
         where = "%s %s" % (method, url)
         try:
+            if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in headers.values()):
+                # requests < 2.32.4 (Python 3.9's) lets a final newline through to http.client,
+                # whose error quotes the value (a token): refused here on every Python.
+                raise requests.exceptions.InvalidHeader("line break in a header value")
             response = self.session.request(
                 method,
                 url,
