@@ -7,12 +7,14 @@ from typing import Any
 
 from pyrax_image.client import BaseClient
 from pyrax_image.image.manager import ImageManager
+from pyrax_image.image.storage_access import StorageAccess
 from pyrax_image.image.tasks import ImageTasksManager
 
 
 @dataclass(frozen=True)
 class ImageApi:
-    """The HTTP verbs (``http.method_get`` ...) and managers of one image client.
+    """The HTTP verbs (``http.method_get`` ...), managers and object storage
+    of one image client.
 
     Handed to the data service and the modules doing its work, so none of
     them reaches into the client's private parts.
@@ -21,3 +23,4 @@ class ImageApi:
     http: BaseClient[Any]
     images: ImageManager
     tasks: ImageTasksManager
+    storage: StorageAccess

@@ -82,35 +82,6 @@ class ImageClient(ImageDataClient, MetadefCalls):
         Returns the updated image (an ``Image`` passed in is refreshed)."""
         return self._manager.update(img, value_dict)
 
-    def create(
-        self,
-        name: str,
-        img_format: Optional[str] = None,
-        data: Any = None,
-        container: Any = None,
-        obj: Any = None,
-        metadata: Optional[Dict[str, Any]] = None,
-        img_container_format: Optional[str] = None,
-        **upload_args: Any,
-    ) -> Image:
-        """Create an image, upload its data if given, and return it reloaded.
-
-        ``data`` is bytes, a file object, a path or an iterator of bytes;
-        ``container``/``obj`` name an object-storage object (or ``obj`` is a
-        ``StorageObject``) streamed through the client. ``metadata`` keys
-        become image properties. ``disk_format`` defaults to vhd, as in pyrax.
-        """
-        return self._manager.create(
-            name,
-            img_format,
-            img_container_format,
-            data=data,
-            container=container,
-            obj=obj,
-            metadata=metadata,
-            **upload_args,
-        )
-
     def change_image_name(self, img: Any, newname: str) -> Image:
         """Rename an image."""
         return self.update(img, {"name": newname})

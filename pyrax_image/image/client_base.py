@@ -1,39 +1,26 @@
 """The image client as its managers see it: ``BaseClient``'s HTTP verbs and
-a data service. Declared here so that ``image/manager.py`` and
-``image/tasks.py`` need not import ``ImageClient``, which builds them;
-``ImageClient`` is an ``ImageClientBase`` and its ``ImageDataService`` a
-``ManagerDataCalls``."""
+the object storage it reaches. Declared here so that ``image/manager.py`` and
+``image/tasks.py`` need not import ``ImageClient``, which builds them.
+
+The managers make and return records; they never call the data service
+(``ImageClient`` calls them, then it).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING
 
 from pyrax_image.client import BaseClient
 from pyrax_image.image.resources import Image
 
-
-class ManagerDataCalls(Protocol):
-    """The calls the image managers make on the data service."""
-
-    def create_image(
-        self,
-        create: Callable[[], Image],
-        data: Any = None,
-        container: Any = None,
-        obj: Any = None,
-        keep_on_failure: bool = False,
-        **upload_args: Any,
-    ) -> Image: ...
-
-    def discard(self, image: Any) -> bool: ...
-
-    def check_container(self, cont: Any) -> None: ...
+if TYPE_CHECKING:
+    from pyrax_image.image.storage_access import StorageAccess
 
 
 class ImageClientBase(BaseClient[Image]):
-    """A client of images whose managers reach its data service."""
+    """A client of images whose task manager checks containers in its object storage."""
 
     @property
-    def data_service(self) -> ManagerDataCalls:
-        """The data service (``ImageClient``'s is an ``ImageDataService``)."""
+    def storage_access(self) -> StorageAccess:
+        """The client's object storage (``ImageClient`` builds it on first use)."""
         raise NotImplementedError

@@ -22,7 +22,6 @@ import time
 from typing import Any, Dict, List, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_callable
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.download import open_image_download
 from pyrax_image.image.importing import import_body
@@ -30,7 +29,7 @@ from pyrax_image.image.properties import read_only_names
 from pyrax_image.image.resources import Image
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.options import DEFAULT_TRANSFER, TransferOptions
 from pyrax_image.transfer.ranged import ReadAhead
 
 logger = logging.getLogger("pyrax_image.data")
@@ -57,8 +56,6 @@ class TargetData(Protocol):
     api: ImageApi
 
     def wait_for_status(self, *args: Any, **kwargs: Any) -> Image: ...
-
-    def discard(self, image: Any) -> bool: ...
 
 
 @runtime_checkable
@@ -91,17 +88,15 @@ def copy_image(
     name: Optional[str] = None,
     copy_visibility: bool = False,
     keep_on_failure: bool = False,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: Optional[Progress] = None,
-    max_resumes: int = DEFAULT_MAX_RESUMES,
+    options: TransferOptions = DEFAULT_TRANSFER,
 ) -> Image:
     """Copy ``img`` of ``source`` (an ImageDataService) into ``target`` (an
-    ImageClient); return the new, active and verified ``Image``."""
+    ImageClient); return the new, active and verified ``Image``.
+    ``options.progress`` follows the bytes sent to the target."""
     client = check_target(target)
-    check_callable("progress", progress)
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise exc.MissingName("The copy needs a non-empty name")
-    download = open_image_download(source.api, img, chunk_size, True, None, max_resumes)
+    download = open_image_download(source.api, img, options._replace(verify=True, progress=None))
     info = download.info
     if info.get("status") != "active":
         raise exc.ImageStatusError(
@@ -122,10 +117,10 @@ def copy_image(
         # multihash, and the copy's (computed by the target) must equal it.
         stream = UploadStream(
             chunks,
-            chunk_size,
+            options.chunk_size,
             size=info.get("size"),
             hash_algo=None,
-            progress=progress,
+            progress=options.progress,
             threaded_hashing=False,
             md5=False,
         )
@@ -140,7 +135,7 @@ def copy_image(
     except BaseException:
         download.close()
         if not keep_on_failure:
-            client.data_service.discard(created)
+            client.data_service.api.images.discard(created)
         raise
     logger.info("Copied image %s to %s (%s bytes)", info["id"], copy.id, info.get("size"))
     return copy

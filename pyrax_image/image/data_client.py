@@ -10,17 +10,27 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 
+from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag
 from pyrax_image.image import waiters as _waiters
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.options import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_HASH_ALGO,
+    DEFAULT_MAX_RESUMES,
+    UPLOAD_OPTIONS,
+    Progress,
+    TransferOptions,
+)
 
 if TYPE_CHECKING:
     from pyrax_image.image.data_service import ImageDataService
     from pyrax_image.image.download import ImageDownload
     from pyrax_image.image.manager import ImageManager
     from pyrax_image.image.parallel_download import ParallelDownload
+    from pyrax_image.image.storage_access import StorageAccess
     from pyrax_image.image.tasks import ImageTasksManager
     from pyrax_image.object_storage import ObjectStorageClient, StorageObject
 
@@ -33,6 +43,19 @@ class ImageDataClient(ImageClientBase):
     _manager: ImageManager
     _tasks_manager: ImageTasksManager
     _data_service: Optional[ImageDataService] = None
+    _storage_access: Optional[StorageAccess] = None
+
+    @property
+    def storage_access(self) -> StorageAccess:
+        """The object storage this client reaches (containers checked before
+        a task, objects read or written), built on first use."""
+        if self._storage_access is None:
+            with _DATA_SERVICE_LOCK:
+                if self._storage_access is None:
+                    from pyrax_image.image.storage_access import StorageAccess
+
+                    self._storage_access = StorageAccess(self)
+        return self._storage_access
 
     @property
     def data_service(self) -> ImageDataService:
@@ -40,14 +63,50 @@ class ImageDataClient(ImageClientBase):
         this client's data work, built on first use (so importing pyrax_image
         and listing images do not load the transfer machinery)."""
         if self._data_service is None:
+            storage = self.storage_access
             with _DATA_SERVICE_LOCK:
                 if self._data_service is None:
                     from pyrax_image.image.api import ImageApi
                     from pyrax_image.image.data_service import ImageDataService
 
-                    api = ImageApi(self, self._manager, self._tasks_manager)
+                    api = ImageApi(self, self._manager, self._tasks_manager, storage)
                     self._data_service = ImageDataService(api)
         return self._data_service
+
+    # -- images with data -------------------------------------------------------------
+    def create(
+        self,
+        name: str,
+        img_format: Optional[str] = None,
+        data: Any = None,
+        container: Any = None,
+        obj: Any = None,
+        metadata: Optional[Dict[str, Any]] = None,
+        img_container_format: Optional[str] = None,
+        **upload_args: Any,
+    ) -> Image:
+        """Create an image, upload its data if given, and return it reloaded.
+
+        ``data`` is bytes, a file object, a path or an iterator of bytes;
+        ``container``/``obj`` name an object-storage object (or ``obj`` is a
+        ``StorageObject``) streamed through the client. ``metadata`` keys
+        become image properties. ``disk_format`` defaults to vhd, as in pyrax.
+        ``upload_args``: ``size``, ``keep_on_failure`` and the options of
+        :meth:`upload`. If the upload fails the new image is deleted (unless
+        ``keep_on_failure``), so nothing is left queued.
+        """
+        unknown = sorted(set(upload_args) - set(UPLOAD_OPTIONS) - {"size", "keep_on_failure"})
+        if unknown:
+            raise TypeError("create() got an unexpected keyword argument %r" % unknown[0])
+        size = upload_args.pop("size", None)
+        keep_on_failure = check_flag("keep_on_failure", upload_args.pop("keep_on_failure", False))
+        options = TransferOptions(**upload_args)
+        if data is not None and (container is not None or obj is not None):
+            raise exc.InvalidArgument("Give either data or container/obj, not both")
+        body = self._manager.record_body(name, img_format, img_container_format, metadata)
+        if data is None and container is None and obj is None:
+            return self._manager.post_record(body)
+        return self.data_service.create_image(body, data, container, obj, size, options, keep_on_failure)
 
     # -- image data -----------------------------------------------------------------
     def upload(
@@ -71,9 +130,10 @@ class ImageDataClient(ImageClientBase):
         ``hash_algo`` is the multihash assumed until the cloud names its own.
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         """
-        return self.data_service.upload(
-            img, data, size=size, chunk_size=chunk_size, verify=verify, progress=progress, hash_algo=hash_algo
+        options = TransferOptions(
+            chunk_size=chunk_size, verify=verify, progress=progress, hash_algo=hash_algo
         )
+        return self.data_service.upload(img, data, size, options)
 
     def download(
         self,
@@ -101,7 +161,14 @@ class ImageDataClient(ImageClientBase):
         Memory stays about ``connections`` x ``chunk_size``. A server that
         ignores ``Range`` (and an image of one part) is read as one stream.
         """
-        return self.data_service.download(img, dest, chunk_size, verify, progress, max_resumes, connections)
+        options = TransferOptions(
+            chunk_size=chunk_size,
+            verify=verify,
+            progress=progress,
+            max_resumes=max_resumes,
+            connections=connections,
+        )
+        return self.data_service.download(img, dest, options)
 
     def copy_image(
         self,
@@ -131,18 +198,10 @@ class ImageDataClient(ImageClientBase):
         image into those stores of this cloud itself (``copy-image`` import)
         and the image is returned once it is in all of them.
         """
-        return self.data_service.copy_image(
-            img,
-            target,
-            name=name,
-            copy_visibility=copy_visibility,
-            keep_on_failure=keep_on_failure,
-            chunk_size=chunk_size,
-            progress=progress,
-            max_resumes=max_resumes,
-            stores=stores,
-            this_client=self,
-        )
+        options = TransferOptions(chunk_size=chunk_size, progress=progress, max_resumes=max_resumes)
+        if stores is not None:
+            return self.data_service.copy_between_stores(img, target, stores)
+        return self.data_service.copy_image(img, target, name, copy_visibility, keep_on_failure, options)
 
     # -- interoperable import -----------------------------------------------------------
     def stage(
@@ -156,7 +215,9 @@ class ImageDataClient(ImageClientBase):
         """Stream data to the image's staging area (then ``import_image(img,
         "glance-direct")``). The digests sent are remembered, and checked when
         ``wait_for_status`` sees the image active. Returns the image reloaded."""
-        return self.data_service.stage(img, data, size=size, chunk_size=chunk_size, progress=progress)
+        return self.data_service.stage(
+            img, data, size, TransferOptions(chunk_size=chunk_size, progress=progress)
+        )
 
     def import_image(
         self,
@@ -231,31 +292,31 @@ class ImageDataClient(ImageClientBase):
         (public or internal like the image endpoint), sharing its HTTP session.
         Its endpoint is ``object_storage_url`` when set, else the catalog's.
         Assign an ``ObjectStorageClient`` to use another one."""
-        return self.data_service.storage.client
+        return self.storage_access.client
 
     @object_storage.setter
     def object_storage(self, storage: ObjectStorageClient) -> None:
-        self.data_service.storage.client = storage
+        self.storage_access.client = storage
 
     @property
     def object_storage_url(self) -> Optional[str]:
         """An explicit object-storage endpoint (``https://host/v1/AUTH_<project>``);
         None (the default) takes it from the identity's catalog."""
-        return self.data_service.storage.url
+        return self.storage_access.url
 
     @object_storage_url.setter
     def object_storage_url(self, url: Optional[str]) -> None:
-        self.data_service.storage.url = url
+        self.storage_access.url = url
 
     @property
     def check_containers(self) -> bool:
         """Whether ``import_task``/``export_task`` check the container first
         (default True); False skips the check on purpose."""
-        return self.data_service.storage.check_containers
+        return self.storage_access.check_containers
 
     @check_containers.setter
     def check_containers(self, value: bool) -> None:
-        self.data_service.storage.check_containers = bool(value)
+        self.storage_access.check_containers = bool(value)
 
     def import_from_container(
         self,
@@ -311,11 +372,5 @@ class ImageDataClient(ImageClientBase):
         ``<image id>.<disk_format>`` unless ``obj_name``). The download is
         verified against the image's hashes and every PUT against Swift's ETag;
         images larger than ``segment_threshold`` become static large objects."""
-        return self.data_service.export_to_container(
-            img,
-            cont,
-            obj_name=obj_name,
-            chunk_size=chunk_size,
-            progress=progress,
-            segment_threshold=segment_threshold,
-        )
+        options = TransferOptions(chunk_size=chunk_size, progress=progress)
+        return self.data_service.export_to_container(img, cont, obj_name, options, segment_threshold)

@@ -3,10 +3,13 @@
 It uploads (and discards what a failed upload leaves), downloads, stages and
 imports, waits for images and tasks, and moves images to and from object
 storage. It owns the state of that work: the digests of staged data (checked
-once the image is active) and the object-storage access. ``ImageClient``
-keeps pyrax's method names and delegates here; the steps themselves live in
-``uploads``, ``download``, ``importing``, ``waiters``, ``storage_access`` and
-``object_transfer``.
+once the image is active) and the hash algorithm the cloud reported.
+``ImageClient`` keeps pyrax's method names, builds the one
+:class:`~pyrax_image.transfer.options.TransferOptions` of a call and calls
+here; this service calls down only (the image manager to POST, GET and
+delete records, the step modules ``uploads``, ``download``, ``importing``,
+``waiters``, ``storage_access``, ``object_transfer``, ``copy``), and
+nothing below calls back up.
 """
 
 from __future__ import annotations
@@ -14,18 +17,14 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_flag
 from pyrax_image.image import copy as copies
 from pyrax_image.image import download as downloads
 from pyrax_image.image import importing, object_transfer, waiters
 from pyrax_image.image import parallel_download as parallel
 from pyrax_image.image.api import ImageApi
-from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.resources import Image, ImageTask
-from pyrax_image.image.storage_access import StorageAccess, object_source
+from pyrax_image.image.storage_access import object_source
 from pyrax_image.image.uploads import (
-    check_hash_algo,
-    discard_image,
     hashes_to_compute,
     missing_digest,
     send_image_data,
@@ -33,7 +32,7 @@ from pyrax_image.image.uploads import (
 )
 from pyrax_image.object_storage import ObjectReader, StorageObject
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, DEFAULT_MAX_RESUMES, Progress
+from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.utils import get_id
 
 
@@ -64,16 +63,15 @@ class ImageDataService:
 
     def __init__(self, api: ImageApi):
         self.api = api
-        self.storage = StorageAccess(api.http)
+        self.storage = api.storage
         self._staged: Dict[str, StagedData] = {}
         # The os_hash_algo this cloud reported for an uploaded image, so later
         # uploads hash only that.
         self.cloud_hash_algo: Optional[str] = None
 
     # -- uploads --------------------------------------------------------------------
-    def upload(self, img: Any, data: Any, **options: Any) -> Image:
-        """Stream ``data`` into a queued image (``options``: those of
-        :meth:`open_upload`); verify it once active.
+    def upload(self, img: Any, data: Any, size: Optional[int], options: TransferOptions) -> Image:
+        """Stream ``data`` into a queued image; verify it once active.
 
         Only the digest the cloud will report is computed while sending (see
         :func:`~pyrax_image.image.uploads.hashes_to_compute`); should the
@@ -81,24 +79,21 @@ class ImageDataService:
         again is hashed again with it.
         """
         get_id(img)
-        return self.send(img, self.open_upload(data, **options))
+        return self._send(img, self._open_upload(data, size, options))
 
     @staticmethod
-    def open_upload(
-        data: Any,
-        size: Optional[int] = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        verify: bool = True,
-        progress: Optional[Progress] = None,
-        hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
-    ) -> PreparedUpload:
-        """Check the upload arguments and open the data (nothing is sent yet)."""
-        check_flag("verify", verify)
-        check_hash_algo(hash_algo)
-        stream = UploadStream(data, chunk_size=chunk_size, size=size, progress=progress, hash_algo=hash_algo)
-        return PreparedUpload(stream, verify)
+    def _open_upload(data: Any, size: Optional[int], options: TransferOptions) -> PreparedUpload:
+        """Open the data (nothing is sent yet)."""
+        stream = UploadStream(
+            data,
+            chunk_size=options.chunk_size,
+            size=size,
+            progress=options.progress,
+            hash_algo=options.hash_algo,
+        )
+        return PreparedUpload(stream, options.verify)
 
-    def send(self, img: Any, upload: PreparedUpload) -> Image:
+    def _send(self, img: Any, upload: PreparedUpload) -> Image:
         """Send a prepared upload to ``img``; with ``verify``, the image must
         end up active (``ImageStatusError`` otherwise: Glance kept it queued,
         so it holds no data) and its digests match what was sent."""
@@ -134,65 +129,47 @@ class ImageDataService:
 
     def create_image(
         self,
-        create: Callable[[], Image],
-        data: Any = None,
-        container: Any = None,
-        obj: Any = None,
+        body: Dict[str, Any],
+        data: Any,
+        container: Any,
+        obj: Any,
+        size: Optional[int],
+        options: TransferOptions,
         keep_on_failure: bool = False,
-        **upload_args: Any,
     ) -> Image:
-        """Open the data (``data``, or object ``obj`` of ``container``) and check
-        the upload options, then ``create`` the image record and upload into
-        it (see :meth:`upload_new_image`); without data only the options are checked."""
-        if data is None and container is None and obj is None:
-            self.open_upload(b"", **upload_args).close()
-            return create()
+        """Open the data (``data``, or object ``obj`` of ``container``), POST
+        the record ``body`` through the image manager, then upload into the
+        new image; unless ``keep_on_failure``, delete the image if the upload
+        fails (then re-raise), so nothing stays queued."""
         if data is None:
             data = self.object_source(container, obj)
-        upload = self.open_upload(data, **upload_args)
+        upload = self._open_upload(data, size, options)
         try:
-            image = create()
+            image = self.api.images.post_record(body)
         except BaseException:
             upload.close()
             raise
-        return self.upload_new_image(image, upload, keep_on_failure)
-
-    def upload_new_image(self, image: Image, upload: PreparedUpload, keep_on_failure: bool = False) -> Image:
-        """Send a prepared upload into a just-created image; unless
-        ``keep_on_failure``, delete the image if that fails (then re-raise),
-        so nothing stays queued."""
         try:
-            return self.send(image, upload)
+            return self._send(image, upload)
         except BaseException:
             if not keep_on_failure:
-                self.discard(image)
+                self.api.images.discard(image)
             raise
-
-    def discard(self, image: Any) -> bool:
-        """Delete an image left by a failed operation; False if it stays."""
-        return discard_image(self.api, image)
 
     # -- downloads ------------------------------------------------------------------
     def download(
-        self,
-        img: Any,
-        dest: Any = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        verify: bool = True,
-        progress: Optional[Progress] = None,
-        max_resumes: int = DEFAULT_MAX_RESUMES,
-        connections: int = 1,
+        self, img: Any, dest: Any, options: TransferOptions
     ) -> Union[downloads.ImageDownload, parallel.ParallelDownload]:
         """Download to ``dest`` (path or file object) or, with None, return the
         started iterator of verified chunks; ``connections`` > 1 fetches
         that many ranges at once (into a path or a seekable file)."""
         downloads.check_destination(dest)
-        parallel.check_parallel_destination(dest, connections)
-        download = downloads.open_image_download(self.api, img, chunk_size, verify, progress, max_resumes)
+        parallel.check_parallel_destination(dest, options.connections)
+        download = downloads.open_image_download(self.api, img, options)
         if dest is None:
             return download.start()
-        if connections > 1:
-            return parallel.download_parallel(download, dest, connections)
+        if options.connections > 1:
+            return parallel.download_parallel(download, dest, options.connections)
         return downloads.download_image(download, dest)
 
     # -- copies -------------------------------------------------------------------------
@@ -200,32 +177,28 @@ class ImageDataService:
         self,
         img: Any,
         target: Any,
-        stores: Optional[List[str]] = None,
-        this_client: Optional[ImageClientBase] = None,
-        **options: Any,
+        name: Optional[str],
+        copy_visibility: bool,
+        keep_on_failure: bool,
+        options: TransferOptions,
     ) -> Image:
-        """Copy ``img`` into ``target`` through this client (``options``: those
-        of :func:`~pyrax_image.image.copy.copy_image`), or (``stores``, ``target``
-        being ``this_client``) between this cloud's stores server-side."""
-        if stores is not None:
-            if target is not this_client:
-                raise exc.InvalidArgument(
-                    "stores= copies inside this client's cloud: pass the same client as target"
-                )
-            return self._refreshed(img, copies.copy_between_stores(self, img, stores))
-        return copies.copy_image(self, img, target, **options)
+        """Copy ``img`` into ``target``, another image client, through this one
+        (see :func:`~pyrax_image.image.copy.copy_image`)."""
+        return copies.copy_image(self, img, target, name, copy_visibility, keep_on_failure, options)
+
+    def copy_between_stores(self, img: Any, target: Any, stores: List[str]) -> Image:
+        """Copy ``img`` between this cloud's stores server-side (``target``
+        must be this service's own client)."""
+        if target is not self.api.http:
+            raise exc.InvalidArgument(
+                "stores= copies inside this client's cloud: pass the same client as target"
+            )
+        return self._refreshed(img, copies.copy_between_stores(self, img, stores))
 
     # -- staging and import ---------------------------------------------------------
-    def stage(
-        self,
-        img: Any,
-        data: Any,
-        size: Optional[int] = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        progress: Optional[Progress] = None,
-    ) -> Image:
+    def stage(self, img: Any, data: Any, size: Optional[int], options: TransferOptions) -> Image:
         """Stream data to the staging area; remember its digests for the wait."""
-        sent = importing.stage(self.api.http, img, data, size=size, chunk_size=chunk_size, progress=progress)
+        sent = importing.stage(self.api.http, img, data, size, options)
         self._staged[get_id(img)] = StagedData(sent["digests"], sent["size"])
         return self._refreshed(img, self.api.images.get(img))
 
@@ -276,17 +249,22 @@ class ImageDataService:
         """A seekable reader streaming an object (NoSuchContainer / NoSuchObject)."""
         return object_source(self.storage.reachable("read the object"), container, obj)
 
-    def check_container(self, cont: Any) -> None:
-        """Make sure a container exists before a task names it."""
-        self.storage.check_container(cont)
-
     def import_from_container(self, img: Any, cont: Any, **options: Any) -> Union[Image, ImageTask]:
         """Server-side import of an object by a temporary URL."""
         return object_transfer.import_from_container(self.api, self.storage, img, cont, **options)
 
-    def export_to_container(self, img: Any, cont: Any, **options: Any) -> StorageObject:
+    def export_to_container(
+        self,
+        img: Any,
+        cont: Any,
+        obj_name: Optional[str],
+        options: TransferOptions,
+        segment_threshold: Optional[int] = None,
+    ) -> StorageObject:
         """Copy an image's data into a container through this client."""
-        return object_transfer.export_to_container(self.api, self.storage, img, cont, **options)
+        return object_transfer.export_to_container(
+            self.api, self.storage, img, cont, obj_name, options, segment_threshold
+        )
 
     @staticmethod
     def _refreshed(img: Any, image: Image) -> Image:

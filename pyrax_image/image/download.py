@@ -19,17 +19,15 @@ from typing import Any, Dict, Iterator, Optional
 import requests
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_callable, check_flag, check_int
 from pyrax_image.image.api import ImageApi
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
 from pyrax_image.transfer.files import check_file_path, replacing
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.options import (
-    DEFAULT_CHUNK_SIZE,
-    DEFAULT_MAX_RESUMES,
     DEFAULT_MIN_PROGRESS,
+    DEFAULT_TRANSFER,
     MinimumProgress,
-    Progress,
+    TransferOptions,
 )
 from pyrax_image.transfer.ranged import Opener, RangedReader
 from pyrax_image.transfer.sources import start_position
@@ -65,23 +63,19 @@ class ImageDownload:
         self,
         open_request: Opener,
         info: Dict[str, Any],
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        verify: bool = True,
-        progress: Optional[Progress] = None,
-        max_resumes: int = DEFAULT_MAX_RESUMES,
-        threaded_hashing: bool = True,
+        options: TransferOptions = DEFAULT_TRANSFER,
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
     ):
-        check_callable("progress", progress)
         self.info = info
+        self.options = options
         self.image_id: Optional[str] = info.get("id")
         self.size: Optional[int] = info.get("size")
-        self.verify = verify
-        self.progress = progress
+        self.verify = options.verify
+        self.progress = options.progress
         self.reader = RangedReader(
-            open_request, self.size, chunk_size, max_resumes, min_progress=min_progress
+            open_request, self.size, options.chunk_size, options.max_resumes, min_progress=min_progress
         )
-        self.hashes = hashes_for(info, threaded_hashing) if verify else None
+        self.hashes = hashes_for(info, threaded=True) if options.verify else None
         self.bytes_read = 0
         self.verified_with: Optional[str] = None
         self._iterator: Optional[Iterator[bytes]] = None
@@ -153,23 +147,12 @@ class ImageDownload:
         self.close()
 
 
-def open_image_download(
-    api: ImageApi,
-    img: Any,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    verify: bool = True,
-    progress: Optional[Progress] = None,
-    max_resumes: int = DEFAULT_MAX_RESUMES,
-) -> ImageDownload:
+def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> ImageDownload:
     """Fetch the image's current metadata and prepare a download of its data.
 
     Raises ``ImageStatusError`` when the image has no data (queued, importing,
     killed...) and ``NotFound`` when it does not exist.
     """
-    check_int("chunk_size", chunk_size, 1)
-    check_callable("progress", progress)
-    check_flag("verify", verify)
-    check_int("max_resumes", max_resumes)
     info = api.images.get(img).to_dict()
     status = info.get("status")
     if status in IMAGE_NO_DATA_STATUSES:
@@ -184,9 +167,7 @@ def open_image_download(
             raise exc.ImageStatusError("Image %s has no data (the server answered 204)" % info["id"])
         return response
 
-    return ImageDownload(
-        open_request, info, chunk_size, verify, progress, max_resumes, min_progress=api.http.min_progress
-    )
+    return ImageDownload(open_request, info, options, min_progress=api.http.min_progress)
 
 
 def check_destination(dest: Any) -> None:

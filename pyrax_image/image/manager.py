@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_flag
 from pyrax_image.image import filters
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.members import ImageMemberManager, ImageTagManager
@@ -19,12 +19,14 @@ from pyrax_image.replies import expect_object, invalid, json_document
 from pyrax_image.statuses import MEMBER_STATUSES
 from pyrax_image.utils import get_id, quote_segment
 
+logger = logging.getLogger("pyrax_image.data")
+
 # Attributes that findall can hand to the server as filters (exact match).
 SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "container_format")
 # Values Glance would read as an operator ("in:a,b", "gte:..."): matched client-side.
 _OPERATOR = re.compile(r"^(in|nin|eq|neq|gt|gte|lt|lte):")
-# The keywords create() passes to the upload of its data.
-CREATE_UPLOAD_OPTIONS = ("size", "chunk_size", "verify", "progress", "hash_algo", "keep_on_failure")
+# Attempts at deleting an image a failed operation left (see ImageManager.discard).
+DISCARD_ATTEMPTS = 4
 # The page iter_all asks for: Glance's default api_limit_max. A server capping
 # lower serves fewer per page (silently), and its ``next`` links still page on.
 ALL_PAGE_SIZE = 1000
@@ -96,28 +98,22 @@ class ImageManager(BaseManager[Image]):
         metadata: Optional[Dict[str, Any]] = None,
         **upload_args: Any,
     ) -> Image:
-        """Create an image record and, if data is given, upload it.
+        """Create an image record and return it.
 
-        If the upload fails the new image is deleted, so nothing is left queued.
+        The manager makes records only: data (``data``, ``container``/``obj``
+        and the upload options) goes through ``ImageClient.create``, which
+        creates the record here and then uploads into it.
         """
-        unknown = sorted(set(upload_args) - set(CREATE_UPLOAD_OPTIONS))
-        if unknown:
-            raise TypeError("create() got an unexpected keyword argument %r" % unknown[0])
-        if data is not None and (container is not None or obj is not None):
-            raise exc.InvalidArgument("Give either data or container/obj, not both")
-        body = self._create_body(name, img_format, img_container_format, metadata)
-        keep_on_failure = check_flag("keep_on_failure", upload_args.pop("keep_on_failure", False))
+        if data is not None or container is not None or obj is not None or upload_args:
+            raise exc.InvalidArgument(
+                "ImageManager.create makes the image record only; pass the data to ImageClient.create"
+            )
+        return self.post_record(self.record_body(name, img_format, img_container_format, metadata))
 
-        def create() -> Image:
-            return self._make(self._created(body), loaded=True)
-
-        return self.api.data_service.create_image(
-            create, data, container, obj, keep_on_failure, **upload_args
-        )
-
-    def _created(self, body: Dict[str, Any]) -> Dict[str, Any]:
-        """POST the image record; a reply of the wrong shape raises
-        InvalidResponse after deleting the image if its id can be told."""
+    def post_record(self, body: Dict[str, Any]) -> Image:
+        """POST an image record (from :meth:`record_body`) and return the
+        image; a reply of the wrong shape raises InvalidResponse after
+        deleting the image if its id can be told."""
         response, _ = self.api.method_post(self._collection_uri(), body=body, parse=False)
         info: Any = None
         try:
@@ -125,22 +121,46 @@ class ImageManager(BaseManager[Image]):
             image = self._unwrap(info, response=response)
             if not isinstance(image.get("id"), str) or not image["id"]:
                 raise invalid(response, "The created image has no id")
-            return image
         except exc.InvalidResponse as error:
             image_id = _created_id(info, response)
-            if image_id is not None and not self.api.data_service.discard(image_id):
+            if image_id is not None and not self.discard(image_id):
                 error.message += "; image %s was created and could not be deleted" % image_id
             elif image_id is not None:
                 error.message += "; image %s was created and has been deleted" % image_id
             raise
+        return self._make(image, loaded=True)
 
-    def _create_body(
+    def discard(self, image: Any) -> bool:
+        """Delete an image left by a failed operation; False if it stays.
+
+        Right after an aborted upload Glance may still be writing the image and
+        answer 500 or 409, so a few attempts are made before giving up.
+        """
+        last: Optional[Exception] = None
+        for attempt in range(DISCARD_ATTEMPTS):
+            try:
+                self.delete(image)
+                return True
+            except exc.NotFound:
+                return True
+            except (exc.InternalServerError, exc.Conflict, exc.ConnectionFailed) as error:
+                last = error
+                self.api.transport.sleep(0.25 * 2**attempt)
+            except exc.PyraxImageException as error:
+                last = error
+                break
+        logger.warning("Could not delete image %s after a failed operation: %s", get_id(image), last)
+        return False
+
+    def record_body(
         self,
         name: str,
         img_format: Optional[str] = None,
         img_container_format: Optional[str] = None,
         metadata: Optional[Dict[str, Any]] = None,
     ) -> Dict[str, Any]:
+        """The body of a new image record, checked (no request): ``metadata``
+        at the top, disk format vhd and container format bare by default."""
         if not isinstance(name, str) or not name.strip():
             raise exc.MissingName("An image needs a non-empty name")
         body: Dict[str, Any] = check_properties(metadata) if metadata is not None else {}

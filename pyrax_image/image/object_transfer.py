@@ -17,7 +17,6 @@ from typing import Any, Dict, Optional, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import (
-    check_callable,
     check_flag,
     check_given_texts,
     check_int,
@@ -30,7 +29,6 @@ from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, storage_object
 from pyrax_image.image.tasks import import_task_body
-from pyrax_image.image.uploads import discard_image
 from pyrax_image.image.waiters import (
     DEFAULT_WAIT_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -42,7 +40,7 @@ from pyrax_image.image.waiters import (
 )
 from pyrax_image.object_storage import StorageObject, paths
 from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
+from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.utils import get_id
 
 logger = logging.getLogger("pyrax_image.data")
@@ -113,7 +111,7 @@ def import_from_container(
         return image
     except BaseException:
         if not keep_on_failure:
-            discard_image(api, image)
+            api.images.discard(image)
         raise
 
 
@@ -153,7 +151,7 @@ def _task_import(
     try:
         check_object_md5(image, source)
     except exc.ChecksumMismatch:
-        discard_image(api, image)
+        api.images.discard(image)
         raise
     return image
 
@@ -163,9 +161,8 @@ def export_to_container(
     storage_access: StorageAccess,
     img: Any,
     cont: Any,
-    obj_name: Optional[str] = None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    progress: Optional[Progress] = None,
+    obj_name: Optional[str],
+    options: TransferOptions,
     segment_threshold: Optional[int] = None,
     segment_size: Optional[int] = None,
 ) -> StorageObject:
@@ -174,14 +171,12 @@ def export_to_container(
     paths.container_name(cont)
     if obj_name is not None:
         paths.object_name(obj_name)
-    check_int("chunk_size", chunk_size, 1)
-    check_callable("progress", progress)
     for option, value in (("segment_threshold", segment_threshold), ("segment_size", segment_size)):
         if value is not None:
             check_int(option, value, 1)
     storage = storage_access.reachable("export an image to object storage")
     container = storage.get_container(cont)
-    download = open_image_download(api, img, chunk_size=chunk_size, verify=True, progress=progress)
+    download = open_image_download(api, img, options._replace(verify=True))
     info = download.info
     name = obj_name or "%s.%s" % (info["id"], info.get("disk_format") or "img")
     try:
@@ -191,7 +186,7 @@ def export_to_container(
             download,
             size=download.size,
             content_type="application/octet-stream",
-            chunk_size=chunk_size,
+            chunk_size=options.chunk_size,
             segment_threshold=segment_threshold,
             segment_size=segment_size,
         )

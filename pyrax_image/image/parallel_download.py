@@ -136,9 +136,9 @@ def _run(
         destination,
         result.connections,
         hashes=result.hashes,
-        chunk_size=download.reader.chunk_size,
-        max_resumes=download.reader.max_resumes,
-        progress=download.progress,
+        chunk_size=download.options.chunk_size,
+        max_resumes=download.options.max_resumes,
+        progress=download.options.progress,
         first=probe,
     )
     result.connections = fetch.connections

@@ -86,7 +86,7 @@ class ImageTasksManager(BaseManager[ImageTask]):
         if name in ("export", "import") and "input" not in kwargs:
             self._create_body(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
         if cont is not None:
-            self.api.data_service.check_container(cont)
+            self.api.storage_access.check_container(cont)
         return super().create(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
 
     def create_task(self, body: Dict[str, Any]) -> ImageTask:

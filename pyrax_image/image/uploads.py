@@ -1,47 +1,28 @@
-"""Image data going up: send a stream to an image, verify the image, discard it.
+"""Image data going up: send a stream to an image, verify the image.
 
 The bytes are read and hashed by :class:`~pyrax_image.transfer.UploadStream`;
-this module sends them to ``/images/{id}/file`` (or ``/stage``), compares the
-digests with what the active image reports, and deletes an image left behind
-by a failed operation.
+this module sends them to ``/images/{id}/file`` (or ``/stage``) and compares
+the digests with what the active image reports (the image manager deletes an
+image a failed operation left: ``ImageManager.discard``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
-from pyrax_image.image.api import ImageApi
 from pyrax_image.replies import expect_object
 from pyrax_image.transfer.bodies import UploadStream, raise_source_error
 from pyrax_image.transfer.hashing import verify_digests
 from pyrax_image.utils import get_id, quote_segment
 
-DISCARD_ATTEMPTS = 4
 SETTLE_SECONDS = 120.0  # how long a failed send may keep the image saving
 SETTLE_POLL = 0.25
 SETTLE_UNKNOWN_POLLS = 4  # failed status reads before giving up on a resend
 logger = logging.getLogger("pyrax_image.data")
-
-
-def check_hash_algo(hash_algo: Any) -> Optional[str]:
-    """A ``hash_algo`` argument: None or a hashlib algorithm available here
-    (refused before any byte is sent, not found out after the upload)."""
-    if hash_algo is None:
-        return None
-    if not isinstance(hash_algo, str):
-        raise exc.InvalidArgument("hash_algo must be a hashlib name or None, not %r" % (hash_algo,))
-    try:
-        hashlib.new(hash_algo)
-    except (ValueError, TypeError):
-        raise exc.InvalidArgument(
-            "hash_algo %r is not a hash algorithm available here" % (hash_algo,)
-        ) from None
-    return hash_algo
 
 
 def send_image_data(http: BaseClient[Any], img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
@@ -153,26 +134,3 @@ def verify_image(image: Any, digests: Dict[str, str], size: int, required: bool 
     info = image.to_dict()
     image_id = info.get("id")
     return verify_digests(info, digests, size, image_id, required)
-
-
-def discard_image(api: ImageApi, image: Any) -> bool:
-    """Delete an image created for an operation that failed; False if it stays.
-
-    Right after an aborted upload Glance may still be writing the image and
-    answer 500 or 409, so a few attempts are made before giving up.
-    """
-    last: Optional[Exception] = None
-    for attempt in range(DISCARD_ATTEMPTS):
-        try:
-            api.images.delete(image)
-            return True
-        except exc.NotFound:
-            return True
-        except (exc.InternalServerError, exc.Conflict, exc.ConnectionFailed) as error:
-            last = error
-            api.http.transport.sleep(0.25 * 2**attempt)
-        except exc.PyraxImageException as error:
-            last = error
-            break
-    logger.warning("Could not delete image %s after a failed operation: %s", get_id(image), last)
-    return False

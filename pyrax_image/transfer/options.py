@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
-from typing import Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_callable, check_flag, check_int
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"  # the multihash assumed until the cloud names its own
@@ -13,6 +15,69 @@ DEFAULT_MAX_RESUMES = 5  # times a dropped ranged read is asked again
 # ``progress(bytes_done, total_or_None)``, called after each chunk; an
 # exception it raises aborts the transfer.
 Progress = Callable[[int, Optional[int]], None]
+
+
+class _TransferFields(NamedTuple):
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    verify: bool = True
+    progress: Optional[Progress] = None
+    hash_algo: Optional[str] = DEFAULT_HASH_ALGO
+    max_resumes: int = DEFAULT_MAX_RESUMES
+    connections: int = 1
+
+
+class TransferOptions(_TransferFields):
+    """The knobs of one transfer, declared once and checked when made (as
+    boto3's ``TransferConfig``): the façade builds one from pyrax's keyword
+    arguments and every layer below reads it. Immutable; a new knob is one
+    field above and one check in :meth:`_check`.
+
+    ``chunk_size``: bytes per read and write. ``verify``: compare the digests.
+    ``progress(bytes_done, total_or_None)``: called after each chunk.
+    ``hash_algo``: the multihash an upload assumes until the cloud names its
+    own. ``max_resumes``: times a dropped read is asked again with ``Range``.
+    ``connections``: ranges a download fetches at once.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> TransferOptions:
+        options = super().__new__(cls, *args, **kwargs)
+        options._check()
+        return options
+
+    def _replace(self, **changes: Any) -> TransferOptions:
+        """A copy with ``changes``, checked like a new one."""
+        return TransferOptions(**dict(self._asdict(), **changes))
+
+    def _check(self) -> None:
+        """Refuse a value of the wrong type or range, before any request."""
+        check_int("chunk_size", self.chunk_size, 1)
+        check_flag("verify", self.verify)
+        check_callable("progress", self.progress)
+        _check_hash_algo(self.hash_algo)
+        check_int("max_resumes", self.max_resumes)
+        check_int("connections", self.connections, 1)
+
+
+def _check_hash_algo(hash_algo: Any) -> None:
+    """None or a hashlib algorithm available here (refused before any byte
+    is sent, not found out after the upload)."""
+    if hash_algo is None:
+        return
+    if not isinstance(hash_algo, str):
+        raise exc.InvalidArgument("hash_algo must be a hashlib name or None, not %r" % (hash_algo,))
+    try:
+        hashlib.new(hash_algo)
+    except (ValueError, TypeError):
+        raise exc.InvalidArgument(
+            "hash_algo %r is not a hash algorithm available here" % (hash_algo,)
+        ) from None
+
+
+DEFAULT_TRANSFER = TransferOptions()
+# The options an upload takes (``create(..., **upload_args)`` accepts these).
+UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo")
 
 
 class MinimumProgress:
