@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from pyrax_image.image.data_service import ImageDataService
     from pyrax_image.image.download import ImageDownload
     from pyrax_image.image.manager import ImageManager
-    from pyrax_image.image.parallel_download import ParallelDownload
     from pyrax_image.image.storage_access import StorageAccess
     from pyrax_image.image.tasks import ImageTasksManager
     from pyrax_image.object_storage import ObjectStorageClient, StorageObject
@@ -144,7 +143,7 @@ class ImageDataClient(ImageClientBase):
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
         connections: int = 1,
-    ) -> Union[ImageDownload, ParallelDownload]:
+    ) -> ImageDownload:
         """Download an image's data, streamed in ``chunk_size`` pieces.
 
         ``dest`` is a path (written to a temporary file beside it, renamed only

@@ -20,8 +20,8 @@ from pyrax_image import exceptions as exc
 from pyrax_image.image import copy as copies
 from pyrax_image.image import download as downloads
 from pyrax_image.image import importing, object_transfer, waiters
-from pyrax_image.image import parallel_download as parallel
 from pyrax_image.image.api import ImageApi
+from pyrax_image.image.destinations import writer_for
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import object_source
 from pyrax_image.image.uploads import (
@@ -157,20 +157,15 @@ class ImageDataService:
             raise
 
     # -- downloads ------------------------------------------------------------------
-    def download(
-        self, img: Any, dest: Any, options: TransferOptions
-    ) -> Union[downloads.ImageDownload, parallel.ParallelDownload]:
-        """Download to ``dest`` (path or file object) or, with None, return the
-        started iterator of verified chunks; ``connections`` > 1 fetches
-        that many ranges at once (into a path or a seekable file)."""
-        downloads.check_destination(dest)
-        parallel.check_parallel_destination(dest, options.connections)
+    def download(self, img: Any, dest: Any, options: TransferOptions) -> downloads.ImageDownload:
+        """Download to ``dest`` (path or file object, resolved into a writer
+        before any request) or, with None, return the started iterator of
+        verified chunks."""
+        writer = writer_for(dest, options.connections)
         download = downloads.open_image_download(self.api, img, options)
-        if dest is None:
+        if writer is None:
             return download.start()
-        if options.connections > 1:
-            return parallel.download_parallel(download, dest, options.connections)
-        return downloads.download_image(download, dest)
+        return downloads.download_into(download, writer)
 
     # -- copies -------------------------------------------------------------------------
     def copy_image(

@@ -1,27 +1,27 @@
-"""Image data coming down: streamed, resumed after a dropped connection, verified.
+"""Image data coming down: one path from the record to the verified bytes.
 
-:class:`ImageDownload` reads the image through a
-:class:`~pyrax_image.transfer.RangedReader` (resumed with ``Range`` after
-a dropped connection), hashes what it reads and verifies the whole image
-(its multihash, else MD5) before it hands over the last chunk, so a consumer
-never holds a complete-looking corrupt image.
-:func:`download_image` writes to a path (through a temporary file renamed only
-after verification), to a file object, or returns the iterator.
+:func:`open_image_download` reads the image's record and prepares an
+:class:`ImageDownload`, the one result of every download. Without a
+destination it is an iterator of chunks, verified before the last one is
+handed over. With one (a writer from :mod:`~pyrax_image.image.destinations`),
+:func:`download_into` opens it, lets :func:`choose_fetch` pick the strategy
+once (one stream resumed with ``Range``, or parallel ranges) and runs it;
+the image is verified (its multihash, else MD5, else ``Content-MD5``, and the
+size) before a path is renamed into place.
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import os
-from typing import Any, Dict, Iterator, Optional
+import weakref
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
 import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
+from pyrax_image.image.destinations import Sink, Writer
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
-from pyrax_image.transfer.files import check_file_path, replacing
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.options import (
     DEFAULT_MIN_PROGRESS,
@@ -29,14 +29,17 @@ from pyrax_image.transfer.options import (
     MinimumProgress,
     TransferOptions,
 )
+from pyrax_image.transfer.parallel import ParallelFetch, plan_parts
 from pyrax_image.transfer.ranged import Opener, RangedReader
-from pyrax_image.transfer.sources import start_position
 from pyrax_image.utils import quote_segment
 
 logger = logging.getLogger("pyrax_image.data")
 
+# How a download is fetched into an open destination: ``fetch(download, sink)``.
+Fetch = Callable[["ImageDownload", Sink], None]
 
-def hashes_for(info: Dict[str, Any], threaded: bool) -> HashSet:
+
+def hashes_for(info: Mapping[str, Any], threaded: bool) -> HashSet:
     """What to hash to verify a download: the image's multihash when it has
     one this platform can compute (MD5 would add nothing but CPU time),
     else MD5 (``checksum`` or the ``Content-MD5`` header)."""
@@ -49,14 +52,16 @@ def hashes_for(info: Dict[str, Any], threaded: bool) -> HashSet:
 
 
 class ImageDownload:
-    """The data of one image as an iterator of chunks, verified at the end.
+    """One image's download: the result of every ``download()``.
 
-    Iterating streams the image; a dropped connection is resumed with
-    ``Range``. Unless ``verify`` is False, the image's ``os_hash_value``
-    (or, without one, its ``checksum``, then the ``Content-MD5`` header) and
-    size are checked before the last chunk is handed over; a mismatch raises
-    ``ChecksumMismatch`` instead. Hashing runs in a background thread.
-    ``progress(bytes_done, total)`` is called as bytes arrive.
+    Iterated (``download(img)``), it streams the image in chunks; a dropped
+    connection is resumed with ``Range``, and unless ``verify`` is False the
+    image's ``os_hash_value`` (or ``checksum``, then the ``Content-MD5``
+    header) and size are checked before the last chunk is handed over
+    (``ChecksumMismatch`` instead). Written to a destination, it says what
+    happened: ``bytes_read``, ``resumes``, ``connections`` used and
+    ``verified_with`` (the algorithm that matched). Dropping it, even half
+    read, releases its connection and hashing thread at once.
     """
 
     def __init__(
@@ -66,19 +71,32 @@ class ImageDownload:
         options: TransferOptions = DEFAULT_TRANSFER,
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
     ):
+        self.open_request = open_request
         self.info = info
         self.options = options
         self.image_id: Optional[str] = info.get("id")
         self.size: Optional[int] = info.get("size")
         self.verify = options.verify
         self.progress = options.progress
+        self.connections = 1
         self.reader = RangedReader(
             open_request, self.size, options.chunk_size, options.max_resumes, min_progress=min_progress
         )
-        self.hashes = hashes_for(info, threaded=True) if options.verify else None
+        self._held_open = _HeldOpen(self.reader)
         self.bytes_read = 0
         self.verified_with: Optional[str] = None
-        self._iterator: Optional[Iterator[bytes]] = None
+        self._ranges_resumed = 0
+        self._chunks: Optional[Iterator[bytes]] = None
+        self._held: Optional[bytes] = None
+        self._done = False
+        # Released when the download is dropped unfinished (a ``break`` out of
+        # the loop) as soon as nothing refers to it, garbage collector or not.
+        self._release = weakref.finalize(self, self._held_open.release)
+
+    @property
+    def hashes(self) -> Optional[HashSet]:
+        """The digests being computed (None when not verifying)."""
+        return self._held_open.hashes
 
     def start(self) -> ImageDownload:
         """Send the first request now (errors such as 403/404 raise here)."""
@@ -88,46 +106,92 @@ class ImageDownload:
     @property
     def resumes(self) -> int:
         """How many times a dropped connection was resumed."""
-        return self.reader.resumes
+        return self.reader.resumes + self._ranges_resumed
 
-    def __iter__(self) -> Iterator[bytes]:
-        if self._iterator is None:
-            self._iterator = self._chunks()
-        return self._iterator
+    # -- one stream ------------------------------------------------------------------
+    def __iter__(self) -> ImageDownload:
+        return self
 
     def __next__(self) -> bytes:
-        return next(iter(self))
-
-    def _chunks(self) -> Iterator[bytes]:
-        held: Optional[bytes] = None
+        if self._done:
+            raise StopIteration
         try:
-            for chunk in self.reader:
-                self.bytes_read += len(chunk)
-                if self.hashes is not None:
-                    self.hashes.update(chunk)
-                if self.progress is not None:
-                    self.progress(self.bytes_read, self.size)
-                if held is not None:
-                    yield held
-                held = chunk
-            if self.verify:
-                self._verify()
-            elif self.size is not None and self.bytes_read != self.size:
-                raise exc.ChecksumMismatch("size", str(self.size), str(self.bytes_read), self.image_id)
-            if held is not None:
-                yield held
-        finally:
+            chunk = self._next_chunk()
+        except BaseException:
             self.close()
+            raise
+        if chunk is None:
+            raise StopIteration
+        return chunk
 
-    def _verify(self) -> None:
-        assert self.hashes is not None
-        digests = self.hashes.hexdigests()
+    def _next_chunk(self) -> Optional[bytes]:
+        """The next chunk, one behind what was read, so that the last is
+        handed over only once the whole image is verified."""
+        if self._chunks is None:
+            self._chunks = iter(self.reader)
+            if self.verify:
+                self._held_open.hashes = hashes_for(self.info, threaded=True)
+        for chunk in self._chunks:
+            self._count(len(chunk))
+            if self.hashes is not None:
+                self.hashes.update(chunk)
+            held, self._held = self._held, chunk
+            if held is not None:
+                return held
+        self._check(self.reader.first_headers)
+        self._done = True
+        self.close()
+        held, self._held = self._held, None
+        return held
+
+    def _count(self, received: int) -> None:
+        self.bytes_read += received
+        if self.progress is not None:
+            self.progress(self.bytes_read, self.size)
+
+    # -- parallel ranges ---------------------------------------------------------------
+    def fetch_ranges(self, sink: Sink) -> None:
+        """Fetch the image over ``options.connections`` ranges into ``sink.at``,
+        starting with the open 206 of the first range the reader holds."""
+        first = self.reader.take_held()
+        assert self.size is not None and sink.at is not None and first is not None
+        self._held_open.hashes = hashes_for(self.info, threaded=False) if self.verify else None
+        fetch = ParallelFetch(
+            self.open_request,
+            self.size,
+            sink.at,
+            self.options.connections,
+            hashes=self.hashes,
+            chunk_size=self.options.chunk_size,
+            max_resumes=self.options.max_resumes,
+            progress=self.progress,
+            first=first,
+        )
+        self.connections = fetch.connections
+        try:
+            fetch.run()
+        finally:
+            self.bytes_read = fetch.bytes_done
+            self._ranges_resumed = fetch.resumes
+        self._check(first.headers)
+        self._done = True
+
+    # -- the one check ---------------------------------------------------------------------
+    def _check(self, headers: Mapping[str, str]) -> None:
+        """Verify what was read: the multihash, else MD5 (the record's
+        ``checksum``, else the reply's ``Content-MD5``), and the size;
+        without ``verify``, the size only."""
+        if self.hashes is None:
+            if self.size is not None and self.bytes_read != self.size:
+                raise exc.ChecksumMismatch("size", str(self.size), str(self.bytes_read), self.image_id)
+            return
         expected = dict(self.info)
-        header_md5 = self.reader.first_headers.get("Content-MD5")
+        header_md5 = headers.get("Content-MD5")
         if not expected.get("checksum") and header_md5:
             expected["checksum"] = header_md5
         if self.size is None:
             expected.pop("size", None)
+        digests = self.hashes.hexdigests()
         self.verified_with = verify_digests(expected, digests, self.bytes_read, self.image_id)
 
     def hexdigests(self) -> Dict[str, str]:
@@ -136,9 +200,7 @@ class ImageDownload:
 
     def close(self) -> None:
         """Drop the connection and stop hashing (safe to call twice)."""
-        self.reader.close()
-        if self.hashes is not None:
-            self.hashes.close()
+        self._release()
 
     def __enter__(self) -> ImageDownload:
         return self
@@ -147,16 +209,50 @@ class ImageDownload:
         self.close()
 
 
+class _HeldOpen:
+    """What a download holds open: its reader's connection and its hashing
+    thread (apart from the download, so that releasing them needs no
+    reference to it)."""
+
+    def __init__(self, reader: RangedReader):
+        self.reader = reader
+        self.hashes: Optional[HashSet] = None
+
+    def release(self) -> None:
+        self.reader.close()
+        if self.hashes is not None:
+            self.hashes.close()
+
+
+def checked_record(info: Dict[str, Any]) -> Dict[str, Any]:
+    """``info``, the image record a download relies on, refused with
+    ``InvalidResponse`` when its id, size or digests have the wrong type."""
+    if not isinstance(info.get("id"), str) or not info["id"]:
+        raise exc.InvalidResponse(message="The image record has no id, so its data cannot be asked for")
+    size = info.get("size")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+        raise exc.InvalidResponse(
+            message="The size of image %s is %r, not a number of bytes" % (info["id"], size)
+        )
+    for name in ("checksum", "os_hash_algo", "os_hash_value"):
+        if info.get(name) is not None and not isinstance(info[name], str):
+            raise exc.InvalidResponse(
+                message="The %s of image %s is %r, not text" % (name, info["id"], info[name])
+            )
+    return info
+
+
 def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> ImageDownload:
-    """Fetch the image's current metadata and prepare a download of its data.
+    """Fetch the image's current record and prepare a download of its data.
 
     Raises ``ImageStatusError`` when the image has no data (queued, importing,
-    killed...) and ``NotFound`` when it does not exist.
+    killed...), ``NotFound`` when it does not exist and ``InvalidResponse``
+    when its record cannot be relied on.
     """
-    info = api.images.get(img).to_dict()
+    info = checked_record(api.images.get(img).to_dict())
     status = info.get("status")
     if status in IMAGE_NO_DATA_STATUSES:
-        raise exc.ImageStatusError("Image %s is %s: it has no data to download" % (info.get("id"), status))
+        raise exc.ImageStatusError("Image %s is %s: it has no data to download" % (info["id"], status))
     uri = "/images/%s/file" % quote_segment(info["id"])
 
     def open_request(headers: Dict[str, str]) -> requests.Response:
@@ -170,48 +266,44 @@ def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> Im
     return ImageDownload(open_request, info, options, min_progress=api.http.min_progress)
 
 
-def check_destination(dest: Any) -> None:
-    """Refuse a ``dest`` that is neither None, a file path nor a writable file."""
-    if dest is None:
-        return
-    if isinstance(dest, (str, os.PathLike)):
-        check_file_path(dest)
-        return
-    if not callable(getattr(dest, "write", None)) or isinstance(dest, io.TextIOBase):
-        raise exc.InvalidArgument("dest must be None, a path or a writable binary file object")
+def choose_fetch(download: ImageDownload, sink: Sink) -> Fetch:
+    """The one choice of how ``download`` is fetched into ``sink``; sends the
+    first request.
 
-
-def download_image(download: ImageDownload, dest: Any) -> ImageDownload:
-    """Run ``download`` into ``dest``: a path or a writable binary file object.
-
-    A path is written through a temporary file in the same directory, renamed
-    over ``dest`` only after verification; on any failure it is removed. A
-    seekable file object is truncated back to where it started on failure.
+    Parallel ranges when more than one connection is asked for, ``sink`` can
+    be written at offsets and the image is large enough for two parts, and
+    the server answers the first range with 206; else one stream resumed with
+    ``Range`` (a server that ignored ``Range`` has sent the whole image: that
+    open reply is read, not asked again).
     """
-    check_destination(dest)
-    if isinstance(dest, (str, os.PathLike)):
-        return _to_path(download, os.fspath(dest))
-    start = start_position(dest)
-    try:
-        for chunk in download:
-            dest.write(chunk)
-    except BaseException:
-        download.close()
-        if start is not None:
-            try:
-                dest.seek(start)
-                dest.truncate()
-            except (OSError, ValueError):
-                pass
-        raise
-    return download
+    connections, size = download.options.connections, download.size
+    parts = plan_parts(size, connections) if size and connections > 1 and sink.at is not None else []
+    if len(parts) < 2:
+        download.start()
+        return _one_stream
+    probe = download.open_request({"Range": "bytes=0-%d" % (parts[0][1] - 1)})
+    download.reader.hold(probe)
+    if probe.status_code != 206:
+        logger.info("The server ignored Range (HTTP %d); downloading as one stream", probe.status_code)
+        return _one_stream
+    return _ranges
 
 
-def _to_path(download: ImageDownload, path: str) -> ImageDownload:
+def _one_stream(download: ImageDownload, sink: Sink) -> None:
+    for chunk in download:
+        sink.write(chunk)
+
+
+def _ranges(download: ImageDownload, sink: Sink) -> None:
+    download.fetch_ranges(sink)
+
+
+def download_into(download: ImageDownload, writer: Writer) -> ImageDownload:
+    """Run ``download`` into ``writer``'s destination; on any failure the
+    connection is dropped and the destination left as it was."""
     try:
-        with replacing(path) as handle:
-            for chunk in download:
-                handle.write(chunk)
+        with writer.open() as sink:
+            choose_fetch(download, sink)(download, sink)
     except BaseException:
         download.close()
         raise

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         DEFAULT_MAX_RESUMES,
         Progress,
     )
-    from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead, WriteAt, fetch_range
+    from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead
     from pyrax_image.transfer.sources import SourceReader, remaining_size, start_position
 
 _SUBMODULE = {
@@ -55,8 +55,6 @@ _SUBMODULE = {
     "Opener": "ranged",
     "RangedReader": "ranged",
     "ReadAhead": "ranged",
-    "WriteAt": "ranged",
-    "fetch_range": "ranged",
     "SourceReader": "sources",
     "remaining_size": "sources",
     "start_position": "sources",
@@ -80,8 +78,6 @@ __all__ = [
     "SourceReader",
     "UploadBody",
     "UploadStream",
-    "WriteAt",
-    "fetch_range",
     "new_hashers",
     "raise_source_error",
     "remaining_size",

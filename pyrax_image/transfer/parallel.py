@@ -63,12 +63,14 @@ class FileObjectAccess:
     def __init__(self, handle: Any, base: int):
         self.handle = handle
         self.base = base
+        self.end = 0  # the furthest byte written, from ``base``
         self.lock = threading.Lock()
 
     def write_at(self, offset: int, data: bytes) -> None:
         with self.lock:
             self.handle.seek(self.base + offset)
             self.handle.write(data)
+            self.end = max(self.end, offset + len(data))
 
     def read_at(self, offset: int, size: int) -> bytes:
         with self.lock:
@@ -137,17 +139,6 @@ class ParallelFetch:
             self._next_part += 1
             return self._next_part - 1
 
-    def _opener_for(self, index: int) -> Opener:
-        first, self._first = (self._first, None) if index == 0 else (None, None)
-        if first is None:
-            return self.open_request
-        held = [first]
-
-        def reuse_then_open(headers: Any) -> requests.Response:
-            return held.pop() if held else self.open_request(headers)
-
-        return reuse_then_open
-
     def _work(self) -> None:
         try:
             while not self._stopping.is_set():
@@ -169,8 +160,11 @@ class ParallelFetch:
     def _fetch(self, index: int) -> None:
         start, end = self.parts[index]
         reader = RangedReader(
-            self._opener_for(index), self.size, self.chunk_size, self.max_resumes, start=start, end=end
+            self.open_request, self.size, self.chunk_size, self.max_resumes, start=start, end=end
         )
+        if index == 0 and self._first is not None:
+            first, self._first = self._first, None
+            reader.hold(first)
         try:
             for chunk in reader:
                 if self._stopping.is_set():

@@ -1,11 +1,10 @@
-"""Bytes from the network: ranged reads that resume, range fetches, read-ahead.
+"""Bytes from the network: ranged reads that resume, and read-ahead.
 
 :class:`RangedReader` reads a remote body (or one byte range of it) chunk by
 chunk and, when the connection drops, asks again from the last byte received
-with ``Range`` (Glance and Swift answer 206). :func:`fetch_range` writes one
-range at its offset through a ``write_at`` callable, resuming it the same way
-(the building block of parallel ranged downloads). :class:`ReadAhead` moves
-an iterator of chunks to a background thread so producing and consuming
+with ``Range`` (Glance and Swift answer 206); parallel downloads run one per
+range (:mod:`~pyrax_image.transfer.parallel`). :class:`ReadAhead` moves an
+iterator of chunks to a background thread so producing and consuming
 overlap.
 """
 
@@ -37,8 +36,6 @@ _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 
 # ``open_request(extra_headers)`` sends the GET and returns the streamed response.
 Opener = Callable[[Dict[str, str]], requests.Response]
-# ``write_at(offset, chunk)`` stores ``chunk`` at byte ``offset`` of the destination.
-WriteAt = Callable[[int, bytes], None]
 # What a broken body raises while it is read.
 _BODY_ERRORS = (
     requests.exceptions.RequestException,
@@ -82,6 +79,17 @@ class RangedReader:
         self.response: Optional[requests.Response] = None
         self.first_headers: Dict[str, str] = {}
         self._pending: Optional[Tuple[requests.Response, bytes]] = None
+        self._held: Optional[requests.Response] = None
+
+    def hold(self, response: requests.Response) -> None:
+        """Take ``response``, already open (a probe's), as the reply to the
+        next request, so that it is read rather than asked for again."""
+        self._held = response
+
+    def take_held(self) -> Optional[requests.Response]:
+        """The reply :meth:`hold` was given, if still unused, now the caller's."""
+        held, self._held = self._held, None
+        return held
 
     def prefetch(self) -> None:
         """Send the first request now, so that its errors raise here."""
@@ -106,7 +114,7 @@ class RangedReader:
             last = "" if self.end is None else str(self.end - 1)
             headers["Range"] = "bytes=%d-%s" % (self.position, last)
         try:
-            response = self.open_request(headers)
+            response = self.take_held() or self.open_request(headers)
         except exc.RangeNotSatisfiable:
             if self._stop is not None and self.position >= self._stop:
                 return None
@@ -159,7 +167,13 @@ class RangedReader:
 
     def __iter__(self) -> Iterator[bytes]:
         while self._stop is None or self.position < self._stop:
-            opened, self._pending = (self._pending or self.open()), None
+            try:
+                opened, self._pending = (self._pending or self.open()), None
+            except _BODY_ERRORS as error:  # broken while skipping what a server ignoring Range resent
+                if self.response is None:
+                    raise
+                self._drop(self.response, error)
+                continue
             if opened is None:
                 return
             response, leftover = opened
@@ -230,41 +244,15 @@ class RangedReader:
         logger.info("Connection dropped at byte %d (%s); resuming with Range", self.position, reason)
 
     def close(self) -> None:
-        """Close the current response, if any."""
+        """Close the current response (and a held or pending one), if any."""
+        held = self.take_held()
+        if held is not None:
+            held.close()
         if self._pending is not None:
             self._pending[0].close()
             self._pending = None
         if self.response is not None:
             self.response.close()
-
-
-def fetch_range(
-    open_request: Opener,
-    start: int,
-    end: int,
-    write_at: WriteAt,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    max_resumes: int = DEFAULT_MAX_RESUMES,
-    size: Optional[int] = None,
-) -> int:
-    """Fetch bytes ``[start, end)`` and hand each chunk to ``write_at`` at its
-    absolute offset; a dropped connection resumes from the last byte written.
-
-    Returns the number of bytes written (fewer than ``end - start`` only when
-    the body, of ``size`` bytes, ends first); ``ConnectionFailed`` if the range
-    could not be completed within ``max_resumes`` reconnections.
-    """
-    check_int("start", start)
-    check_int("end", end, start + 1)
-    reader = RangedReader(open_request, size, chunk_size, max_resumes, start=start, end=end)
-    written = 0
-    try:
-        for chunk in reader:
-            write_at(start + written, chunk)
-            written += len(chunk)
-    finally:
-        reader.close()
-    return written
 
 
 class ReadAhead:

@@ -4,9 +4,11 @@ and interoperable import (stage + glance-direct, copy-image, info)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
+import threading
 import time
 from typing import Any, Iterator, List
 
@@ -162,6 +164,25 @@ def test_repeated_drops_resume_each_time_then_give_up(glance_url, fault_proxy, s
     proxy.drops = 5
     with pytest.raises(exc.ConnectionFailed, match="giving up"):
         b"".join(through.download(stored.id, max_resumes=2))
+
+
+def test_abandoned_downloads_release_their_threads_and_connections_without_the_collector(cloud, stored):
+    """``for chunk in images.download(img): break``, 40 times, with the garbage
+    collector off: no hashing thread is left and no connection stays checked
+    out (issue 16: a reference cycle kept both until ``gc.collect()``)."""
+    client = noauth_client(cloud["glance_noauth_url"], ALPHA)
+    gc.disable()
+    try:
+        for _ in range(40):
+            for _chunk in client.download(stored, chunk_size=64 * 1024):
+                break
+        hashing = [thread for thread in threading.enumerate() if thread.name == "pyrax_image-hash"]
+        pools = [pool for adapter in client.transport.session.adapters.values()
+                 for pool in adapter.poolmanager.pools._container.values()]  # fmt: skip
+        checked_out = sum(pool.pool.maxsize - pool.pool.qsize() for pool in pools if pool.pool is not None)
+    finally:
+        gc.enable()
+    assert hashing == [] and pools and checked_out == 0
 
 
 def test_glance_answers_range_with_206_and_416(alpha, stored):

@@ -23,10 +23,10 @@ SERVICE = {"pyrax_image.image.data_service"}
 STEPS = {
     "pyrax_image.image.api",
     "pyrax_image.image.copy",
+    "pyrax_image.image.destinations",
     "pyrax_image.image.download",
     "pyrax_image.image.importing",
     "pyrax_image.image.object_transfer",
-    "pyrax_image.image.parallel_download",
     "pyrax_image.image.uploads",
     "pyrax_image.image.waiters",
 }

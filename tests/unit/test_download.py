@@ -3,6 +3,7 @@ server will not produce on demand (dropped connections, ignored Range, 416)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
@@ -324,3 +325,47 @@ def test_read_ahead_close_stops_the_producer_and_closes_its_source():
     assert next(ahead) == b"x"
     ahead.close()
     assert not ahead.thread.is_alive() and source.closed
+
+
+# -- a hostile server, a record of the wrong shape, a careless caller (issue 16) -----------------
+def test_a_server_ignoring_range_and_cutting_every_reply_raises_a_library_error(client, rsps, tmp_path):
+    big = os.urandom(1024 * 1024)
+    rsps.get(ITEM, json=active(big))
+    rsps.add_callback(
+        responses.GET,
+        FILE,
+        callback=lambda request: (200, {"Content-Length": str(len(big))}, dropping_body(big, 300 * 1024)),
+    )
+    with pytest.raises(exc.ConnectionFailed, match="giving up"):
+        list(client.download(IMAGE_ID, chunk_size=64 * 1024, max_resumes=3))
+    rsps.get(ITEM, json=active(big))
+    with pytest.raises(exc.ConnectionFailed):
+        client.download(IMAGE_ID, tmp_path / "x", chunk_size=64 * 1024, max_resumes=2)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"id": None}, {"size": "10000"}, {"size": True}, {"size": -1}, {"os_hash_value": 5}, {"checksum": []}],
+)
+def test_a_record_the_download_cannot_rely_on_is_an_invalid_response(client, rsps, change):
+    info = {key: value for key, value in dict(active(), **change).items() if value is not None}
+    rsps.get(ITEM, json=info)
+    with pytest.raises(exc.InvalidResponse):
+        client.download(IMAGE_ID)
+    assert len(rsps.calls) == 1  # the data was never asked for
+
+
+def test_an_abandoned_iterator_releases_its_connection_and_thread_at_once(client, rsps):
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=DATA)
+    download = client.download(IMAGE_ID, chunk_size=1000)
+    next(download)
+    hashes, response = download.hashes, download.reader.response
+    assert hashes is not None and hashes._thread is not None and hashes._thread.is_alive()
+    gc.disable()
+    try:
+        del download
+        assert hashes._thread is None and response.raw.closed
+    finally:
+        gc.enable()

@@ -30,7 +30,7 @@ DATA_MODULES = [
     "pyrax_image.image.download",
     "pyrax_image.image.importing",
     "pyrax_image.image.object_transfer",
-    "pyrax_image.image.parallel_download",
+    "pyrax_image.image.destinations",
     "pyrax_image.image.storage_access",
     "pyrax_image.image.uploads",
     "pyrax_image.transfer.bodies",

@@ -1,5 +1,5 @@
 """The transfer layer: one source reader, the start probe, body protocols,
-and range fetches written at an offset that resume after a dropped connection."""
+and ranged reads of a closed range that resume after a dropped connection."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import pytest
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer import (
     PartBody,
+    RangedReader,
     RewindableBody,
     SourceReader,
     UploadBody,
     UploadStream,
-    fetch_range,
     start_position,
 )
 
@@ -62,45 +62,24 @@ def opener_for(data: bytes, cuts: List[int], asked: List[str]) -> Any:
     return open_request
 
 
-def test_fetch_range_writes_each_chunk_at_its_offset():
-    out = bytearray(len(DATA))
+def test_a_closed_range_is_read_with_its_own_range_header():
     asked: List[str] = []
-
-    def write_at(offset: int, chunk: bytes) -> None:
-        out[offset : offset + len(chunk)] = chunk
-
     for start, end in ((0, 4000), (4000, 8000), (8000, len(DATA))):
-        assert fetch_range(opener_for(DATA, [], asked), start, end, write_at, chunk_size=1000) == end - start
-    assert bytes(out) == DATA
+        reader = RangedReader(opener_for(DATA, [], asked), None, 1000, start=start, end=end)
+        assert b"".join(reader) == DATA[start:end]
     assert asked == ["bytes=0-3999", "bytes=4000-7999", "bytes=8000-%d" % (len(DATA) - 1)]
 
 
-def test_fetch_range_resumes_a_dropped_range_from_the_last_byte_written():
+def test_a_dropped_closed_range_resumes_from_the_last_byte_read():
     asked: List[str] = []
-    writes: List[Any] = []
-    written = fetch_range(
-        opener_for(DATA, [1500, 700], asked),
-        2000,
-        6000,
-        lambda offset, chunk: writes.append((offset, chunk)),
-        chunk_size=1000,
-    )
-    assert written == 4000
+    reader = RangedReader(opener_for(DATA, [1500, 700], asked), None, 1000, start=2000, end=6000)
+    assert b"".join(reader) == DATA[2000:6000] and reader.resumes == 2
     assert asked == ["bytes=2000-5999", "bytes=3500-5999", "bytes=4200-5999"]
-    assert b"".join(chunk for _, chunk in writes) == DATA[2000:6000]
-    offsets = [offset for offset, _ in writes]
-    assert offsets == sorted(offsets) and offsets[0] == 2000
 
 
-def test_fetch_range_gives_up_after_max_resumes():
+def test_a_closed_range_gives_up_after_max_resumes():
     with pytest.raises(exc.ConnectionFailed, match="giving up"):
-        fetch_range(opener_for(DATA, [10, 10, 10], []), 0, 1000, lambda o, c: None, max_resumes=2)
-
-
-@pytest.mark.parametrize("start, end", [(-1, 10), (10, 10), (5, 2)])
-def test_fetch_range_refuses_an_empty_or_negative_range(start, end):
-    with pytest.raises(exc.InvalidArgument):
-        fetch_range(opener_for(DATA, [], []), start, end, lambda o, c: None)
+        list(RangedReader(opener_for(DATA, [10, 10, 10], []), None, 1000, max_resumes=2, start=0, end=1000))
 
 
 def test_start_position_is_where_a_seekable_file_stands(tmp_path):
