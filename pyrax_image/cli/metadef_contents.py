@@ -27,6 +27,16 @@ PROPERTY_COLUMNS = (
 )
 TAG_COLUMNS = (("NAME", lambda info: info.get("name")), ("CREATED", lambda info: info.get("created_at")))
 SORT_DIRS = ("asc", "desc")
+PROPERTY_TYPES = ("array", "boolean", "integer", "number", "object", "string", "null")
+POSITIONAL_HELP = {
+    "NAMESPACE": "the namespace's name (its identifier, not its display name)",
+    "FILE": "a Glance metadefs JSON file; - reads standard input",
+    "RESOURCE-TYPE": "a resource type's name, e.g. OS::Glance::Image",
+    "OBJECT": "the object's name",
+    "PROPERTY": "the property's name",
+    "TAG": "the tag's name",
+    "NEW-NAME": "the tag's new name",
+}
 
 
 def json_option(text: Optional[str], option: str) -> Any:
@@ -52,7 +62,9 @@ def deleted(ctx: Any, text: str, data: Dict[str, Any]) -> int:
 def add_action(actions: Any, common: Any, name: str, func: Any, text: str, *positionals: str) -> Any:
     parser = actions.add_parser(name, parents=[common], help=text)
     for positional in positionals:
-        parser.add_argument(positional.lower().replace("-", "_"), metavar=positional)
+        parser.add_argument(
+            positional.lower().replace("-", "_"), metavar=positional, help=POSITIONAL_HELP[positional]
+        )
     parser.set_defaults(func=func)
     return parser
 
@@ -215,7 +227,7 @@ def register_objects(areas: Any, common: Any) -> None:
         p = add_action(actions, common, name, func, text, "NAMESPACE", "OBJECT")
         if name == "update":
             p.add_argument("--name", help="rename it")
-        p.add_argument("--description")
+        p.add_argument("--description", help="what the object describes")
         p.add_argument(
             "--properties",
             metavar="JSON",
@@ -247,9 +259,9 @@ def register_properties(areas: Any, common: Any) -> None:
     p = add_action(
         actions, common, "create", cmd_property_create, "define a property (admin)", "NAMESPACE", "PROPERTY"
     )
-    p.add_argument("--title", required=True)
+    p.add_argument("--title", required=True, help="the property's human-readable title")
     p.add_argument(
-        "--type", required=True, choices=("array", "boolean", "integer", "number", "object", "string", "null")
+        "--type", required=True, choices=PROPERTY_TYPES, help="its JSON type: " + ", ".join(PROPERTY_TYPES)
     )
     p.add_argument(
         "--schema",
@@ -266,8 +278,8 @@ def register_properties(areas: Any, common: Any) -> None:
         "PROPERTY",
     )
     p.add_argument("--name", help="rename it")
-    p.add_argument("--title")
-    p.add_argument("--type", choices=("array", "boolean", "integer", "number", "object", "string", "null"))
+    p.add_argument("--title", help="a new human-readable title")
+    p.add_argument("--type", choices=PROPERTY_TYPES, help="a new JSON type: " + ", ".join(PROPERTY_TYPES))
     p.add_argument("--schema", metavar="JSON", help="fields to change, e.g. '{\"maximum\": 10}'")
     add_action(
         actions, common, "delete", cmd_property_delete, "delete a property (admin)", "NAMESPACE", "PROPERTY"
@@ -287,15 +299,19 @@ def register_tags(areas: Any, common: Any) -> None:
     group = areas.add_parser("tag", parents=[common], help="a namespace's tag definitions")
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = add_action(actions, common, "list", cmd_tag_list, "a namespace's tags", "NAMESPACE")
-    p.add_argument("--limit", type=int)
+    p.add_argument("--limit", type=int, help="at most this many tags (default: the server's)")
     p.add_argument("--marker", help="the tag after which the list starts")
-    p.add_argument("--sort-key", choices=("created_at", "updated_at", "name"))
-    p.add_argument("--sort-dir", choices=SORT_DIRS)
+    p.add_argument(
+        "--sort-key",
+        choices=("created_at", "updated_at", "name"),
+        help="sort by: created_at, updated_at or name",
+    )
+    p.add_argument("--sort-dir", choices=SORT_DIRS, help="asc or desc")
     add_action(actions, common, "show", cmd_tag_show, "one tag", "NAMESPACE", "TAG")
     p = add_action(
         actions, common, "create", cmd_tag_create, "define tags, added to the others (admin)", "NAMESPACE"
     )
-    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.add_argument("tags", nargs="+", metavar="TAG", help="a tag's name (one or more)")
     p.add_argument("--replace", action="store_true", help="the namespace's tags become exactly these")
     add_action(
         actions, common, "rename", cmd_tag_rename, "rename a tag (admin)", "NAMESPACE", "TAG", "NEW-NAME"

@@ -41,6 +41,17 @@ ASSOCIATION_COLUMNS = (
 )
 
 
+NAMESPACE_SORT_KEYS = (
+    "created_at",
+    "updated_at",
+    "namespace",
+    "display_name",
+    "visibility",
+    "protected",
+    "owner",
+)
+
+
 def _protection(opts: Any) -> Optional[bool]:
     return True if opts.protected else False if opts.unprotected else None
 
@@ -170,9 +181,9 @@ def _protection_options(parser: Any) -> None:
 
 
 def _namespace_fields(parser: Any) -> None:
-    parser.add_argument("--display-name")
-    parser.add_argument("--description")
-    parser.add_argument("--visibility", choices=("public", "private"))
+    parser.add_argument("--display-name", help="the human-readable name")
+    parser.add_argument("--description", help="what the namespace is for")
+    parser.add_argument("--visibility", choices=("public", "private"), help="public or private")
     _protection_options(parser)
 
 
@@ -188,12 +199,17 @@ def _register_namespaces(areas: Any, common: Any) -> None:
         metavar="TYPE",
         help="associated with TYPE (repeatable: any of them)",
     )
-    p.add_argument("--visibility", choices=("public", "private"))
+    p.add_argument(
+        "--visibility",
+        choices=("public", "private"),
+        help="only namespaces of this visibility: public or private",
+    )
     p.add_argument(
         "--sort-key",
-        choices=("created_at", "updated_at", "namespace", "display_name", "visibility", "protected", "owner"),
+        choices=NAMESPACE_SORT_KEYS,
+        help="sort by: " + ", ".join(NAMESPACE_SORT_KEYS),
     )
-    p.add_argument("--sort-dir", choices=SORT_DIRS)
+    p.add_argument("--sort-dir", choices=SORT_DIRS, help="asc or desc")
     p.add_argument("--limit", type=int, help="page size")
     p.add_argument("--marker", help="the namespace after which the page starts")
     p.add_argument("--all", action="store_true", help="every page")
