@@ -71,12 +71,13 @@ def cmd_download(ctx: Any) -> int:
     path = None if ctx.options.file == STDIO else ctx.options.file
     if path is None and sys.stdout.isatty():
         raise exc.InvalidArgument("stdout is a terminal: give --file PATH or redirect the output")
-    if ctx.options.connections < 1 or (ctx.options.connections > 1 and path is None):
+    connections = ctx.options.connections
+    if connections is not None and (connections < 1 or (connections > 1 and path is None)):
         raise exc.InvalidArgument("--connections takes a positive number, and more than 1 needs --file PATH")
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("download", ctx.options) as bar:
-        extra = {"connections": ctx.options.connections} if ctx.options.connections > 1 else {}
-        done = ctx.client.download(image, path if path else sys.stdout.buffer, progress=bar, **extra)
+        dest = path if path else sys.stdout.buffer
+        done = ctx.client.download(image, dest, progress=bar, connections=connections)
     if path:
         verified = " verified with %s" % done.verified_with if done.verified_with else ""
         ctx.out.message(
@@ -206,9 +207,9 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument(
         "--connections",
         type=int,
-        default=1,
+        default=None,
         metavar="N",
-        help="fetch N ranges at once (needs --file; default 1)",
+        help="fetch N ranges at once (needs --file; default: 4 for an image of 64 MiB or more, else 1)",
     )
     p.set_defaults(func=cmd_download)
 

@@ -20,6 +20,8 @@ from pyrax_image.transfer.options import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_HASH_ALGO,
     DEFAULT_MAX_RESUMES,
+    DEFAULT_PARALLEL_CONNECTIONS,
+    DEFAULT_PARALLEL_SIZE,
     UPLOAD_OPTIONS,
     Progress,
     TransferOptions,
@@ -41,6 +43,12 @@ class ImageDataClient(ImageClientBase):
 
     _manager: ImageManager
     _tasks_manager: ImageTasksManager
+    #: A download with ``connections=None`` (the default) of an image of at
+    #: least this many bytes, into a path or a file it can write at offsets,
+    #: fetches ``parallel_download_connections`` ranges at once (one stream
+    #: over a long link is capped at its window over the round trip).
+    parallel_download_size: int = DEFAULT_PARALLEL_SIZE
+    parallel_download_connections: int = DEFAULT_PARALLEL_CONNECTIONS
     _data_service: Optional[ImageDataService] = None
     _storage_access: Optional[StorageAccess] = None
 
@@ -142,7 +150,7 @@ class ImageDataClient(ImageClientBase):
         verify: bool = True,
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
-        connections: int = 1,
+        connections: Optional[int] = None,
     ) -> ImageDownload:
         """Download an image's data, streamed in ``chunk_size`` pieces.
 
@@ -159,6 +167,10 @@ class ImageDataClient(ImageClientBase):
         the contiguous prefix completes and verified before the rename.
         Memory stays about ``connections`` x ``chunk_size``. A server that
         ignores ``Range`` (and an image of one part) is read as one stream.
+        By default (``connections=None``) an image of at least
+        ``parallel_download_size`` bytes (64 MiB) written to such a destination
+        is fetched over ``parallel_download_connections`` (4) ranges, a
+        smaller one as one stream; ``connections=1`` always means one stream.
         """
         options = TransferOptions(
             chunk_size=chunk_size,
@@ -166,6 +178,8 @@ class ImageDataClient(ImageClientBase):
             progress=progress,
             max_resumes=max_resumes,
             connections=connections,
+            parallel_size=self.parallel_download_size,
+            parallel_connections=self.parallel_download_connections,
         )
         return self.data_service.download(img, dest, options)
 

@@ -75,27 +75,29 @@ class FileObjectWriter:
 Writer = Union[PathWriter, FileObjectWriter]
 
 
-def writer_for(dest: Any, connections: int = 1) -> Optional[Writer]:
+def writer_for(dest: Any, connections: Optional[int] = 1) -> Optional[Writer]:
     """The writer of ``dest`` (None, a path or a writable binary file), checked
     before any request: a directory, a path whose folder does not exist
     (``FolderNotFound``), a text or read-only object, and (with
     ``connections`` > 1) a destination that cannot be written at offsets and
-    read back are refused."""
+    read back are refused. With ``connections`` None (the download chooses),
+    a file object is written at offsets when it can be."""
     if isinstance(dest, (str, os.PathLike)):
         check_file_path(dest)
         return PathWriter(os.fsdecode(os.fspath(dest)))
     if dest is None:
-        if connections > 1:
+        if connections is not None and connections > 1:
             raise exc.InvalidArgument("connections > 1 needs a path or a seekable file object to write to")
         return None
     if not callable(getattr(dest, "write", None)) or isinstance(dest, io.TextIOBase):
         raise exc.InvalidArgument("dest must be None, a path or a writable binary file object")
-    if connections > 1 and not all(_able(dest, ability) for ability in ("seekable", "readable", "writable")):
+    at_offsets = all(_able(dest, ability) for ability in ("seekable", "readable", "writable"))
+    if connections is not None and connections > 1 and not at_offsets:
         raise exc.InvalidArgument(
             "connections > 1 writes at offsets and reads back to hash: dest must be a path "
             "or a seekable file object opened for reading and writing (e.g. mode 'w+b')"
         )
-    return FileObjectWriter(dest, at_offsets=connections > 1)
+    return FileObjectWriter(dest, at_offsets=at_offsets and connections != 1)
 
 
 def _able(handle: Any, ability: str) -> bool:

@@ -21,6 +21,7 @@ import requests
 from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.destinations import Sink, Writer
+from pyrax_image.image.resources import Image
 from pyrax_image.statuses import IMAGE_NO_DATA_STATUSES
 from pyrax_image.transfer.hashing import HashSet, verify_digests
 from pyrax_image.transfer.options import (
@@ -150,8 +151,8 @@ class ImageDownload:
             self.progress(self.bytes_read, self.size)
 
     # -- parallel ranges ---------------------------------------------------------------
-    def fetch_ranges(self, sink: Sink) -> None:
-        """Fetch the image over ``options.connections`` ranges into ``sink.at``,
+    def fetch_ranges(self, sink: Sink, connections: int) -> None:
+        """Fetch the image over ``connections`` ranges into ``sink.at``,
         starting with the open 206 of the first range the reader holds."""
         first = self.reader.take_held()
         assert self.size is not None and sink.at is not None and first is not None
@@ -160,7 +161,7 @@ class ImageDownload:
             self.open_request,
             self.size,
             sink.at,
-            self.options.connections,
+            connections,
             hashes=self.hashes,
             chunk_size=self.options.chunk_size,
             max_resumes=self.options.max_resumes,
@@ -242,14 +243,32 @@ def checked_record(info: Dict[str, Any]) -> Dict[str, Any]:
     return info
 
 
+def download_record(api: ImageApi, img: Any) -> Dict[str, Any]:
+    """The record a download verifies against.
+
+    An ``Image`` of this client that is active and carries its multihash and
+    size is used as it is, with no request: an active image's data never
+    changes (Glance refuses a second upload), and an image deleted or
+    deactivated since is refused by the data request itself. Anything else
+    (an id, an image of another client, one not yet active or without its
+    multihash) is fetched.
+    """
+    if isinstance(img, Image) and img.manager is api.images:
+        held = img.to_dict()
+        if held.get("status") == "active" and held.get("os_hash_value") and held.get("size") is not None:
+            return checked_record(held)
+    return checked_record(api.images.get(img).to_dict())
+
+
 def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> ImageDownload:
-    """Fetch the image's current record and prepare a download of its data.
+    """Read the image's record (see :func:`download_record`) and prepare a
+    download of its data.
 
     Raises ``ImageStatusError`` when the image has no data (queued, importing,
     killed...), ``NotFound`` when it does not exist and ``InvalidResponse``
     when its record cannot be relied on.
     """
-    info = checked_record(api.images.get(img).to_dict())
+    info = download_record(api, img)
     status = info.get("status")
     if status in IMAGE_NO_DATA_STATUSES:
         raise exc.ImageStatusError("Image %s is %s: it has no data to download" % (info["id"], status))
@@ -270,13 +289,15 @@ def choose_fetch(download: ImageDownload, sink: Sink) -> Fetch:
     """The one choice of how ``download`` is fetched into ``sink``; sends the
     first request.
 
-    Parallel ranges when more than one connection is asked for, ``sink`` can
+    Parallel ranges when more than one connection is asked for (or, with
+    ``connections=None``, the image is at least ``parallel_size``), ``sink`` can
     be written at offsets and the image is large enough for two parts, and
     the server answers the first range with 206; else one stream resumed with
     ``Range`` (a server that ignored ``Range`` has sent the whole image: that
     open reply is read, not asked again).
     """
-    connections, size = download.options.connections, download.size
+    size = download.size
+    connections = download.options.connections_for(size)
     parts = plan_parts(size, connections) if size and connections > 1 and sink.at is not None else []
     if len(parts) < 2:
         download.start()
@@ -286,16 +307,12 @@ def choose_fetch(download: ImageDownload, sink: Sink) -> Fetch:
     if probe.status_code != 206:
         logger.info("The server ignored Range (HTTP %d); downloading as one stream", probe.status_code)
         return _one_stream
-    return _ranges
+    return lambda download, sink: download.fetch_ranges(sink, connections)
 
 
 def _one_stream(download: ImageDownload, sink: Sink) -> None:
     for chunk in download:
         sink.write(chunk)
-
-
-def _ranges(download: ImageDownload, sink: Sink) -> None:
-    download.fetch_ranges(sink)
 
 
 def download_into(download: ImageDownload, writer: Writer) -> ImageDownload:

@@ -12,6 +12,12 @@ from pyrax_image.checks import check_callable, check_flag, check_int
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"  # the multihash assumed until the cloud names its own
 DEFAULT_MAX_RESUMES = 5  # times a dropped ranged read is asked again
+# A download of at least this many bytes into a destination that can be written
+# at offsets fetches this many ranges at once unless told otherwise
+# (``connections=None``): one stream across a long link is capped at its window
+# over the round trip, parallel ranges are not.
+DEFAULT_PARALLEL_SIZE = 64 * 1024 * 1024
+DEFAULT_PARALLEL_CONNECTIONS = 4
 # ``progress(bytes_done, total_or_None)``, called after each chunk; an
 # exception it raises aborts the transfer.
 Progress = Callable[[int, Optional[int]], None]
@@ -23,7 +29,9 @@ class _TransferFields(NamedTuple):
     progress: Optional[Progress] = None
     hash_algo: Optional[str] = DEFAULT_HASH_ALGO
     max_resumes: int = DEFAULT_MAX_RESUMES
-    connections: int = 1
+    connections: Optional[int] = 1
+    parallel_size: int = DEFAULT_PARALLEL_SIZE
+    parallel_connections: int = DEFAULT_PARALLEL_CONNECTIONS
 
 
 class TransferOptions(_TransferFields):
@@ -36,7 +44,9 @@ class TransferOptions(_TransferFields):
     ``progress(bytes_done, total_or_None)``: called after each chunk.
     ``hash_algo``: the multihash an upload assumes until the cloud names its
     own. ``max_resumes``: times a dropped read is asked again with ``Range``.
-    ``connections``: ranges a download fetches at once.
+    ``connections``: ranges a download fetches at once; None chooses:
+    ``parallel_connections`` for an image of at least ``parallel_size`` bytes,
+    else one stream.
     """
 
     __slots__ = ()
@@ -57,7 +67,16 @@ class TransferOptions(_TransferFields):
         check_callable("progress", self.progress)
         _check_hash_algo(self.hash_algo)
         check_int("max_resumes", self.max_resumes)
-        check_int("connections", self.connections, 1)
+        if self.connections is not None:
+            check_int("connections", self.connections, 1)
+        check_int("parallel_size", self.parallel_size, 0)
+        check_int("parallel_connections", self.parallel_connections, 1)
+
+    def connections_for(self, size: Optional[int]) -> int:
+        """The ranges to fetch an image of ``size`` bytes over."""
+        if self.connections is not None:
+            return self.connections
+        return self.parallel_connections if size is not None and size >= self.parallel_size else 1
 
 
 def _check_hash_algo(hash_algo: Any) -> None:

@@ -260,8 +260,7 @@ def test_format_line_without_a_total():
 def test_ctrl_c_during_a_download_exits_130_and_leaves_no_file(cli, rsps, monkeypatch, tmp_path, capsys):
     data = b"x" * (3 * 65536)
     info = active_info(data)
-    rsps.get(V2 + "/images/" + IMAGE_ID, json=info)
-    rsps.get(V2 + "/images/" + IMAGE_ID, json=info)
+    rsps.get(V2 + "/images/" + IMAGE_ID, json=info)  # the lookup; the download uses the active record
     rsps.get(V2 + "/images/%s/file" % IMAGE_ID, body=data, headers={"Content-Length": str(len(data))})
 
     @contextlib.contextmanager
