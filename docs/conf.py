@@ -46,6 +46,10 @@ INTERNAL_CLASSES = [
     "pyrax_image.image.data_service.ImageDataService",
     "ImageDataService",
     "pyrax_image.transfer.parallel.ParallelFetch",
+    "pyrax_image.image.destinations.Sink",
+    "pyrax_image.image.destinations.PathWriter",
+    "pyrax_image.image.destinations.FileObjectWriter",
+    "StorageAccess",  # the client's object-storage access (image/storage_access.py), internal
     "ClientClass",  # a type alias: a BaseClient subclass
 ]
 INTERNAL_MODULES = [
@@ -53,6 +57,8 @@ INTERNAL_MODULES = [
     "pyrax_image.replies",
     "pyrax_image.transfer.files",
     "pyrax_image.object_storage.paths",
+    "pyrax_image.image.destinations",
+    "pyrax_image.transfer.parallel",
 ]
 # A short name two documented classes have (StorageObject: Swift's and Cloud
 # Files') links to one of them rather than failing the build.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set, Tuple
 from urllib.parse import urlsplit
 
 from pyrax_image import ImageClient
@@ -18,6 +18,11 @@ from tests.threads import errors_in_threads, wait_until
 
 def established_to(url: str) -> int:
     """How many TCP connections this process holds open to ``url``'s port."""
+    return len(sockets_to(url))
+
+
+def sockets_to(url: str) -> Set[str]:
+    """The TCP connections (socket inodes) this process holds open to ``url``'s port."""
     port = urlsplit(url).port
     mine = set()
     for fd in os.listdir("/proc/self/fd"):
@@ -27,15 +32,15 @@ def established_to(url: str) -> int:
             continue
         if target.startswith("socket:["):
             mine.add(target[8:-1])
-    count = 0
+    found = set()
     for table in ("/proc/self/net/tcp", "/proc/self/net/tcp6"):
         with open(table) as lines:
             for line in list(lines)[1:]:
                 fields = line.split()
                 remote_port = int(fields[2].rsplit(":", 1)[1], 16)
                 if remote_port == port and fields[3] == "01" and fields[9] in mine:
-                    count += 1
-    return count
+                    found.add(fields[9])
+    return found
 
 
 def test_fork_cross_talk_cannot_happen(glance_url: str, alpha: ImageClient, cleanup: List[Any], unique: str) -> None:
@@ -80,6 +85,12 @@ def test_with_block_releases_glances_and_keystones_sockets(cloud: Dict[str, Any]
     glance = cloud["regions"]["RegionOne"]["image"]
     keystone = cloud["keystone_v3_url"]
     identity = keystone_identity(cloud, "alice")
+    # Connections earlier tests' clients still hold are not this client's.
+    before = sockets_to(glance) | sockets_to(keystone)
+
+    def this_clients() -> Tuple[Set[str], Set[str]]:
+        return sockets_to(glance) - before, sockets_to(keystone) - before
+
     with ImageClient(identity, region_name="RegionOne") as images:
         done: List[int] = []
 
@@ -92,6 +103,7 @@ def test_with_block_releases_glances_and_keystones_sockets(cloud: Dict[str, Any]
         for thread in threads:
             thread.join(120)
         assert len(done) == 4
-        assert established_to(glance) >= 1 and established_to(keystone) >= 1
-    assert established_to(glance) == 0 and established_to(keystone) == 0
+        to_glance, to_keystone = this_clients()
+        assert to_glance and to_keystone
+    assert this_clients() == (set(), set())
     assert images.list(limit=1) is not None  # a closed client connects again when used
