@@ -29,7 +29,7 @@ SWITCH = "PYRAX_IMAGE_VIA_PROXY"
 SUITE_LIFETIME = 3 * 3600.0  # far longer than the suite; the session stops the proxies anyway
 
 # Tests that compare what they see with the real URLs (written in a guide or
-# in the test): the first pass only.
+# in the test), or count connections to the real ports: the first pass only.
 DIRECT_ONLY = (
     "tests/integration/test_getting_started.py",
     "tests/integration/test_cli_docs.py",
@@ -37,6 +37,11 @@ DIRECT_ONLY = (
     "tests/integration/test_cli.py::test_region_and_interface_choose_the_endpoint",
     "tests/integration/test_pyrax_samples.py::test_import_task_gets_to_the_task_request",
     "tests/integration/test_pyrax_samples.py::test_export_task_gets_to_the_task_request",
+    # These count the TCP connections this process holds to a service's port;
+    # through the proxies, whose chaos closes idle connections at random, the
+    # count is the proxies' and not the client's.
+    "tests/integration/test_fork_pool_close.py::test_32_threads_share_one_client_without_dropping_connections",
+    "tests/integration/test_data.py::test_abandoned_downloads_release_their_threads_and_connections_without_the_collector",
 )
 
 # What the last proxied session did, for the terminal summary.
