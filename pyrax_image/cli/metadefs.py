@@ -22,6 +22,7 @@ from pyrax_image.cli.metadef_contents import (
     register_tags,
 )
 from pyrax_image.image.tasks import METADEF_SCHEMAS
+from pyrax_image.metadefs.checks import NAMESPACE_SORT_KEYS
 
 NAMESPACE_COLUMNS = (
     ("NAMESPACE", lambda info: info.get("namespace")),
@@ -38,17 +39,6 @@ ASSOCIATION_COLUMNS = (
     ("NAME", lambda info: info.get("name")),
     ("PREFIX", lambda info: info.get("prefix")),
     ("PROPERTIES TARGET", lambda info: info.get("properties_target")),
-)
-
-
-NAMESPACE_SORT_KEYS = (
-    "created_at",
-    "updated_at",
-    "namespace",
-    "display_name",
-    "visibility",
-    "protected",
-    "owner",
 )
 
 
