@@ -445,18 +445,34 @@ start_swift() {
 glance_dir() { echo "$STATE/$1"; }
 
 write_glance_conf() {  # write_glance_conf NAME PORT FLAVOR
-    local name="$1" port="$2" flavor="$3" dir
+    local name="$1" port="$2" flavor="$3" dir backends="fast:file, cheap:file" cache=""
     dir="$(glance_dir "$name")"
     mkdir -p "$dir/etc" "$dir/fast" "$dir/cheap" "$dir/staging" "$dir/tasks"
     # glance-download (the Glance pulls an image from another region's) needs
     # the caller's service catalog, which only the Keystone-backed ones have.
     local methods="glance-direct,web-download,copy-image"
     [ "$flavor" = keystone ] && methods="$methods,glance-download"
+    if [ "$flavor" = keystone ]; then
+        # The Keystone-backed Glances have the image cache (API 2.14-2.18;
+        # the centralized_db driver names each node by its own URL) and the
+        # noauth one has none (the tests of a cloud without it). RegionOne
+        # also has a read-only http store: the locations API takes http URLs
+        # from users without the service role only when one is configured.
+        mkdir -p "$dir/cache"
+        cache="image_cache_dir = $dir/cache
+worker_self_reference_url = http://127.0.0.1:$port"
+        [ "$name" = glance-r1 ] && backends="$backends, web:http"
+        # RegionTwo enforces Keystone's unified limits (registered by
+        # keystone_bootstrap.py): GET /v2/info/usage reports them.
+        [ "$name" = glance-r2 ] && cache="$cache
+use_keystone_limits = true"
+    fi
     cat > "$dir/etc/glance-api.conf" <<EOF
 [DEFAULT]
 debug = false
 use_stderr = true
-enabled_backends = fast:file, cheap:file
+$cache
+enabled_backends = $backends
 enabled_import_methods = [$methods]
 show_multiple_locations = false
 show_image_direct_url = false
@@ -504,6 +520,16 @@ password = glancepass
 region_name = RegionOne
 # validate every token (revocation visible at once)
 token_cache_time = -1
+[oslo_limit]
+auth_url = $KS_URL
+auth_type = password
+username = glance
+password = glancepass
+user_domain_name = Default
+system_scope = all
+endpoint_service_type = image
+endpoint_region_name = $([ "$name" = glance-r2 ] && echo RegionTwo || echo RegionOne)
+endpoint_interface = public
 EOF
         # Tasks for members, as public clouds do (Glance 33 only enforces
         # tasks_api_access; the others are kept for older releases).

@@ -217,6 +217,14 @@ class BaseClient(Generic[R]):
             return root, "%s/%s" % (root, self.api_version)
         return url, "%s/%s" % (url, self.api_version)
 
+    def service_url(self, path: str) -> str:
+        """The absolute URL of ``path`` at the service root, outside any API
+        version (``/versions``, ``/``)."""
+        check_text("path", path, MAX_URL_LENGTH)
+        if not path.startswith("/"):
+            raise exc.InvalidArgument("path must start with '/', not %r" % path[:40])
+        return self._roots()[0] + path
+
     def url_for(self, uri: str) -> str:
         """The absolute URL of ``uri`` (a path below the versioned endpoint)."""
         check_text("uri", uri, MAX_URL_LENGTH, empty=True)

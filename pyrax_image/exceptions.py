@@ -42,6 +42,8 @@ __all__ = [
     "InvalidImageMember",
     "InvalidImageMemberStatus",
     "UnsharableImage",
+    "LastImageLocation",
+    "ApiVersionNotSupported",
     "NoSuchContainer",
     "NoSuchObject",
     "MissingTemporaryURLKey",
@@ -354,6 +356,21 @@ class EmptyId(NotFound, InvalidArgument):
     ``InvalidArgument``, as every argument refused locally is."""
 
     message = "Nothing has an empty id (no request was sent)"
+
+
+class LastImageLocation(Forbidden):
+    """Glance refused to delete an image's data from its only store (403):
+    delete the image instead."""
+
+
+class ApiVersionNotSupported(NotFound):
+    """The call needs an Image API version (or an optional API) the cloud does
+    not offer; Glance answered 404 for the route itself, not a missing object.
+    ``version`` is the version needed, ``offered`` the ones the cloud lists."""
+
+    message = "The cloud does not offer this API"
+    version: Optional[str] = None
+    offered: Tuple[str, ...] = ()
 
 
 class ImageMemberForbidden(InvalidImageMember, Forbidden):

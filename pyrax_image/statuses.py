@@ -32,6 +32,7 @@ IMAGE_NO_DATA_STATUSES = frozenset(
 )
 
 # The statuses a membership can have and be set to, in the order they are listed.
+TASK_STATUSES = ("pending", "processing", "success", "failure")
 MEMBER_STATUSES = ("pending", "accepted", "rejected")
 # What the ``member_status`` filter of an image listing accepts.
 MEMBER_STATUS_FILTERS = frozenset(MEMBER_STATUSES + ("all",))

@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.integration.data_fixtures",
     "tests.integration.fault_fixtures",
     "tests.integration.metadef_fixtures",
+    "tests.integration.operations_fixtures",
     "tests.secret_scan",
     "pytester",
 ]

@@ -8,7 +8,10 @@ Creates (idempotently: existing objects are looked up, not duplicated):
 - users alice/alicepass (member+reader on alpha), bob/bobpass (member+reader
   on beta), glance/glancepass and swift/swiftpass (service+admin on service);
 - region RegionTwo; services image (glance) and object-store (swift) with
-  public endpoints on 127.0.0.1 and internal ones on localhost.
+  public endpoints on 127.0.0.1 and internal ones on localhost;
+- Keystone registered limits of Glance RegionTwo (IMAGE_LIMITS, unified
+  limits: that Glance has use_keystone_limits) and the system reader role
+  for the glance user, which reads them (oslo.limit).
 
 Usage: keystone_bootstrap.py KEYSTONE_URL ADMIN_PASSWORD OUT.json
 Writes the ids the tests need to OUT.json.
@@ -30,6 +33,15 @@ USERS = {
     "swift": ("swiftpass", "service", ["service", "admin"]),
 }
 REGIONS = ["RegionOne", "RegionTwo"]
+# Glance's quotas in RegionTwo (MiB for the totals); generous, so that only
+# the usage tests notice them.
+IMAGE_LIMITS = {
+    "image_size_total": 100000,
+    "image_stage_total": 100000,
+    "image_count_total": 10000,
+    "image_count_uploading": 1000,
+}
+LIMITS_REGION = "RegionTwo"
 SERVICES = {
     # type: (name, [(region, interface, url), ...])
     "image": ("glance", [
@@ -125,6 +137,20 @@ def main():
                     "service_id": svc["id"], "region_id": region,
                     "interface": interface, "url": url,
                     "enabled": True}}, tok)
+
+        if stype == "image":
+            have = {(lim["resource_name"], lim.get("region_id")) for lim in
+                    find("registered_limits", "registered_limits",
+                         service_id=svc["id"])}
+            missing = [{"service_id": svc["id"], "region_id": LIMITS_REGION,
+                        "resource_name": name, "default_limit": limit}
+                       for name, limit in IMAGE_LIMITS.items()
+                       if (name, LIMITS_REGION) not in have]
+            if missing:
+                call("POST", "/v3/registered_limits",
+                     {"registered_limits": missing}, tok)
+    call("PUT", "/v3/system/users/%s/roles/%s" % (
+        users["glance"], roles["reader"]), token=tok)
 
     with open(OUT, "w") as fh:
         json.dump({"projects": projects, "users": users, "roles": roles},

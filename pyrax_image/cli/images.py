@@ -46,6 +46,8 @@ def cmd_create(ctx: Any) -> int:
     data = readable_source(opts.file) if opts.file else None
     with progress.transfer("upload", opts) as bar:
         extra = {"progress": bar} if data else {}
+        if opts.store:
+            extra["store"] = opts.store
         image = ctx.client.create(
             opts.name,
             img_format=opts.disk_format,
@@ -62,7 +64,7 @@ def cmd_upload(ctx: Any) -> int:
     path = readable_source(ctx.options.path)
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("upload", ctx.options) as bar:
-        image = ctx.client.upload(image, path, progress=bar)
+        image = ctx.client.upload(image, path, progress=bar, store=ctx.options.store)
     ctx.out.record(image)
     return 0
 
@@ -77,7 +79,9 @@ def cmd_download(ctx: Any) -> int:
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("download", ctx.options) as bar:
         dest = path if path else sys.stdout.buffer
-        done = ctx.client.download(image, dest, progress=bar, connections=connections)
+        done = ctx.client.download(
+            image, dest, progress=bar, connections=connections, prefer=ctx.options.prefer
+        )
     if path:
         verified = " verified with %s" % done.verified_with if done.verified_with else ""
         ctx.out.message(
@@ -160,8 +164,18 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         choices=sorted(MEMBER_STATUS_FILTERS),
         help="shared images by your answer: pending, accepted, rejected, or all",
     )
-    p.add_argument("--sort-key", metavar="KEY", help="sort by: %s" % ", ".join(sorted(SORT_KEYS)))
-    p.add_argument("--sort-dir", choices=("asc", "desc"), help="asc or desc (default desc)")
+    p.add_argument(
+        "--sort-key",
+        action="append",
+        metavar="KEY",
+        help="sort by: %s (repeat for several)" % ", ".join(sorted(SORT_KEYS)),
+    )
+    p.add_argument(
+        "--sort-dir",
+        action="append",
+        choices=("asc", "desc"),
+        help="asc or desc (default desc), one per --sort-key",
+    )
     p.add_argument("--limit", type=int, metavar="N", help="at most N images a page (default: the server's)")
     p.add_argument("--all", action="store_true", help="follow every page")
     p.set_defaults(func=cmd_list)
@@ -190,11 +204,13 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     )
     p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
     p.add_argument("--tag", action="append", help="add this tag (repeatable)")
+    p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.set_defaults(func=cmd_create)
 
     p = commands.add_parser("upload", parents=[common, transfer], help="upload data into a queued image")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("path", metavar="PATH", help="the file to upload, verified; - reads standard input")
+    p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.set_defaults(func=cmd_upload)
 
     p = commands.add_parser("download", parents=[common, transfer], help="download an image's data, verified")
@@ -210,6 +226,9 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         default=None,
         metavar="N",
         help="fetch N ranges at once (needs --file; default: 4 for an image of 64 MiB or more, else 1)",
+    )
+    p.add_argument(
+        "--prefer", action="append", metavar="STORE", help="read from this store first (repeatable)"
     )
     p.set_defaults(func=cmd_download)
 

@@ -19,7 +19,20 @@ from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple
 from pyrax_image.cli.output import FORMATS
 from pyrax_image.version import __version__
 
-COMMAND_MODULES = ("images", "sharing", "tasks", "copying", "inspecting", "syncing", "metadefs", "completion")
+COMMAND_MODULES = (
+    "images",
+    "sharing",
+    "tasks",
+    "copying",
+    "inspecting",
+    "syncing",
+    "metadefs",
+    "completion",
+    "locations",
+    "stores",
+    "cache",
+    "discovery",
+)
 # (title, command name patterns), in the order --help lists them.
 COMMAND_GROUPS: Sequence[Tuple[str, Sequence[str]]] = (
     (

@@ -10,6 +10,7 @@ from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import TASK_COLUMNS
 from pyrax_image.display import human_size
 from pyrax_image.image.client import ImageClient
+from pyrax_image.statuses import TASK_STATUSES
 
 SCHEMAS = {
     "image": "get_image_schema",
@@ -22,7 +23,21 @@ SCHEMAS = {
 
 
 def cmd_task_list(ctx: Any) -> int:
-    ctx.out.table(ctx.client.list_tasks(), TASK_COLUMNS)
+    opts = ctx.options
+    tasks = ctx.client.list_tasks(
+        type=opts.type,
+        status=opts.status,
+        sort_key=opts.sort_key,
+        sort_dir=opts.sort_dir,
+        page_size=opts.page_size,
+    )
+    ctx.out.table(tasks, TASK_COLUMNS)
+    return 0
+
+
+def cmd_image_tasks(ctx: Any) -> int:
+    image = find_image(ctx.client, ctx.options.image)
+    ctx.out.table(ctx.client.list_image_tasks(image), TASK_COLUMNS)
     return 0
 
 
@@ -87,10 +102,15 @@ def cmd_schema(ctx: Any) -> int:
 
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
-    """Add ``task``, ``import``, ``export`` and ``schema`` to the ``commands`` subparsers."""
+    """Add ``task``, ``image-tasks``, ``import``, ``export`` and ``schema`` to the ``commands`` subparsers."""
     task = commands.add_parser("task", parents=[common], help="list, show or wait for tasks")
     actions = task.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("list", parents=[common], help="every task")
+    p.add_argument("--type", help="import, ...")
+    p.add_argument("--status", choices=TASK_STATUSES)
+    p.add_argument("--sort-key", help="created_at (the default), updated_at, status, type, id")
+    p.add_argument("--sort-dir", choices=("asc", "desc"))
+    p.add_argument("--page-size", type=int, metavar="N", help="tasks per request")
     p.set_defaults(func=cmd_task_list)
     for action, func, text in (
         ("show", cmd_task_show, "one task"),
@@ -107,6 +127,10 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
                 help="give up after this many seconds (default 3600)",
             )
         p.set_defaults(func=func)
+
+    p = commands.add_parser("image-tasks", parents=[common], help="the tasks that worked on an image")
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.set_defaults(func=cmd_image_tasks)
 
     p = commands.add_parser(
         "import", parents=[common, transfer], help="import an object-storage object as a new image"

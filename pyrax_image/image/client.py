@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional,
 from pyrax_image.image.data_client import ImageDataClient
 from pyrax_image.image.filters import takes_image_filters
 from pyrax_image.image.manager import ImageManager
+from pyrax_image.image.operations_client import ImageOperationsClient
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
 from pyrax_image.metadefs.client import MetadefCalls
@@ -34,9 +35,11 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
     return cast("Callable[Concatenate[C, Any, P], T]", _wrapped)
 
 
-class ImageClient(ImageDataClient, MetadefCalls):
-    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; metadata
-    definitions are in :class:`~pyrax_image.metadefs.client.MetadefCalls`."""
+class ImageClient(ImageDataClient, ImageOperationsClient, MetadefCalls):
+    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; versions,
+    locations, stores, usage and the cache are in
+    :class:`~pyrax_image.image.operations_client.ImageOperationsClient`,
+    metadata definitions in :class:`~pyrax_image.metadefs.client.MetadefCalls`."""
 
     name = "Images"
     service_type = "image"
@@ -134,9 +137,26 @@ class ImageClient(ImageDataClient, MetadefCalls):
         return img.delete_tag(tag)
 
     # -- tasks --------------------------------------------------------------------------
-    def list_tasks(self) -> List[ImageTask]:
-        """Every task, over all pages."""
-        return self._tasks_manager.list()
+    def list_tasks(
+        self,
+        type: Optional[str] = None,
+        status: Optional[str] = None,
+        sort_key: Optional[str] = None,
+        sort_dir: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> List[ImageTask]:
+        """Every task, over all pages (pages of ``page_size``), of a ``type``
+        (``import``) and ``status`` (pending, processing, success, failure),
+        sorted by ``sort_key`` (default created_at) in ``sort_dir``."""
+        return self._tasks_manager.list(
+            type=type, status=status, sort_key=sort_key, sort_dir=sort_dir, page_size=page_size
+        )
+
+    def list_image_tasks(self, img: Any) -> List[ImageTask]:
+        """The tasks that worked on an image (imports, copies), oldest first.
+        A cloud without the route (before Image API 2.12) raises
+        ``ApiVersionNotSupported``, whatever its versions list says."""
+        return self._tasks_manager.list_for_image(img)
 
     def get_task(self, task: Any) -> ImageTask:
         """A task by id."""

@@ -125,9 +125,11 @@ class ImageDataClient(ImageClientBase):
         verify: bool = True,
         progress: Optional[Progress] = None,
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
+        store: Optional[str] = None,
     ) -> Image:
         """Stream ``data`` (bytes, file object, path or iterator of bytes) into a
-        queued image in ``chunk_size`` pieces and return it reloaded.
+        queued image in ``chunk_size`` pieces and return it reloaded; into
+        ``store`` (a store id of a multi-store cloud) if given, else the default one.
 
         Content-Length and ``x-openstack-image-size`` are sent when the size is
         known. With ``verify`` the digest the cloud reports (its
@@ -138,7 +140,7 @@ class ImageDataClient(ImageClientBase):
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         """
         options = TransferOptions(
-            chunk_size=chunk_size, verify=verify, progress=progress, hash_algo=hash_algo
+            chunk_size=chunk_size, verify=verify, progress=progress, hash_algo=hash_algo, store=store
         )
         return self.data_service.upload(img, data, size, options)
 
@@ -151,6 +153,7 @@ class ImageDataClient(ImageClientBase):
         progress: Optional[Progress] = None,
         max_resumes: int = DEFAULT_MAX_RESUMES,
         connections: Optional[int] = None,
+        prefer: Optional[List[str]] = None,
     ) -> ImageDownload:
         """Download an image's data, streamed in ``chunk_size`` pieces.
 
@@ -171,6 +174,9 @@ class ImageDataClient(ImageClientBase):
         ``parallel_download_size`` bytes (64 MiB) written to such a destination
         is fetched over ``parallel_download_connections`` (4) ranges, a
         smaller one as one stream; ``connections=1`` always means one stream.
+
+        ``prefer`` lists store ids to read from first (a multi-store cloud; the
+        others follow when the image is in none of them).
         """
         options = TransferOptions(
             chunk_size=chunk_size,
@@ -180,6 +186,7 @@ class ImageDataClient(ImageClientBase):
             connections=connections,
             parallel_size=self.parallel_download_size,
             parallel_connections=self.parallel_download_connections,
+            prefer=prefer,
         )
         return self.data_service.download(img, dest, options)
 

@@ -48,9 +48,10 @@ class PreparedUpload:
     """An upload checked and opened before any request: its stream and
     whether the image is verified once the data is sent."""
 
-    def __init__(self, stream: UploadStream, verify: bool):
+    def __init__(self, stream: UploadStream, verify: bool, store: Optional[str] = None):
         self.stream = stream
         self.verify = verify
+        self.store = store
 
     def close(self) -> None:
         """Release the data (a file opened from a path) if it is not sent."""
@@ -91,7 +92,7 @@ class ImageDataService:
             progress=options.progress,
             hash_algo=options.hash_algo,
         )
-        return PreparedUpload(stream, options.verify)
+        return PreparedUpload(stream, options.verify, options.store)
 
     def _send(self, img: Any, upload: PreparedUpload) -> Image:
         """Send a prepared upload to ``img``; with ``verify``, the image must
@@ -104,7 +105,7 @@ class ImageDataService:
             info = img.to_dict() if isinstance(img, Image) else {}
             algo, md5 = hashes_to_compute(info, self.cloud_hash_algo, stream.hash_algo, stream.can_rehash)
             stream.choose_hashes(algo, md5 or bool(stream.expected_md5))
-        digests = send_image_data(self.api.http, img, "file", stream)
+        digests = send_image_data(self.api.http, img, "file", stream, store=upload.store)
         expected_md5 = stream.expected_md5
         if verify and expected_md5 and digests.get("md5") not in (None, expected_md5):
             raise exc.ChecksumMismatch("md5 (source)", expected_md5, digests["md5"], get_id(img))

@@ -268,6 +268,7 @@ def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> Im
     killed...), ``NotFound`` when it does not exist and ``InvalidResponse``
     when its record cannot be relied on.
     """
+    params = {"prefer": ",".join(options.prefer)} if options.prefer else None
     info = download_record(api, img)
     status = info.get("status")
     if status in IMAGE_NO_DATA_STATUSES:
@@ -276,7 +277,7 @@ def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> Im
 
     def open_request(headers: Dict[str, str]) -> requests.Response:
         headers = dict(headers, Accept="application/octet-stream")
-        response, _ = api.http.method_get(uri, headers=headers, stream=True)
+        response, _ = api.http.method_get(uri, headers=headers, params=params, stream=True)
         if response.status_code == 204:
             response.close()
             raise exc.ImageStatusError("Image %s has no data (the server answered 204)" % info["id"])

@@ -68,6 +68,21 @@ def _status(field: str, value: Any) -> str:
     return text
 
 
+def _sort_list(allowed: Iterable[str]) -> Callable[[str, Any], Any]:
+    """One sort key (or direction), or a list of them: sent repeated
+    (``sort_key=name&sort_key=size``), Glance pairing each with its direction."""
+    one = _choice(allowed)
+
+    def check(field: str, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            if not value:
+                raise exc.InvalidArgument("%s cannot be an empty list" % field)
+            return [one(field, item) for item in value]
+        return one(field, value)
+
+    return check
+
+
 def _sort(value: Any) -> str:
     """Glance's ``sort=key[:dir],key[:dir]`` string, each part checked."""
     text = _text("sort", value)
@@ -94,6 +109,10 @@ def _size(field: str, value: Any) -> int:
     return check_int(field, value, digits=True)
 
 
+def _as_list(value: Any) -> List[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 class ImageFilter(NamedTuple):
     """One named filter: its query parameter and how its value is checked
     and encoded (``encode(name, value)``, raising ``InvalidArgument``)."""
@@ -111,8 +130,8 @@ IMAGE_FILTERS = (
     ImageFilter("status", _status),
     ImageFilter("size_min", _size),
     ImageFilter("size_max", _size),
-    ImageFilter("sort_key", _choice(SORT_KEYS)),
-    ImageFilter("sort_dir", _choice(SORT_DIRS)),
+    ImageFilter("sort_key", _sort_list(SORT_KEYS)),
+    ImageFilter("sort_dir", _sort_list(SORT_DIRS)),
 )
 FILTER_NAMES = tuple(spec.name for spec in IMAGE_FILTERS)
 
@@ -128,6 +147,9 @@ def image_query(**filters: Any) -> Dict[str, Any]:
             params[spec.name] = spec.encode(spec.name, value)
     if "sort" in filters and ("sort_key" in params or "sort_dir" in params):
         raise exc.InvalidArgument("Use either sort or sort_key/sort_dir, not both")
+    directions = params.get("sort_dir")
+    if isinstance(directions, list) and len(directions) > len(_as_list(params.get("sort_key"))):
+        raise exc.InvalidArgument("More sort_dir than sort_key values")
     for key, item in filters.items():
         if item is None:
             continue

@@ -85,6 +85,8 @@ class ImageManager(BaseManager[Image]):
         }
         if "id" in criteria and isinstance(criteria["id"], str) and "," not in criteria["id"]:
             server["id"] = "in:%s" % criteria["id"]
+        if isinstance(criteria.get("os_hidden"), bool):  # Glance lists hidden images only when asked
+            server["os_hidden"] = criteria["os_hidden"]
         return self._iter_images(None, None, True, server)
 
     def create(

@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_given_texts
+from pyrax_image.checks import check_given_texts, check_int, check_text
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import ImageTask
 from pyrax_image.manager import BaseManager
 from pyrax_image.object_storage import paths
-from pyrax_image.replies import expect_object, json_document
+from pyrax_image.replies import expect_object, expect_objects, json_document
 from pyrax_image.resource import BaseResource
-from pyrax_image.utils import get_id
+from pyrax_image.statuses import TASK_STATUSES
+from pyrax_image.utils import get_id, quote_segment
 
 DEFAULT_IMPORT_FORMAT = "vhd"
 # The metadata-definition schemas, /schemas/metadefs/<name>.
@@ -53,15 +54,66 @@ def import_task_body(
     }
 
 
+def task_query(
+    type: Optional[str],
+    status: Optional[str],
+    sort_key: Optional[str],
+    sort_dir: Optional[str],
+    page_size: Optional[int],
+) -> Dict[str, Any]:
+    """The checked query of a task listing (only what is given)."""
+    query: Dict[str, Any] = {}
+    if type is not None:
+        query["type"] = check_text("type", type)
+    if status is not None:
+        if status not in TASK_STATUSES:
+            raise exc.InvalidArgument("status must be one of %s, not %r" % (", ".join(TASK_STATUSES), status))
+        query["status"] = status
+    if sort_key is not None:
+        query["sort_key"] = check_text("sort_key", sort_key)
+    if sort_dir is not None:
+        if sort_dir not in ("asc", "desc"):
+            raise exc.InvalidArgument("sort_dir must be 'asc' or 'desc', not %r" % (sort_dir,))
+        query["sort_dir"] = sort_dir
+    if page_size is not None:
+        query["limit"] = check_int("page_size", page_size, 1)
+    return query
+
+
 class ImageTasksManager(BaseManager[ImageTask]):
     """Import and export tasks, in the Rackspace Cloud Images formats."""
 
     api: ImageClientBase
     resource_class = ImageTask
 
-    def list(self, *args: Any, **kwargs: Any) -> List[ImageTask]:
-        """Every task, following the server's ``next`` links."""
-        return list(self.iter_all(**kwargs))
+    def list(  # type: ignore[override]
+        self,
+        type: Optional[str] = None,
+        status: Optional[str] = None,
+        sort_key: Optional[str] = None,
+        sort_dir: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> List[ImageTask]:
+        """Every task matching the filters, following the server's ``next`` links."""
+        return list(self.iter_all(**task_query(type, status, sort_key, sort_dir, page_size)))
+
+    def list_for_image(self, img: Any) -> List[ImageTask]:
+        """``GET /images/{image_id}/tasks``. Its 404 is the image's when the
+        image is missing, else the route's (a cloud before 2.12): asked of
+        the image, never of the versions list (Glance lists 2.12 only with
+        several stores but serves the route anyway)."""
+        uri = "/images/%s/tasks" % quote_segment(get_id(img))
+        try:
+            response, body = self.api.method_get(uri)
+        except exc.NotFound as error:
+            from pyrax_image.image.discovery import IMAGE_TASKS_VERSION, unsupported
+
+            self.api.get(img)  # NotFound of the image itself when it is missing
+            raise unsupported(error, IMAGE_TASKS_VERSION, "an image's tasks", ()) from None
+        what = "The image's tasks"
+        container = expect_object(body if body is not None else json_document(response, what), what, response)
+        items = expect_objects(container.get("tasks"), what, response)
+        return [self._make(item, loaded=True) for item in items]
 
     def create(
         self,

@@ -25,8 +25,11 @@ SETTLE_UNKNOWN_POLLS = 4  # failed status reads before giving up on a resend
 logger = logging.getLogger("pyrax_image.data")
 
 
-def send_image_data(http: BaseClient[Any], img: Any, target: str, stream: UploadStream) -> Dict[str, str]:
+def send_image_data(
+    http: BaseClient[Any], img: Any, target: str, stream: UploadStream, store: Optional[str] = None
+) -> Dict[str, str]:
     """PUT ``stream`` to ``/images/{id}/{target}`` (``file`` or ``stage``),
+    into ``store`` of a multi-store cloud if given (``X-Image-Meta-Store``),
     then close it; return the digests of what was sent.
 
     Resent as the transport's retry policy allows (data that can be read
@@ -39,6 +42,8 @@ def send_image_data(http: BaseClient[Any], img: Any, target: str, stream: Upload
     headers = {"Content-Type": "application/octet-stream"}
     if stream.len is not None:
         headers["x-openstack-image-size"] = str(stream.len)
+    if store is not None:
+        headers["X-Image-Meta-Store"] = store
     policy = http.transport.retry_policy
     try:
         image_id = quote_segment(get_id(img))

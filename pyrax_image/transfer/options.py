@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_callable, check_flag, check_int
+from pyrax_image.checks import check_callable, check_flag, check_int, check_text
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"  # the multihash assumed until the cloud names its own
@@ -32,6 +32,8 @@ class _TransferFields(NamedTuple):
     connections: Optional[int] = 1
     parallel_size: int = DEFAULT_PARALLEL_SIZE
     parallel_connections: int = DEFAULT_PARALLEL_CONNECTIONS
+    store: Optional[str] = None
+    prefer: Optional[Sequence[str]] = None
 
 
 class TransferOptions(_TransferFields):
@@ -46,7 +48,9 @@ class TransferOptions(_TransferFields):
     own. ``max_resumes``: times a dropped read is asked again with ``Range``.
     ``connections``: ranges a download fetches at once; None chooses:
     ``parallel_connections`` for an image of at least ``parallel_size`` bytes,
-    else one stream.
+    else one stream. ``store``: the store of a multi-store cloud an upload
+    writes to (``X-Image-Meta-Store``; None: the default store). ``prefer``:
+    the store ids a download reads from first (Glance's ``prefer`` query).
     """
 
     __slots__ = ()
@@ -71,6 +75,10 @@ class TransferOptions(_TransferFields):
             check_int("connections", self.connections, 1)
         check_int("parallel_size", self.parallel_size, 0)
         check_int("parallel_connections", self.parallel_connections, 1)
+        if self.store is not None:
+            check_text("store", self.store)
+        if self.prefer is not None:
+            _check_prefer(self.prefer)
 
     def connections_for(self, size: Optional[int]) -> int:
         """The ranges to fetch an image of ``size`` bytes over."""
@@ -94,9 +102,20 @@ def _check_hash_algo(hash_algo: Any) -> None:
         ) from None
 
 
+def _check_prefer(prefer: Any) -> None:
+    """A non-empty list of store ids, none with a comma (they are sent
+    joined by commas)."""
+    if not isinstance(prefer, (list, tuple)) or not prefer:
+        raise exc.InvalidArgument("prefer must be a non-empty list of store ids, not %r" % (prefer,))
+    for store in prefer:
+        check_text("prefer", store)
+        if "," in store:
+            raise exc.InvalidArgument("A store id in prefer cannot contain a comma: %r" % store)
+
+
 DEFAULT_TRANSFER = TransferOptions()
 # The options an upload takes (``create(..., **upload_args)`` accepts these).
-UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo")
+UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo", "store")
 
 
 class MinimumProgress:

@@ -271,3 +271,18 @@ def test_findall_over_every_page(many):
     assert sorted(image.name for image in matching) == sorted([name, project[:8] + "-other"])
     assert ids(client.findall(id=many["images"][3].id)) == [many["images"][3].id]
     assert client.findall(name=name, it_idx="nope") == []
+
+
+def test_repeated_sort_keys_each_with_its_direction(catalog):
+    client, owner = catalog["client"], catalog["owner"]
+    listed = client.list(owner=owner, sort_key=["status", "name"], sort_dir=["asc", "desc"])
+    assert names(listed) == ["cat-b", "cat-a", "cat-c"]  # active before queued, then names descending
+    listed = client.list(owner=owner, sort_key=["status", "name"], sort_dir=["desc", "asc"])
+    assert names(listed) == ["cat-c", "cat-a", "cat-b"]
+
+
+def test_find_and_findall_see_hidden_images_when_asked(catalog):
+    client, hidden = catalog["client"], catalog["d"]
+    assert client.findall(name="cat-d") == []  # Glance leaves hidden images out of listings
+    assert client.find(name="cat-d", os_hidden=True).id == hidden.id
+    assert ids(client.findall(owner=catalog["owner"], os_hidden=True)) == [hidden.id]

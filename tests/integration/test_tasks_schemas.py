@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
 
 import pytest
 
 from pyrax_image import ImageTask
 from pyrax_image import exceptions as exc
 from tests.integration.helpers import delete_quietly
-
-SERVED = os.urandom(70_001)
+from tests.integration.operations_fixtures import SERVED, url_import_task
 
 
 def test_all_six_schemas(alpha):
@@ -39,40 +34,8 @@ def test_all_six_schemas(alpha):
     assert "tasks" in schemas["tasks"]["properties"]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self.send_response(200)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(SERVED)))
-        self.end_headers()
-        self.wfile.write(SERVED)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def served_url() -> Iterator[str]:
-    """The URL of SERVED on a throwaway HTTP server on 127.0.0.1."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield "http://127.0.0.1:%d/disk.raw" % server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_admin_lists_gets_and_waits_for_a_task(admin, served_url, unique):
-    body = {
-        "type": "import",
-        "input": {
-            "import_from": served_url,
-            "import_from_format": "raw",
-            "image_properties": {"name": unique, "disk_format": "raw", "container_format": "bare"},
-        },
-    }
+    body = url_import_task(served_url, unique)
     _, created = admin.method_post("/tasks", body=body)
     assert created["status"] == "pending" and created["type"] == "import"
     image_id = None

@@ -87,7 +87,7 @@ FILTERS: List[Case] = (
     + each("status", ["actve", "ACTIVE", 5, ["active"], Unhashable(), {"a": 1}])
     + each("size_min", WRONG_COUNTS)
     + each("size_max", WRONG_COUNTS)
-    + each("sort_key", ["colour", 5, ["name"], "name;drop"])
+    + each("sort_key", ["colour", 5, ["name", "colour"], [], "name;drop"])
     + each("sort_dir", ["up", 5])
     + each("sort", ["name:up", "colour:asc", "name:asc,,size", 5, ["name:asc"]])
     + each("os_distro", [{"a": 1}, NoName(), Unhashable(), [{"a": 1}], b"bytes"])
@@ -181,6 +181,9 @@ ROWS["ImageClient"] = {
         bad("n", data=b"abc", progress="no"),
         bad("n", data=b"abc", verify="yes"),
         bad("n", data=b"abc", hash_algo=5),
+        bad("n", data=b"abc", store=5),
+        bad("n", data=b"abc", store=""),
+        bad("n", store="a\r\nb"),
         bad("n", data="/no/such/file/anywhere.img"),
         bad("n", img_format=5),
         bad("n", img_format=""),
@@ -202,6 +205,9 @@ ROWS["ImageClient"] = {
     + [
         bad(IMAGE_ID, b"abc", verify="yes"),
         bad(IMAGE_ID, b"abc", hash_algo=5),
+        bad(IMAGE_ID, b"abc", store=5),
+        bad(IMAGE_ID, b"abc", store=["cheap"]),
+        bad(IMAGE_ID, b"abc", store=""),
         unknown_keyword(IMAGE_ID, b"a"),
     ],
     "stage": image_data_rows() + [unknown_keyword(IMAGE_ID, b"a")],
@@ -217,6 +223,10 @@ ROWS["ImageClient"] = {
         bad(IMAGE_ID, verify="yes"),
         bad(IMAGE_ID, max_resumes=-1),
         bad(IMAGE_ID, max_resumes="5"),
+        bad(IMAGE_ID, prefer="cheap"),
+        bad(IMAGE_ID, prefer=[]),
+        bad(IMAGE_ID, prefer=["a,b"]),
+        bad(IMAGE_ID, prefer=[None]),
         unknown_keyword(IMAGE_ID),
     ],
     "import_image": each_arg(WRONG_IDS, after=("glance-direct",))
@@ -270,7 +280,12 @@ ROWS["ImageClient"] = {
     "delete_image_tag": each_arg(WRONG_IDS, after=("t",))
     + each_arg(WRONG_TEXT + [None, ""], before=(IMAGE_ID,))
     + [unknown_keyword(IMAGE_ID, "t")],
-    "list_tasks": [unknown_keyword()],
+    "list_tasks": each("type", [5, "", ["import"]])
+    + each("status", ["done", "SUCCESS", 5])
+    + each("sort_key", [5, "", ["created_at"]])
+    + each("sort_dir", ["up", 5])
+    + each("page_size", WRONG_COUNTS + [0])
+    + [unknown_keyword()],
     "get_task": each_arg(WRONG_IDS) + [unknown_keyword("task-id")],
     "export_task": each_arg(WRONG_IDS, after=("c",))
     + each_arg([None, 5, "", "a/b", ["c"]], before=(IMAGE_ID,))
@@ -306,6 +321,34 @@ ROWS["ImageClient"] = {
     ],
     "copy_image": [bad(IMAGE_ID, 5), bad(IMAGE_ID, "not a client"), unknown_keyword(IMAGE_ID, None)],
     "get_import_info": [unknown_keyword()],
+    "list_versions": each("root", WRONG_FLAGS) + [unknown_keyword()],
+    "get_api_support": [unknown_keyword()],
+    "service_url": each_arg([None, 5, b"/versions", "versions", "/x\r\ny"]),
+    "list_image_tasks": each_arg(WRONG_IDS) + [unknown_keyword(IMAGE_ID)],
+    "list_image_locations": each_arg(WRONG_IDS) + [unknown_keyword(IMAGE_ID)],
+    "add_image_location": each_arg(WRONG_IDS, after=("http://h/d",))
+    + each_arg([None, 5, "", "http://h/\r\nx", "x" * 3000], before=(IMAGE_ID,))
+    + [
+        bad(IMAGE_ID, "http://h/d", "sha512"),
+        bad(IMAGE_ID, "http://h/d", {"os_hash_algo": "sha512"}),
+        bad(IMAGE_ID, "http://h/d", {"os_hash_algo": "md7", "os_hash_value": "00"}),
+        bad(IMAGE_ID, "http://h/d", {"os_hash_algo": "sha256", "os_hash_value": "0" * 63}),
+        bad(IMAGE_ID, "http://h/d", {"os_hash_algo": "sha256", "os_hash_value": "g" * 64}),
+        bad(IMAGE_ID, "http://h/d", {"os_hash_algo": "sha256", "os_hash_value": "0" * 64, "extra": "1"}),
+        unknown_keyword(IMAGE_ID, "http://h/d"),
+    ],
+    "get_stores_detail": [unknown_keyword()],
+    "delete_image_from_store": each_arg(WRONG_IDS, after=("fast",))
+    + each_arg(WRONG_IDS, before=(IMAGE_ID,))
+    + [unknown_keyword(IMAGE_ID, "fast")],
+    "get_usage": [unknown_keyword()],
+    "list_cached_images": [unknown_keyword()],
+    "cache_image": each_arg(WRONG_IDS) + [unknown_keyword(IMAGE_ID)],
+    "delete_cached_image": each_arg(WRONG_IDS) + [unknown_keyword(IMAGE_ID)],
+    "clear_image_cache": each_arg(["all", "", "CACHE", 5, ["cache"]]) + [unknown_keyword()],
+    "clean_image_cache": [unknown_keyword()],
+    "prune_image_cache": [unknown_keyword()],
+    "list_image_cache_nodes": each_arg(WRONG_IDS) + [unknown_keyword(IMAGE_ID)],
     "get_stores_info": [unknown_keyword()],
     "get_images_schema": [unknown_keyword()],
     "get_image_schema": [unknown_keyword()],
@@ -542,6 +585,7 @@ ROWS["ObjectStorageClient"] = {
     "get_timings": [unknown_keyword()],
     "reset_timings": [unknown_keyword()],
     "url_for": each_arg([None, 5, b"/c"]),
+    "service_url": each_arg([None, 5, "info"]),
     "resolve_link": each_arg([None, 5, b"/c"]),
     "request": [bad(None, "GET"), bad("/c", "BREW"), bad("/c", 5), unknown_keyword("/c", "GET")],
 }

@@ -1,0 +1,106 @@
+"""``cache``: the image cache of the Glance node answering (admin)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from pyrax_image.cli.lookup import find_image
+from pyrax_image.cli.output import Column
+from pyrax_image.display import human_size
+
+CACHE_COLUMNS: List[Column] = [
+    ("ID", lambda info: info.get("id")),
+    ("STATE", lambda info: info.get("state")),
+    ("SIZE", lambda info: human_size(info.get("size"))),
+    ("HITS", lambda info: info.get("hits")),
+    ("LAST ACCESSED", lambda info: info.get("last_accessed")),
+]
+
+
+def cache_rows(state: Any) -> List[Dict[str, Any]]:
+    """One row per cached, then per queued image."""
+    rows = []
+    for image in state.cached:
+        entry = image.cache_entry
+        rows.append(
+            {
+                "id": image.id,
+                "state": "cached",
+                "size": entry.size,
+                "hits": entry.hits,
+                "last_accessed": entry.last_accessed.isoformat() if entry.last_accessed else None,
+                "last_modified": entry.last_modified.isoformat() if entry.last_modified else None,
+            }
+        )
+    rows += [{"id": image.id, "state": "queued"} for image in state.queued]
+    return rows
+
+
+def cmd_cache_list(ctx: Any) -> int:
+    ctx.out.table(cache_rows(ctx.client.list_cached_images()), CACHE_COLUMNS)
+    return 0
+
+
+def cmd_cache_queue(ctx: Any) -> int:
+    image = find_image(ctx.client, ctx.options.image)
+    ctx.client.cache_image(image)
+    ctx.out.message("Queued %s for caching" % image.id, {"id": image.id, "queued": True})
+    return 0
+
+
+def cmd_cache_delete(ctx: Any) -> int:
+    image_id = ctx.options.image  # an id: the image may be gone while still cached
+    ctx.client.delete_cached_image(image_id)
+    ctx.out.message("Removed %s from the cache" % image_id, {"id": image_id, "deleted": True})
+    return 0
+
+
+def cmd_cache_clear(ctx: Any) -> int:
+    ctx.client.clear_image_cache(ctx.options.target)
+    what = ctx.options.target or "cache and queue"
+    ctx.out.message("Cleared the %s" % what, {"cleared": what})
+    return 0
+
+
+def cmd_cache_clean(ctx: Any) -> int:
+    ctx.client.clean_image_cache()
+    ctx.out.message("Cleaned the cache", {"cleaned": True})
+    return 0
+
+
+def cmd_cache_prune(ctx: Any) -> int:
+    pruned = ctx.client.prune_image_cache()
+    ctx.out.message(
+        "Pruned %d files (%s)" % (pruned.files, human_size(pruned.bytes)),
+        {"files": pruned.files, "bytes": pruned.bytes},
+    )
+    return 0
+
+
+def cmd_cache_nodes(ctx: Any) -> int:
+    nodes = ctx.client.list_image_cache_nodes(ctx.options.image)
+    ctx.out.table([{"url": url} for url in nodes], [("NODE", lambda info: info.get("url"))])
+    return 0
+
+
+def register(commands: Any, common: Any, transfer: Any) -> None:
+    """Add the ``cache`` group to the ``commands`` subparsers."""
+    cache = commands.add_parser("cache", parents=[common], help="the image cache (admin)")
+    actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = actions.add_parser("list", parents=[common], help="cached and queued images")
+    p.set_defaults(func=cmd_cache_list)
+    for action, func, text in (
+        ("queue", cmd_cache_queue, "queue an active image for caching"),
+        ("delete", cmd_cache_delete, "remove an image (by id) from the cache and its queue"),
+        ("nodes", cmd_cache_nodes, "the nodes caching an image (by id)"),
+    ):
+        p = actions.add_parser(action, parents=[common], help=text)
+        p.add_argument("image", metavar="IMAGE", help="id" if action != "queue" else "id or unique name")
+        p.set_defaults(func=func)
+    p = actions.add_parser("clear", parents=[common], help="empty the cache and the queue")
+    p.add_argument("--target", choices=("cache", "queue"), help="only the cache, or only the queue")
+    p.set_defaults(func=cmd_cache_clear)
+    p = actions.add_parser("clean", parents=[common], help="remove invalid and stalled cache files")
+    p.set_defaults(func=cmd_cache_clean)
+    p = actions.add_parser("prune", parents=[common], help="shrink the cache below its size limit")
+    p.set_defaults(func=cmd_cache_prune)

@@ -1,0 +1,64 @@
+"""``stores`` (list, delete an image from one) and ``usage`` (quotas)."""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from pyrax_image.cli.lookup import find_image
+from pyrax_image.cli.output import Column
+
+STORE_COLUMNS: List[Column] = [
+    ("ID", lambda info: info.get("id")),
+    ("DEFAULT", lambda info: "yes" if str(info.get("default", "")).lower() == "true" else ""),
+    ("TYPE", lambda info: info.get("type")),
+    ("DESCRIPTION", lambda info: info.get("description")),
+]
+USAGE_COLUMNS: List[Column] = [
+    ("QUOTA", lambda info: info.get("quota")),
+    ("LIMIT", lambda info: info.get("limit")),
+    ("USAGE", lambda info: info.get("usage")),
+]
+
+
+def cmd_stores_list(ctx: Any) -> int:
+    stores = ctx.client.get_stores_detail() if ctx.options.detail else ctx.client.get_stores_info()
+    ctx.out.table(stores, STORE_COLUMNS)
+    return 0
+
+
+def cmd_stores_delete(ctx: Any) -> int:
+    image = find_image(ctx.client, ctx.options.image)
+    ctx.client.delete_image_from_store(image, ctx.options.store)
+    ctx.out.message(
+        "Deleted the data of %s from store %s" % (image.id, ctx.options.store),
+        {"id": image.id, "store": ctx.options.store, "deleted": True},
+    )
+    return 0
+
+
+def cmd_usage(ctx: Any) -> int:
+    usage = ctx.client.get_usage()
+    rows = [
+        {"quota": name, "limit": quota.limit, "usage": quota.usage}
+        for name, quota in sorted(usage.quotas.items())
+    ]
+    if not rows and not ctx.out.json_mode:
+        ctx.note("The cloud enforces no image quotas")
+    ctx.out.table(rows, USAGE_COLUMNS)
+    return 0
+
+
+def register(commands: Any, common: Any, transfer: Any) -> None:
+    """Add ``stores`` and ``usage`` to the ``commands`` subparsers."""
+    stores = commands.add_parser("stores", parents=[common], help="the stores of a multi-store cloud")
+    actions = stores.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = actions.add_parser("list", parents=[common], help="the stores (--detail: type and properties, admin)")
+    p.add_argument("--detail", action="store_true", help="with type, weight and properties (admin)")
+    p.set_defaults(func=cmd_stores_list)
+    p = actions.add_parser("delete", parents=[common], help="delete an image's data from one store (admin)")
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.add_argument("store", metavar="STORE", help="store id")
+    p.set_defaults(func=cmd_stores_delete)
+
+    p = commands.add_parser("usage", parents=[common], help="the project's image quotas and usage")
+    p.set_defaults(func=cmd_usage)

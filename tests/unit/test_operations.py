@@ -1,0 +1,440 @@
+"""Wire format of the rest of Glance v2 (docs/api-coverage.md): versions,
+locations, stores, usage, the cache, an image's tasks and task filters; and
+the 404s of an API the cloud lacks mapped to ApiVersionNotSupported."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+
+import pytest
+import responses
+
+from pyrax_image import Image, ImageTask
+from pyrax_image import exceptions as exc
+from tests.unit.helpers import (
+    BASE,
+    IMAGE_ID,
+    ITEM,
+    JSON,
+    V2,
+    VERSIONED,
+    active_info,
+    assert_no_request,
+    call,
+    image_info,
+    reading_callback,
+    sent_json,
+)
+
+
+def versions_body(*versions: str, current: str = "") -> dict:
+    entries = [
+        {
+            "id": "v" + v,
+            "status": "CURRENT" if v == current else "SUPPORTED",
+            "links": [{"rel": "self", "href": BASE + "/v2/"}],
+        }
+        for v in versions
+    ]
+    return {"versions": entries}
+
+
+NO_CACHE = versions_body("2.15", "2.13", "2.12", "2.9", "2.17", "2.0", current="2.17")
+WITH_CACHE = versions_body("2.18", "2.17", "2.14", "2.9", "2.0", current="2.18")
+NOT_FOUND = {"message": "The resource could not be found.", "code": "404 Not Found", "title": "Not Found"}
+
+
+# -- versions ------------------------------------------------------------------------------
+def test_list_versions_asks_the_service_root(client, rsps):
+    rsps.get(BASE + "/versions", json=NO_CACHE)
+    versions = client.list_versions()
+    assert [v.id for v in versions][:2] == ["v2.15", "v2.13"]
+    assert versions[0].version == "2.15" and versions[0].url == BASE + "/v2/"
+    assert call(rsps).url == BASE + "/versions"
+
+
+def test_list_versions_at_the_root_takes_the_300(client, rsps):
+    rsps.get(BASE + "/", json=WITH_CACHE, status=300)
+    assert [v.version for v in client.list_versions(root=True)][0] == "2.18"
+
+
+def test_versions_of_a_versioned_endpoint_leave_the_version_out(vclient, rsps):
+    rsps.get("https://images.example.com/versions", json=WITH_CACHE)
+    assert len(vclient.list_versions()) == 5
+    assert VERSIONED.endswith("/v2")
+
+
+def test_api_support_says_which_optional_apis_are_listed(client, rsps):
+    rsps.get(BASE + "/versions", json=NO_CACHE)
+    support = client.get_api_support()
+    assert support.current == "2.17" and support.versions[0] == "2.17"
+    assert (support.cache, support.locations, support.image_tasks) == (False, True, True)
+    assert support.supports("v2.9") and not support.supports("2.14")
+
+
+def test_versions_of_the_wrong_shape_are_invalid(client, rsps):
+    rsps.get(BASE + "/versions", json={"versions": "v2.18"})
+    with pytest.raises(exc.InvalidResponse):
+        client.list_versions()
+
+
+# -- cache ------------------------------------------------------------------------------------
+CACHE_STATE = {
+    "cached_images": [
+        {
+            "image_id": IMAGE_ID,
+            "hits": 3,
+            "size": 1024,
+            "last_accessed": 1700000000.5,
+            "last_modified": 1700000000.0,
+            "checksum": "c",
+        }
+    ],
+    "queued_images": ["22222222-2222-3333-4444-555555555555"],
+}
+
+
+def test_list_cached_images_gives_images_with_their_cache_entry(client, rsps):
+    rsps.get(V2 + "/cache", json=CACHE_STATE)
+    rsps.get(ITEM, json=image_info(name="cached-one", status="active"))
+    state = client.list_cached_images()
+    (cached,), (queued,) = state.cached, state.queued
+    assert isinstance(cached, Image) and isinstance(queued, Image)
+    assert cached.id == IMAGE_ID and queued.id.startswith("2222")
+    entry = cached.cache_entry
+    assert (entry.size, entry.hits, entry.checksum) == (1024, 3, "c")
+    assert entry.last_accessed == datetime(2023, 11, 14, 22, 13, 20, 500000, tzinfo=timezone.utc)
+    assert cached.name == "cached-one"  # an image like any other: details load on use
+    assert cached.cache_entry is entry and len(rsps.calls) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"cached_images": {}, "queued_images": []},
+        {"cached_images": [{"image_id": 7}], "queued_images": []},
+        {"cached_images": [{"image_id": IMAGE_ID, "hits": "3"}], "queued_images": []},
+        {"cached_images": [{"image_id": IMAGE_ID, "last_accessed": "yesterday"}], "queued_images": []},
+        {"cached_images": [], "queued_images": [None]},
+    ],
+)
+def test_a_cache_listing_of_the_wrong_shape_is_invalid(client, rsps, body):
+    rsps.get(V2 + "/cache", json=body)
+    with pytest.raises(exc.InvalidResponse):
+        client.list_cached_images()
+
+
+def test_cache_image_delete_and_nodes(client, rsps):
+    rsps.put(V2 + "/cache/" + IMAGE_ID, status=202)
+    rsps.delete(V2 + "/cache/" + IMAGE_ID, status=204)
+    rsps.get(V2 + "/cache/nodes/" + IMAGE_ID, json=["http://127.0.0.1:9293"])
+    client.cache_image(IMAGE_ID)
+    client.delete_cached_image(Image(None, {"id": IMAGE_ID}))
+    assert client.list_image_cache_nodes(IMAGE_ID) == ["http://127.0.0.1:9293"]
+    assert [c.request.method for c in rsps.calls] == ["PUT", "DELETE", "GET"]
+
+
+@pytest.mark.parametrize("target", [None, "cache", "queue"])
+def test_clear_image_cache_sends_the_target_header(client, rsps, target):
+    rsps.delete(V2 + "/cache", status=204)
+    assert client.clear_image_cache(target) is None
+    assert call(rsps).headers.get("x-image-cache-clear-target") == target
+
+
+def test_a_bad_clear_target_is_refused_before_any_request(client, rsps):
+    with pytest.raises(exc.InvalidArgument):
+        client.clear_image_cache("everything")
+    assert_no_request(rsps)
+
+
+def test_clean_and_prune(client, rsps):
+    rsps.post(V2 + "/cache/clean", status=200, body=b"", content_type="text/html")
+    rsps.post(V2 + "/cache/prune", json={"total_files_pruned": 2, "total_bytes_pruned": 4096})
+    client.clean_image_cache()
+    pruned = client.prune_image_cache()
+    assert (pruned.files, pruned.bytes) == (2, 4096)
+
+
+def test_a_cloud_without_the_cache_raises_api_version_not_supported(client, rsps):
+    rsps.get(V2 + "/cache", json={"message": "Caching via API is not supported at this site."}, status=404)
+    rsps.get(BASE + "/versions", json=NO_CACHE)
+    with pytest.raises(exc.ApiVersionNotSupported) as info:
+        client.list_cached_images()
+    error = info.value
+    assert isinstance(error, exc.NotFound) and error.version == "2.14" and "2.17" in error.offered
+    assert "image cache" in error.message and error.code == 404
+
+
+def test_a_missing_image_on_a_cloud_with_the_cache_stays_not_found(client, rsps):
+    rsps.put(V2 + "/cache/" + IMAGE_ID, json=NOT_FOUND, status=404)
+    rsps.get(BASE + "/versions", json=WITH_CACHE)
+    with pytest.raises(exc.NotFound) as info:
+        client.cache_image(IMAGE_ID)
+    assert not isinstance(info.value, exc.ApiVersionNotSupported)
+
+
+def test_cache_calls_of_a_non_admin_are_forbidden(client, rsps):
+    rsps.get(V2 + "/cache", body="You are not authorized to complete cache_list action.", status=403)
+    with pytest.raises(exc.Forbidden):
+        client.list_cached_images()
+
+
+# -- stores, usage ---------------------------------------------------------------------------
+STORES_DETAIL = {
+    "stores": [
+        {"id": "fast", "default": "true", "type": "file", "weight": 0, "properties": {"data_dir": "/d"}},
+        {"id": "web", "read-only": "true", "type": "http", "weight": 0, "properties": {}},
+    ]
+}
+
+
+def test_get_stores_detail(client, rsps):
+    rsps.get(V2 + "/info/stores/detail", json=STORES_DETAIL)
+    fast, web = client.get_stores_detail()
+    assert (fast.id, fast.type, fast.is_default, fast.is_read_only) == ("fast", "file", True, False)
+    assert (web.id, web.is_default, web.is_read_only) == ("web", False, True)
+    assert fast.properties == {"data_dir": "/d"}
+
+
+def test_delete_image_from_store_path(client, rsps):
+    rsps.delete(V2 + "/stores/cheap/" + IMAGE_ID, status=204)
+    client.delete_image_from_store(IMAGE_ID, "cheap")
+    assert call(rsps).url == V2 + "/stores/cheap/" + IMAGE_ID
+
+
+def test_delete_from_a_store_quotes_the_store(client, rsps):
+    rsps.delete(V2 + "/stores/a%2Fb/" + IMAGE_ID, status=204)
+    client.delete_image_from_store(IMAGE_ID, "a/b")
+
+
+def test_deleting_the_last_copy_is_last_image_location(client, rsps):
+    text = "Cannot delete image data from the only store containing it. Consider deleting the image instead."
+    rsps.delete(V2 + "/stores/fast/" + IMAGE_ID, json={"message": text, "code": "403 Forbidden"}, status=403)
+    with pytest.raises(exc.LastImageLocation) as info:
+        client.delete_image_from_store(IMAGE_ID, "fast")
+    assert isinstance(info.value, exc.Forbidden) and "delete the image instead" in info.value.message
+
+
+def test_a_non_admin_delete_from_store_is_plain_forbidden(client, rsps):
+    rsps.delete(
+        V2 + "/stores/fast/" + IMAGE_ID,
+        body="You are not authorized to complete delete_image_location action.",
+        status=403,
+    )
+    with pytest.raises(exc.Forbidden) as info:
+        client.delete_image_from_store(IMAGE_ID, "fast")
+    assert not isinstance(info.value, exc.LastImageLocation)
+
+
+def test_get_usage_is_typed(client, rsps):
+    usage = {
+        "usage": {
+            "image_size_total": {"limit": 1024, "usage": 10},
+            "image_count_total": {"limit": -1, "usage": 3},
+        }
+    }
+    rsps.get(V2 + "/info/usage", json=usage)
+    got = client.get_usage()
+    assert got.image_size_total.limit == 1024 and got.image_size_total.remaining == 1014
+    assert got.image_count_total.remaining is None and got.image_stage_total is None
+    assert set(got.quotas) == {"image_size_total", "image_count_total"}
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        {"usage": []},
+        {"usage": {"x": {"limit": "1", "usage": 0}}},
+        {"usage": {"x": {"limit": True, "usage": 0}}},
+    ],
+)
+def test_a_usage_of_the_wrong_shape_is_invalid(client, rsps, usage):
+    rsps.get(V2 + "/info/usage", json=usage)
+    with pytest.raises(exc.InvalidResponse):
+        client.get_usage()
+
+
+# -- locations -------------------------------------------------------------------------------
+def test_add_image_location_body(client, rsps):
+    digest = hashlib.sha512(b"data").hexdigest()
+    rsps.post(ITEM + "/locations", status=202)
+    client.add_image_location(
+        IMAGE_ID, "http://host/disk", {"os_hash_algo": "sha512", "os_hash_value": digest}
+    )
+    assert sent_json(rsps) == {
+        "url": "http://host/disk",
+        "validation_data": {"os_hash_algo": "sha512", "os_hash_value": digest},
+    }
+    assert call(rsps).headers["Content-Type"] == JSON
+
+
+@pytest.mark.parametrize(
+    "validation",
+    [
+        {"os_hash_algo": "sha512"},
+        {"os_hash_algo": "nope", "os_hash_value": "ab"},
+        {"os_hash_algo": "sha512", "os_hash_value": "zz"},
+        ["sha512"],
+    ],
+)
+def test_bad_validation_data_is_refused_before_any_request(client, rsps, validation):
+    with pytest.raises(exc.InvalidArgument):
+        client.add_image_location(IMAGE_ID, "http://host/disk", validation)
+    assert_no_request(rsps)
+
+
+def test_list_image_locations(client, rsps):
+    rsps.get(ITEM + "/locations", json=[{"url": "file:///d/x", "metadata": {"store": "fast"}}])
+    (location,) = client.list_image_locations(IMAGE_ID)
+    assert (location.url, location.store) == ("file:///d/x", "fast")
+
+
+def test_locations_of_an_older_cloud_raise_api_version_not_supported(client, rsps):
+    rsps.get(ITEM + "/locations", json=NOT_FOUND, status=404)
+    rsps.get(BASE + "/versions", json=versions_body("2.16", "2.0", current="2.16"))
+    with pytest.raises(exc.ApiVersionNotSupported) as info:
+        client.list_image_locations(IMAGE_ID)
+    assert info.value.version == "2.17"
+
+
+# -- an image's tasks, task filters -------------------------------------------------------
+def test_list_image_tasks(client, rsps):
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "type": "api_image_import", "status": "success"}]})
+    (task,) = client.list_image_tasks(IMAGE_ID)
+    assert isinstance(task, ImageTask) and (task.id, task.status) == ("t1", "success")
+
+
+def test_image_tasks_never_ask_the_versions_list(client, rsps):
+    """A cloud that serves the route is never refused (glanceclient trusts /versions)."""
+    rsps.get(ITEM + "/tasks", json={"tasks": []})
+    assert client.list_image_tasks(IMAGE_ID) == []
+    assert [c.request.url for c in rsps.calls] == [ITEM + "/tasks"]
+
+
+def test_image_tasks_of_a_missing_image_are_not_found(client, rsps):
+    rsps.get(ITEM + "/tasks", json=NOT_FOUND, status=404)
+    rsps.get(ITEM, json=NOT_FOUND, status=404)
+    with pytest.raises(exc.NotFound) as info:
+        client.list_image_tasks(IMAGE_ID)
+    assert not isinstance(info.value, exc.ApiVersionNotSupported)
+
+
+def test_image_tasks_of_a_cloud_without_the_route(client, rsps):
+    rsps.get(ITEM + "/tasks", json=NOT_FOUND, status=404)
+    rsps.get(ITEM, json=image_info())
+    with pytest.raises(exc.ApiVersionNotSupported) as info:
+        client.list_image_tasks(IMAGE_ID)
+    assert info.value.version == "2.12"
+
+
+def test_list_tasks_sends_its_filters(client, rsps):
+    rsps.get(V2 + "/tasks", json={"tasks": []})
+    client.list_tasks(type="import", status="success", sort_key="updated_at", sort_dir="asc", page_size=5)
+    assert call(rsps).url == V2 + "/tasks?type=import&status=success&sort_key=updated_at&sort_dir=asc&limit=5"
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"status": "done"}, {"sort_dir": "up"}, {"page_size": 0}, {"page_size": "5"}, {"type": ""}]
+)
+def test_bad_task_filters_are_refused_before_any_request(client, rsps, kwargs):
+    with pytest.raises(exc.InvalidArgument):
+        client.list_tasks(**kwargs)
+    assert_no_request(rsps)
+
+
+def test_error_text_carries_no_body_secret(client, rsps):
+    rsps.get(V2 + "/cache", json={"message": "not here"}, status=404)
+    rsps.get(BASE + "/versions", json=NO_CACHE)
+    with pytest.raises(exc.ApiVersionNotSupported) as info:
+        client.list_cached_images()
+    assert "tok" not in str(info.value) and "tok" not in json.dumps(info.value.details)
+
+
+# -- listings: repeated sort keys, hidden images in find ------------------------------------
+def test_repeated_sort_keys_are_sent_repeated(client, rsps):
+    rsps.get(V2 + "/images", json={"images": []})
+    client.list(sort_key=["status", "name"], sort_dir=["asc", "desc"])
+    assert call(rsps).url == V2 + "/images?sort_key=status&sort_key=name&sort_dir=asc&sort_dir=desc"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"sort_key": []},
+        {"sort_key": ["name", "colour"]},
+        {"sort_key": ["name"], "sort_dir": ["asc", "desc"]},
+        {"sort_key": "name", "sort_dir": ["up"]},
+        {"sort_key": ["name"], "sort": "name:asc"},
+    ],
+)
+def test_bad_repeated_sort_keys_are_refused_before_any_request(client, rsps, kwargs):
+    with pytest.raises(exc.InvalidArgument):
+        client.list(**kwargs)
+    assert_no_request(rsps)
+
+
+def test_find_asks_the_server_for_hidden_images_when_asked(client, rsps):
+    rsps.get(V2 + "/images", json={"images": [image_info(name="h", os_hidden=True)]})
+    assert client.find(name="h", os_hidden=True).id == IMAGE_ID
+    query = call(rsps).url.split("?", 1)[1]
+    assert "os_hidden=true" in query.split("&") and "name=h" in query.split("&")
+
+
+def test_findall_without_os_hidden_leaves_the_default(client, rsps):
+    rsps.get(V2 + "/images", json={"images": []})
+    assert client.findall(name="h") == []
+    assert "os_hidden" not in call(rsps).url
+
+
+# -- choosing the store of an upload, preferring stores on download ---------------------------
+STORE_DATA = b"store-me" * 100
+
+
+def test_upload_into_a_store_sends_x_image_meta_store(client, rsps):
+    rsps.add_callback(responses.PUT, ITEM + "/file", callback=reading_callback([]))
+    rsps.get(ITEM, json=active_info(STORE_DATA, stores="cheap"))
+    assert client.upload(IMAGE_ID, STORE_DATA, store="cheap").stores == "cheap"
+    assert call(rsps, 0).headers["X-Image-Meta-Store"] == "cheap"
+
+
+def test_an_upload_without_a_store_sends_no_store_header(client, rsps):
+    rsps.add_callback(responses.PUT, ITEM + "/file", callback=reading_callback([]))
+    rsps.get(ITEM, json=active_info(STORE_DATA))
+    client.upload(IMAGE_ID, STORE_DATA)
+    assert "X-Image-Meta-Store" not in call(rsps, 0).headers
+
+
+def test_create_with_a_store_uploads_into_it(client, rsps):
+    rsps.post(V2 + "/images", json=image_info(), status=201)
+    rsps.add_callback(responses.PUT, ITEM + "/file", callback=reading_callback([]))
+    rsps.get(ITEM, json=active_info(STORE_DATA, stores="cheap"))
+    client.create("img", img_format="raw", data=STORE_DATA, store="cheap")
+    assert call(rsps, 1).headers["X-Image-Meta-Store"] == "cheap"
+    assert "store" not in sent_json(rsps, 0)
+
+
+def test_download_prefer_is_sent_as_the_query(client, rsps):
+    rsps.get(ITEM, json=active_info(STORE_DATA))
+    rsps.get(ITEM + "/file", body=STORE_DATA, content_type="application/octet-stream")
+    assert b"".join(client.download(IMAGE_ID, prefer=["cheap", "fast"])) == STORE_DATA
+    assert call(rsps, 1).url == ITEM + "/file?prefer=cheap%2Cfast"
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"prefer": "cheap"}, {"prefer": []}, {"prefer": ["a,b"]}, {"prefer": [5]}]
+)
+def test_bad_prefer_is_refused_before_any_request(client, rsps, kwargs):
+    with pytest.raises(exc.InvalidArgument):
+        client.download(IMAGE_ID, **kwargs)
+    assert_no_request(rsps)
+
+
+@pytest.mark.parametrize("store", [5, "", "a\r\nb", ["cheap"]])
+def test_a_bad_store_is_refused_before_any_request(client, rsps, store):
+    with pytest.raises(exc.InvalidArgument):
+        client.upload(IMAGE_ID, STORE_DATA, store=store)
+    with pytest.raises(exc.InvalidArgument):
+        client.create("img", img_format="raw", data=STORE_DATA, store=store)
+    assert_no_request(rsps)
