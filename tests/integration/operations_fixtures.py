@@ -29,17 +29,20 @@ def keystone_account(cloud: Dict[str, Any], account: Dict[str, Any], username: s
     return ImageClient(identity, region_name="RegionOne")
 
 
-@pytest.fixture(scope="session")
-def ks_admin(cloud: Dict[str, Any]) -> ImageClient:
-    """The cloud's admin (project admin, role admin) on Glance RegionOne."""
-    return keystone_account(cloud, cloud["admin"], cloud["admin"]["username"])
+@pytest.fixture
+def ks_admin(cloud: Dict[str, Any]) -> Iterator[ImageClient]:
+    """The cloud's admin (project admin, role admin) on Glance RegionOne
+    (closed after the test: no connection outlives it)."""
+    with keystone_account(cloud, cloud["admin"], cloud["admin"]["username"]) as client:
+        yield client
 
 
-@pytest.fixture(scope="session")
-def ks_service(cloud: Dict[str, Any]) -> ImageClient:
+@pytest.fixture
+def ks_service(cloud: Dict[str, Any]) -> Iterator[ImageClient]:
     """Glance's own service user (roles service and admin on project service):
     the ``service`` role reads image locations."""
-    return keystone_account(cloud, cloud["service_users"]["glance"], "glance")
+    with keystone_account(cloud, cloud["service_users"]["glance"], "glance") as client:
+        yield client
 
 
 def url_import_task(url: str, name: str) -> Dict[str, Any]:
