@@ -9,7 +9,8 @@ import pytest
 from pyrax_image import exceptions as exc
 
 
-def test_a_cloud_with_the_cache_lists_2_18_and_its_optional_apis(ks_alpha):
+def test_a_cloud_with_the_cache_lists_2_18_and_its_optional_apis(ks_admin):
+    ks_alpha = ks_admin  # any user: closed after the test, it leaves no connection behind
     versions = ks_alpha.list_versions()
     assert {"v2.0", "v2.12", "v2.14", "v2.17", "v2.18"} <= {v.id for v in versions}
     assert [v.id for v in versions if v.status == "CURRENT"] == ["v2.18"]
