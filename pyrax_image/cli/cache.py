@@ -9,11 +9,11 @@ from pyrax_image.cli.output import Column
 from pyrax_image.display import human_size
 
 CACHE_COLUMNS: List[Column] = [
-    ("ID", lambda info: info.get("id")),
-    ("STATE", lambda info: info.get("state")),
-    ("SIZE", lambda info: human_size(info.get("size"))),
-    ("HITS", lambda info: info.get("hits")),
-    ("LAST ACCESSED", lambda info: info.get("last_accessed")),
+    Column("ID", lambda info: info.get("id")),
+    Column("STATE", lambda info: info.get("state")),
+    Column("SIZE", lambda info: human_size(info.get("size"))),
+    Column("HITS", lambda info: info.get("hits")),
+    Column("LAST ACCESSED", lambda info: info.get("last_accessed")),
 ]
 
 
@@ -79,7 +79,7 @@ def cmd_cache_prune(ctx: Any) -> int:
 
 def cmd_cache_nodes(ctx: Any) -> int:
     nodes = ctx.client.list_image_cache_nodes(ctx.options.image)
-    ctx.out.table([{"url": url} for url in nodes], [("NODE", lambda info: info.get("url"))])
+    ctx.out.table([{"url": url} for url in nodes], [Column("NODE", "url")])
     return 0
 
 

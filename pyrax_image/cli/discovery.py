@@ -7,8 +7,8 @@ from typing import Any, List
 from pyrax_image.cli.output import Column
 
 VERSION_COLUMNS: List[Column] = [
-    ("VERSION", lambda info: info.get("id")),
-    ("STATUS", lambda info: info.get("status")),
+    Column("VERSION", lambda info: info.get("id")),
+    Column("STATUS", lambda info: info.get("status")),
 ]
 
 

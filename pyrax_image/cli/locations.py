@@ -8,8 +8,8 @@ from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import Column
 
 LOCATION_COLUMNS: List[Column] = [
-    ("URL", lambda info: info.get("url")),
-    ("STORE", lambda info: (info.get("metadata") or {}).get("store")),
+    Column("URL", lambda info: info.get("url")),
+    Column("STORE", lambda info: (info.get("metadata") or {}).get("store")),
 ]
 
 

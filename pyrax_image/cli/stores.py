@@ -8,15 +8,15 @@ from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import Column
 
 STORE_COLUMNS: List[Column] = [
-    ("ID", lambda info: info.get("id")),
-    ("DEFAULT", lambda info: "yes" if str(info.get("default", "")).lower() == "true" else ""),
-    ("TYPE", lambda info: info.get("type")),
-    ("DESCRIPTION", lambda info: info.get("description")),
+    Column("ID", lambda info: info.get("id")),
+    Column("DEFAULT", lambda info: "yes" if str(info.get("default", "")).lower() == "true" else ""),
+    Column("TYPE", lambda info: info.get("type")),
+    Column("DESCRIPTION", lambda info: info.get("description")),
 ]
 USAGE_COLUMNS: List[Column] = [
-    ("QUOTA", lambda info: info.get("quota")),
-    ("LIMIT", lambda info: info.get("limit")),
-    ("USAGE", lambda info: info.get("usage")),
+    Column("QUOTA", lambda info: info.get("quota")),
+    Column("LIMIT", lambda info: info.get("limit")),
+    Column("USAGE", lambda info: info.get("usage")),
 ]
 
 
