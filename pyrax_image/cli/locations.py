@@ -38,7 +38,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.set_defaults(func=cmd_locations_list)
     p = actions.add_parser("add", parents=[common], help="give a queued image the data at a URL")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("url", metavar="URL")
+    p.add_argument("url", metavar="URL", help="where the data is (a URL one of the cloud's stores can read)")
     p.add_argument("--hash-algo", default="sha512", help="algorithm of --hash-value (default sha512)")
     p.add_argument("--hash-value", help="the data's hex digest, for Glance to check")
     p.set_defaults(func=cmd_locations_add)

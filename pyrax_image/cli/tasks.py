@@ -107,9 +107,11 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     actions = task.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("list", parents=[common], help="every task")
     p.add_argument("--type", help="import, ...")
-    p.add_argument("--status", choices=TASK_STATUSES)
+    p.add_argument(
+        "--status", choices=TASK_STATUSES, help="only tasks in this status: %s" % ", ".join(TASK_STATUSES)
+    )
     p.add_argument("--sort-key", help="created_at (the default), updated_at, status, type, id")
-    p.add_argument("--sort-dir", choices=("asc", "desc"))
+    p.add_argument("--sort-dir", choices=("asc", "desc"), help="asc or desc (default desc)")
     p.add_argument("--page-size", type=int, metavar="N", help="tasks per request")
     p.set_defaults(func=cmd_task_list)
     for action, func, text in (
