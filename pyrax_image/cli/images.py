@@ -69,6 +69,20 @@ def cmd_upload(ctx: Any) -> int:
     return 0
 
 
+def cmd_stage(ctx: Any) -> int:
+    opts = ctx.options
+    path = readable_source(opts.path)
+    image = find_image(ctx.client, opts.image)
+    with progress.transfer("stage", opts) as bar:
+        image = ctx.client.stage(image, path, progress=bar)
+    if not opts.stage_only:
+        ctx.client.import_image(image, "glance-direct")
+        with progress.waiting("import", opts):
+            image = ctx.client.wait_for_status(image, "active", timeout=opts.timeout)
+    ctx.out.record(image)
+    return 0
+
+
 def cmd_download(ctx: Any) -> int:
     path = None if ctx.options.file == STDIO else ctx.options.file
     if path is None and sys.stdout.isatty():
@@ -212,6 +226,21 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("path", metavar="PATH", help="the file to upload, verified; - reads standard input")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.set_defaults(func=cmd_upload)
+
+    p = commands.add_parser(
+        "stage",
+        parents=[common, transfer],
+        help="stage data into a queued image, then import it (glance-direct)",
+    )
+    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p.add_argument("path", metavar="PATH", help="the file to stage; - reads standard input")
+    p.add_argument(
+        "--stage-only",
+        action="store_true",
+        help="leave the staged data for a later import (no glance-direct)",
+    )
+    progress.add_timeout(p, "the import")
+    p.set_defaults(func=cmd_stage)
 
     p = commands.add_parser("download", parents=[common, transfer], help="download an image's data, verified")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")

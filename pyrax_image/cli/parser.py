@@ -40,7 +40,7 @@ COMMAND_GROUPS: Sequence[Tuple[str, Sequence[str]]] = (
         ("list", "show", "create", "upload", "download", "update", "delete", "deactivate", "reactivate"),
     ),
     ("sharing", ("tag", "member")),
-    ("copying, import and export", ("copy", "import", "export", "location*")),
+    ("copying, import and export", ("copy", "stage", "import", "export", "location*")),
     ("tasks", ("task", "image-task*")),
     ("metadata definitions", ("metadef*", "md-*")),
     ("cloud and service", ("cache*", "store*", "usage", "version*", "schema")),

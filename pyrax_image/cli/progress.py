@@ -18,6 +18,18 @@ from pyrax_image.display import human_size
 
 PLAIN_INTERVAL = 0.5  # seconds between two plain lines
 Progress = Callable[[int, Optional[int]], None]
+WAIT_TIMEOUT = 3600.0  # seconds a command waits for the server (an import, a task) by default
+
+
+def add_timeout(parser: Any, what: str) -> None:
+    """The ``--timeout SECONDS`` option of a command that waits for ``what``."""
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=WAIT_TIMEOUT,
+        metavar="SECONDS",
+        help="seconds to wait for %s (default %d)" % (what, WAIT_TIMEOUT),
+    )
 
 
 def wanted(options: Any, stream: TextIO) -> bool:

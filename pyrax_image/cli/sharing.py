@@ -1,4 +1,4 @@
-"""Tags and members: ``tag add|delete``, ``member list|add|delete|accept|reject|pending``."""
+"""Tags and members: ``tag add|delete``, ``member list|add|show|delete|accept|reject|pending``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,12 @@ def cmd_member_list(ctx: Any) -> int:
 def cmd_member_add(ctx: Any) -> int:
     image = find_image(ctx.client, ctx.options.image)
     ctx.out.record(ctx.client.add_image_member(image, ctx.options.project))
+    return 0
+
+
+def cmd_member_show(ctx: Any) -> int:
+    image = find_image(ctx.client, ctx.options.image)
+    ctx.out.record(ctx.client.get_image_member(image, ctx.options.project))
     return 0
 
 
@@ -63,6 +69,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.set_defaults(func=cmd_member_list)
     for action, func, text in (
         ("add", cmd_member_add, "share an image with a project (owner)"),
+        ("show", cmd_member_show, "one project's share of an image and its answer"),
         ("delete", cmd_member_delete, "stop sharing an image with a project (owner)"),
     ):
         p = actions.add_parser(action, parents=[common], help=text)

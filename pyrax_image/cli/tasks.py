@@ -121,13 +121,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         p = actions.add_parser(action, parents=[common], help=text)
         p.add_argument("task", metavar="TASK", help="task id")
         if action == "wait":
-            p.add_argument(
-                "--timeout",
-                type=float,
-                default=3600.0,
-                metavar="SECONDS",
-                help="give up after this many seconds (default 3600)",
-            )
+            progress.add_timeout(p, "the task")
         p.set_defaults(func=func)
 
     p = commands.add_parser("image-tasks", parents=[common], help="the tasks that worked on an image")
@@ -155,13 +149,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         help="auto (the default): web-download where the cloud enables it, else the import task",
     )
     p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=3600.0,
-        metavar="SECONDS",
-        help="seconds to wait for the import (default 3600)",
-    )
+    progress.add_timeout(p, "the import")
     p.set_defaults(func=cmd_import)
 
     p = commands.add_parser(

@@ -167,6 +167,12 @@ def test_share_with_another_project_accept_and_download_verified(
         assert name not in run_cli(["list"], bob).stdout.decode()  # pending: not in bob's default listing
         accepted = cli_json(["member", "accept", image["id"]], bob)
         assert accepted["status"] == "accepted"
+        shown = cli_json(["member", "show", name, bob_project], alice)
+        assert (shown["image_id"], shown["member_id"], shown["status"]) == (
+            image["id"],
+            bob_project,
+            "accepted",
+        )
         members = cli_json(["member", "list", name], alice)
         assert [(m["member_id"], m["status"]) for m in members] == [(bob_project, "accepted")]
         target = tmp_path / "copy.img"

@@ -113,3 +113,25 @@ def test_create_into_a_store_and_download_preferring_it(alice: Dict[str, str], t
         assert done.returncode == 1 and "HTTP 400" in done.stderr
     finally:
         run_cli(["delete", created["id"]], alice)
+
+
+def test_stage_then_import_and_stage_only(alice: Dict[str, str], tmp_path: Path) -> None:
+    source = tmp_path / "disk.raw"
+    source.write_bytes(os.urandom(30_000))
+    name = "cli-" + uuid.uuid4().hex[:12]
+    queued = cli_json(["create", name, "--disk-format", "raw"], alice)
+    kept = cli_json(["create", name + "-kept", "--disk-format", "raw"], alice)
+    try:
+        assert queued["status"] == "queued"
+        imported = cli_json(["stage", queued["id"], str(source), "--no-progress"], alice)
+        assert imported["status"] == "active" and imported["size"] == 30_000
+        target = tmp_path / "copy.raw"
+        done = run_cli(["download", queued["id"], "--file", str(target)], alice)
+        assert done.returncode == 0 and target.read_bytes() == source.read_bytes(), done.stderr
+        staged = cli_json(["stage", kept["id"], str(source), "--stage-only"], alice)
+        assert staged["status"] == "uploading"  # staged, waiting for an import
+        done = run_cli(["stage", queued["id"], str(source)], alice)  # an active image takes no data
+        assert done.returncode == 1 and "HTTP 409" in done.stderr
+    finally:
+        run_cli(["delete", queued["id"]], alice)
+        run_cli(["delete", kept["id"]], alice)
