@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, ClassVar, Dict, Iterable, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, Iterable, List, Optional, Set, Tuple
 from urllib.parse import parse_qs, urlsplit
 
 from pyrax_image.display import lenient_timestamp, short_id
@@ -13,6 +13,9 @@ from pyrax_image.secrets import hide_url_secrets
 # (resource class, API member name) -> may it become an attribute?
 _ATTRIBUTE_KEYS: Dict[Tuple[type, Any], bool] = {}
 _ATTRIBUTE_KEYS_MAX = 10000
+# resource class -> the member names known to be attributes: a body holding
+# only those becomes attributes in one step (a listing builds thousands).
+_SAFE_KEYS: Dict[type, Set[str]] = {}
 
 
 class BaseResource:
@@ -42,6 +45,10 @@ class BaseResource:
     def _add_details(self, info: Dict[str, Any]) -> None:
         """Merge an API body into this resource's attributes."""
         self._info.update(info)
+        safe = _SAFE_KEYS.get(type(self))
+        if safe is not None and safe.issuperset(info):
+            self.__dict__.update(info)
+            return
         for key, value in info.items():
             if self._is_attribute(key):
                 self.__dict__[key] = value
@@ -60,6 +67,8 @@ class BaseResource:
             )
             if len(_ATTRIBUTE_KEYS) < _ATTRIBUTE_KEYS_MAX:
                 _ATTRIBUTE_KEYS[(type(self), key)] = known
+                if known:
+                    _SAFE_KEYS.setdefault(type(self), set()).add(key)
         return known
 
     def replace_details(self, info: Dict[str, Any]) -> None:

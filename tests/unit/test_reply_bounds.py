@@ -148,6 +148,15 @@ def test_json_just_past_the_limit_is_refused_too(client, rsps):
         client.list()
 
 
+def test_json_at_the_limit_is_read(client, rsps):
+    nested: Any = "x"
+    for _ in range(MAX_JSON_DEPTH - 1):
+        nested = [nested]
+    rsps.add(responses.GET, IMAGES, json={"images": [{"id": "a"}], "deep": nested})  # 100 levels
+    (image,) = client.list()
+    assert image.id == "a"
+
+
 def test_deep_json_error_reply_is_the_statuss_error(client, rsps):
     rsps.add(responses.GET, IMAGES, body=DEEP, status=400, content_type="application/json")
     with pytest.raises(exc.BadRequest, match="nesting limit"):

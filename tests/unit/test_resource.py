@@ -110,6 +110,14 @@ def test_property_named_like_internals_does_not_break_the_resource(client, rsps,
     assert img.manager is client._manager and key not in img
 
 
+def test_a_body_with_one_unsafe_member_after_many_safe_ones_keeps_the_methods(client):
+    for _ in range(3):  # every member of these is known to be a safe attribute
+        Image(client._manager, image_info(), loaded=True)
+    img = Image(client._manager, image_info(update="yes", manager="m"), loaded=True)
+    assert callable(img.update) and img.manager is client._manager
+    assert (img["update"], img["manager"], img.name) == ("yes", "m", image_info()["name"])
+
+
 def test_reload_replaces_details(client, rsps):
     img = Image(client._manager, image_info(old="x"), loaded=True)
     rsps.get(ITEM, json=image_info(status="active"))
