@@ -6,8 +6,9 @@ connection to the same port in the namespace the cloud runs in, holding every
 chunk for half the round trip in each direction. A link-wide rate caps each
 direction (the bandwidth of the link, shared by all connections) and each
 connection keeps at most ``window`` bytes in flight, as a TCP window does, so
-one stream is limited to window / RTT like a real long-distance stream. Only
-the clients' traffic is delayed: the services still reach each other directly.
+one stream is limited to window / RTT like a real long-distance stream. A new
+connection's first bytes wait one round trip (its TCP handshake). Only the
+clients' traffic is delayed: the services still reach each other directly.
 
 ``python -m benchmarks.wan_link --client-ns NS --rtt-ms 80 [--rate-mbit 400]``
 prints ``ready`` once listening, then serves until stdin closes. Root is needed
@@ -31,6 +32,10 @@ from typing import Any, Dict, List, Optional
 from benchmarks.cloud import ROOT
 
 CLOUD_PORTS = (5000, 8080, 9292, 9293, 9294)
+# The default window: 2.5 MiB a round trip is ~32 MB/s at +80 ms, what one
+# Glance download stream got across a real 80 ms WAN (issue 19), and the whole
+# 400 Mbit/s link from about +50 ms down.
+WINDOW_KIB = 2560
 CLONE_NEWNET = 0x40000000
 CHUNK = 64 * 1024
 # A request line at the start of a client-to-server chunk: how requests are
@@ -71,18 +76,30 @@ class Forwarder:
         self.requests = 0
 
     async def pipe(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, direction: Direction, count: bool
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        direction: Direction,
+        back: Direction,
+        count: bool,
     ) -> None:
         """Relay ``reader`` to ``writer``, each chunk delivered at its departure time,
-        reading no further while ``window`` bytes are in flight."""
+        reading no further while ``window`` bytes are unacknowledged: a chunk's
+        bytes count until its acknowledgement would be back (``back``'s delay
+        after delivery), so one stream moves at most a window per round trip."""
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
         in_flight = 0
         room = asyncio.Event()
         room.set()
 
-        async def deliver() -> None:
+        def acknowledged(size: int) -> None:
             nonlocal in_flight
+            in_flight -= size
+            if in_flight < self.window:
+                room.set()
+
+        async def deliver() -> None:
             while True:
                 due, data = await queue.get()
                 if data is None:
@@ -92,9 +109,7 @@ class Forwarder:
                     await asyncio.sleep(wait)
                 writer.write(data)
                 await writer.drain()
-                in_flight -= len(data)
-                if in_flight < self.window:
-                    room.set()
+                loop.call_later(back.delay, acknowledged, len(data))
             writer.close()
 
         sender = asyncio.ensure_future(deliver())
@@ -121,14 +136,19 @@ class Forwarder:
 
     async def serve(self, port: int, client: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         self.connections += 1
+        # The kernel accepted at once; across a WAN the SYN and SYN-ACK take a
+        # round trip before the client's first byte may leave: it waits here.
+        handshake = asyncio.ensure_future(asyncio.sleep(self.up.delay + self.down.delay))
         try:
             server, server_w = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
+            handshake.cancel()
             client_w.close()
             return
+        await handshake
         await asyncio.gather(
-            self.pipe(client, server_w, self.up, True),
-            self.pipe(server, client_w, self.down, False),
+            self.pipe(client, server_w, self.up, self.down, True),
+            self.pipe(server, client_w, self.down, self.up, False),
         )
 
     async def stats(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -154,7 +174,9 @@ def main(argv: List[str]) -> int:
     parser.add_argument("--client-ns", required=True, help="the clients' network namespace (ip netns name)")
     parser.add_argument("--rtt-ms", type=float, required=True, help="round-trip time to add")
     parser.add_argument("--rate-mbit", type=float, default=0, help="link rate each way (0: no cap)")
-    parser.add_argument("--window-kib", type=int, default=4096, help="bytes in flight per connection")
+    parser.add_argument(
+        "--window-kib", type=int, default=WINDOW_KIB, help="bytes unacknowledged per connection"
+    )
     parser.add_argument("--control", required=True, help="unix socket answering the counters")
     options = parser.parse_args(argv)
     home = "/proc/self/ns/net"
@@ -183,7 +205,7 @@ class WanLink:
     this one by the forwarder; ``link.prefix`` runs a command in it and
     ``link.stats()`` reads the connections and requests carried so far."""
 
-    def __init__(self, rtt_ms: float, rate_mbit: float = 0.0, window_kib: int = 4096):
+    def __init__(self, rtt_ms: float, rate_mbit: float = 0.0, window_kib: int = WINDOW_KIB):
         self.rtt_ms, self.rate_mbit, self.window_kib = rtt_ms, rate_mbit, window_kib
         self.namespace = "pyrax-wan-%d" % os.getpid()
         self.control = "/tmp/%s.sock" % self.namespace
@@ -239,18 +261,21 @@ class WanLink:
             os.unlink(self.control)
 
 
-# One HTTP exchange on an already open connection, timed: the round trip the
-# link adds is this through the link minus this directly.
+# One HTTP exchange on a kept-alive connection (its handshake done by a first
+# exchange), timed: the round trip the link adds is this through the link
+# minus this directly.
 _PROBE = """
-import socket, statistics, sys, time, urllib.parse
+import http.client, statistics, sys, time, urllib.parse
 u = urllib.parse.urlsplit(sys.argv[1])
 times = []
+connection = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+connection.request("GET", "/versions")
+connection.getresponse().read()
 for _ in range(int(sys.argv[2])):
-    with socket.create_connection((u.hostname, u.port)) as s:
-        start = time.perf_counter()
-        s.sendall(b"GET /versions HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n")
-        s.recv(65536)
-        times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    connection.request("GET", "/versions")
+    connection.getresponse().read()
+    times.append(time.perf_counter() - start)
 print(statistics.median(times) * 1000)
 """
 
