@@ -19,6 +19,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.image.discovery import CACHE_VERSION, needing
 from pyrax_image.image.resources import Image
+from pyrax_image.manager import BaseManager
 from pyrax_image.replies import expect_object, invalid, json_document, kind_of
 from pyrax_image.utils import get_id, quote_segment
 
@@ -63,13 +64,21 @@ class PruneResult:
     bytes: int
 
 
-class CacheManager:
-    """``/cache`` of the client's Glance node; images are built by ``images`` (the
-    client's ImageManager) so that they load and act like any other image."""
+class CacheManager(BaseManager[CachedImage]):
+    """``/cache`` of the client's Glance node (``images.image_cache``); images
+    are built by ``images`` (the client's ImageManager) so that they load and
+    act like any other image."""
+
+    resource_class = CachedImage
 
     def __init__(self, api: BaseClient[Any], images: Any):
-        self.api = api
+        super().__init__(api, uri_base="cache")
         self.images = images
+
+    def list(self) -> List[Image]:  # type: ignore[override]
+        """Every image the cache lists: the cached ones, then the queued ones."""
+        state = self.state()
+        return [*state.cached, *state.queued]
 
     def _call(self, call: Callable[[], T]) -> T:
         return needing(self.api, CACHE_VERSION, "the image cache API", call)

@@ -96,9 +96,13 @@ class ApiSupport:
 
 
 class VersionsManager(BaseManager[ApiVersion]):
-    """The versions document at the service root (no version in the path)."""
+    """The versions document at the service root (no version in the path;
+    ``images.versions``)."""
 
     resource_class = ApiVersion
+
+    def __init__(self, api: Any):
+        super().__init__(api, plural_response_key="versions")
 
     def list(self, root: bool = False) -> List[ApiVersion]:  # type: ignore[override]
         """``GET /versions`` (200), or with ``root`` ``GET /`` (300 Multiple Choices)."""
@@ -119,7 +123,7 @@ def needing(api: BaseClient[Any], version: str, what: str, call: Callable[[], T]
     try:
         return call()
     except exc.NotFound as error:
-        support = VersionsManager(api, plural_response_key="versions").support()
+        support = VersionsManager(api).support()
         if support.supports(version):
             raise
         raise unsupported(error, version, what, support.versions) from None

@@ -62,7 +62,7 @@ def validation_body(validation_data: Optional[Dict[str, Any]]) -> Optional[Dict[
 
 
 class LocationsManager(BaseManager[ImageLocation]):
-    """``/images/{image_id}/locations``."""
+    """``/images/{image_id}/locations`` (``images.image_locations``)."""
 
     resource_class = ImageLocation
 
@@ -80,7 +80,7 @@ class LocationsManager(BaseManager[ImageLocation]):
             self.api, LOCATIONS_VERSION, "the locations API", lambda: self.api.method_post(uri, body=body)
         )
 
-    def list_of(self, img: Any) -> List[ImageLocation]:
+    def list(self, img: Any) -> List[ImageLocation]:  # type: ignore[override]
         """The locations of an image (service role or admin)."""
         uri = self._uri(img)
         response, body = needing(

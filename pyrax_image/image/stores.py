@@ -40,9 +40,20 @@ class ImageStore(BaseResource):
 
 
 class StoresManager(BaseManager[ImageStore]):
-    """``/info/stores/detail`` and ``/stores/{store_id}/{image_id}``."""
+    """``/info/stores``, ``/info/stores/detail`` and ``/stores/{store_id}/{image_id}``
+    (``images.stores``)."""
 
     resource_class = ImageStore
+
+    def __init__(self, api: Any):
+        super().__init__(api, plural_response_key="stores")
+
+    def list(self) -> List[ImageStore]:  # type: ignore[override]
+        """The stores of a multi-store cloud (``id``, ``description``, ``default``), for every user."""
+        response, body = needing(
+            self.api, STORES_VERSION, "stores", lambda: self.api.method_get("/info/stores")
+        )
+        return [self._make_listed(item) for item in self._unwrap(body, plural=True, response=response)]
 
     def list_detail(self) -> List[ImageStore]:
         """Every store with its type, weight and driver properties (admin or service role)."""

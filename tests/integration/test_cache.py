@@ -53,6 +53,7 @@ def test_admin_caches_lists_and_removes_an_image(ks_admin, active, unique):
     assert cached.cache_entry.last_modified is not None and cached.cache_entry.hits is not None
     assert cached.name == unique and cached.status == "active"  # an image: details load on use
     assert ks_admin.list_image_cache_nodes(active) == [NODE]
+    assert active.id in [image.id for image in ks_admin.image_cache.list()]
 
     ks_admin.delete_cached_image(active)
     assert active.id not in listed_ids(ks_admin)

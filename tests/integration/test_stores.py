@@ -25,6 +25,8 @@ def test_admin_sees_every_store_in_detail(ks_admin):
 def test_store_details_are_forbidden_to_a_member(ks_alpha):
     with pytest.raises(exc.Forbidden):
         ks_alpha.get_stores_detail()
+    listed = {store.id: store for store in ks_alpha.stores.list()}  # the plain list is everyone's
+    assert {"fast", "cheap", "web"} <= set(listed) and listed["fast"].is_default
 
 
 @pytest.fixture

@@ -438,3 +438,41 @@ def test_a_bad_store_is_refused_before_any_request(client, rsps, store):
     with pytest.raises(exc.InvalidArgument):
         client.create("img", img_format="raw", data=STORE_DATA, store=store)
     assert_no_request(rsps)
+
+
+# -- the managers behind the calls, on the client -------------------------------------------
+def test_the_managers_hang_off_the_client_built_once_on_base_manager(client):
+    from pyrax_image.image.cache import CacheManager
+    from pyrax_image.image.discovery import VersionsManager
+    from pyrax_image.image.locations import LocationsManager
+    from pyrax_image.image.stores import StoresManager
+    from pyrax_image.manager import BaseManager
+
+    expected = {
+        "versions": VersionsManager,
+        "image_locations": LocationsManager,
+        "stores": StoresManager,
+        "image_cache": CacheManager,
+    }
+    for name, kind in expected.items():
+        manager = getattr(client, name)
+        assert type(manager) is kind and isinstance(manager, BaseManager) and manager.api is client
+        assert getattr(client, name) is manager  # built once
+    assert client.image_cache.images is client._manager
+
+
+def test_stores_list_reads_the_stores_info(client, rsps):
+    rsps.get(V2 + "/info/stores", json={"stores": [{"id": "fast", "default": True}, {"id": "cheap"}]})
+    fast, cheap = client.stores.list()
+    assert (fast.id, fast.is_default, cheap.id, cheap.is_default) == ("fast", True, "cheap", False)
+    assert call(rsps).method == "GET"
+
+
+def test_image_cache_list_gives_the_cached_then_the_queued_images(client, rsps):
+    rsps.get(V2 + "/cache", json=CACHE_STATE)
+    images = client.image_cache.list()
+    assert [image.id for image in images] == [IMAGE_ID, "22222222-2222-3333-4444-555555555555"]
+    from pyrax_image.image.cache import CachedImage
+
+    assert isinstance(images[0], CachedImage) and images[0].cache_entry.hits == 3
+    assert not isinstance(images[1], CachedImage)
