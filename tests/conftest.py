@@ -18,6 +18,7 @@ pytest_plugins = [
     "tests.integration.fault_fixtures",
     "tests.integration.metadef_fixtures",
     "tests.integration.operations_fixtures",
+    "tests.integration.operation_proof",
     "tests.secret_scan",
     "pytester",
 ]

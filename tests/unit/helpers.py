@@ -101,6 +101,47 @@ def assert_headers(request: Any, content_type: Any = None) -> None:
     assert request.headers.get("Content-Type") == content_type
 
 
+class Exchange:
+    """One request a call must send: its method, exact URL (query included),
+    JSON body (None: no body at all) and headers beyond the ones every request
+    carries (a value of None: that header must be absent); and the reply it
+    gets (bytes: a non-JSON reply, as Glance's empty 200s)."""
+
+    def __init__(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        reply: Any = None,
+        status: int = 200,
+        headers: Optional[Dict[str, Optional[str]]] = None,
+    ):
+        self.method, self.url, self.body, self.reply, self.status = method, url, body, reply, status
+        self.headers = headers or {}
+
+    def register(self, rsps: responses.RequestsMock) -> None:
+        """Answer this request with its reply."""
+        if isinstance(self.reply, bytes):
+            rsps.add(self.method, self.url, body=self.reply, status=self.status, content_type="text/html")
+        else:
+            rsps.add(self.method, self.url, json=self.reply, status=self.status)
+
+
+def assert_sent_exactly(rsps: responses.RequestsMock, exchanges: List[Exchange]) -> None:
+    """The recorded requests are ``exchanges``, in order, and nothing else."""
+    assert len(rsps.calls) == len(exchanges)
+    for index, exchange in enumerate(exchanges):
+        request = call(rsps, index)
+        assert (request.method, request.url) == (exchange.method, exchange.url)
+        assert_headers(request, JSON if exchange.body is not None else None)
+        for header, value in exchange.headers.items():
+            assert request.headers.get(header) == value, header
+        if exchange.body is None:
+            assert not request.body
+        else:
+            assert sent_json(rsps, index) == exchange.body
+
+
 def reading_callback(received: List[bytes], status: int = 204) -> Any:
     """A responses callback that reads a streamed body like a server would."""
 
@@ -116,7 +157,6 @@ def reading_callback(received: List[bytes], status: int = 204) -> Any:
         return status, {"Content-Type": "text/html; charset=UTF-8"}, b""
 
     return _callback
-
 
 
 def recorded(name: str) -> Dict[str, Any]:

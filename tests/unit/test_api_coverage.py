@@ -9,15 +9,13 @@ import argparse
 import ast
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict
 
 import pytest
 
 from pyrax_image import ImageClient, TokenIdentity
 from pyrax_image.cli.parser import PROG, build_parser
-
-ROOT = Path(__file__).resolve().parents[2]
-COVERAGE = ROOT / "docs" / "api-coverage.md"
+from tests.coverage_table import COVERAGE, NONE, ROOT, Row, coverage_rows
 
 # The 82 operations of Glance 33's api-ref (api-ref/source/versions and
 # api-ref/source/v2/*.inc), as its ``rest_method`` lines write them. Glance's
@@ -121,28 +119,6 @@ API_OPERATIONS = (
     "GET /v2/schemas/metadefs/tags",
 )
 
-CELL = re.compile(r"^`([^`]+)`$")
-NONE = "—"
-Row = Tuple[str, str, str, str]
-
-
-def coverage_rows() -> List[Row]:
-    """The rows of the one table of docs/api-coverage.md, cells unquoted."""
-    rows: List[Row] = []
-    for line in COVERAGE.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("| `"):
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        assert len(cells) == 4, line
-        unquoted = []
-        for cell in cells:
-            match = CELL.match(cell)
-            assert match or cell == NONE, "a cell is `code` or %s: %r" % (NONE, line)
-            unquoted.append(match.group(1) if match else NONE)
-        rows.append((unquoted[0], unquoted[1], unquoted[2], unquoted[3]))
-    return rows
-
-
 ROWS = coverage_rows()
 
 
@@ -235,3 +211,26 @@ def test_the_real_glance_test_exists(row):
     path = ROOT / module
     assert path.is_file(), row[3]
     assert name in defined_tests(path), "%s: no test %s" % (row[0], row[3])
+
+
+# -- the integration session's proof that each row's test sends its operation -----------------
+def test_each_row_matches_a_request_of_its_operation_and_no_other():
+    from tests.integration.operation_proof import compile_templates, operations_of
+
+    templates = compile_templates(API_OPERATIONS)
+    for operation in API_OPERATIONS:
+        method, path = operation.split(" ", 1)
+        url = "http://127.0.0.1:9292" + re.sub(r"\{[^}]+\}", "a%2Fb", path) + "?limit=1"
+        assert operations_of(method, url, templates) == {operation}
+    assert operations_of("GET", "http://127.0.0.1:9292/v2/images/x/file/y", templates) == set()
+    assert operations_of("PUT", "http://127.0.0.1:9292/v2/images/x", templates) == set()
+
+
+def test_a_row_whose_test_ran_without_sending_it_is_reported():
+    from tests.integration.operation_proof import missing
+
+    rows = [("GET /v2/cache", "t.py::a"), ("POST /v2/cache/clean", "t.py::a"), ("GET /", "t.py::b")]
+    assert missing(rows, {"t.py::a"}, {"t.py::a": {"GET /v2/cache"}}) == ["POST /v2/cache/clean <- t.py::a"]
+    assert missing(rows, {"t.py::a", "t.py::b"}, {"t.py::a": {"GET /v2/cache", "POST /v2/cache/clean"}}) == [
+        "GET / <- t.py::b"
+    ]

@@ -20,7 +20,7 @@ from pyrax_image.metadefs import (
     MetadefResourceTypeAssociation,
     MetadefTag,
 )
-from tests.unit.helpers import JSON, V2, assert_headers, assert_no_request, call, sent_json
+from tests.unit.helpers import V2, Exchange, assert_no_request, assert_sent_exactly, call, sent_json
 
 NS = "OS::Compute::Test"
 NS_URL = V2 + "/metadefs/namespaces/OS%3A%3ACompute%3A%3ATest"
@@ -35,16 +35,6 @@ OBJ_INFO = {"name": "Disk One", "description": "d", "properties": {"size": {"tit
 PROP_INFO = {"name": "speed", "title": "Speed", "type": "integer", "minimum": 1}
 TAG_INFO = {"name": "fast", "created_at": "2026-01-01T00:00:00Z"}
 RTA_INFO = {"name": "OS::Glance::Image", "prefix": "hw_", "properties_target": "image"}
-
-
-class Exchange:
-    """One request the call must send, and the reply it gets."""
-
-    def __init__(
-        self, method: str, url: str, body: Any = None, reply: Any = None, status: int = 200, headers=None
-    ):
-        self.method, self.url, self.body, self.reply, self.status = method, url, body, reply, status
-        self.headers = headers or {}
 
 
 ROWS: List[Tuple[str, Callable[[Any], Any], List[Exchange], Any]] = [
@@ -317,19 +307,9 @@ ROWS: List[Tuple[str, Callable[[Any], Any], List[Exchange], Any]] = [
 @pytest.mark.parametrize("name, run, exchanges, kind", ROWS, ids=[row[0] for row in ROWS])
 def test_each_operation_sends_exactly(client, rsps, name, run, exchanges, kind):
     for exchange in exchanges:
-        rsps.add(exchange.method, exchange.url, json=exchange.reply, status=exchange.status)
+        exchange.register(rsps)
     result = run(client)
-    assert len(rsps.calls) == len(exchanges)
-    for index, exchange in enumerate(exchanges):
-        request = call(rsps, index)
-        assert (request.method, request.url) == (exchange.method, exchange.url)
-        assert_headers(request, JSON if exchange.body is not None else None)
-        for header, value in exchange.headers.items():
-            assert request.headers[header] == value
-        if exchange.body is None:
-            assert not request.body
-        else:
-            assert sent_json(rsps, index) == exchange.body
+    assert_sent_exactly(rsps, exchanges)
     if kind is None:
         assert result is None
     else:

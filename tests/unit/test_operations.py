@@ -17,11 +17,13 @@ from tests.unit.helpers import (
     BASE,
     IMAGE_ID,
     ITEM,
-    JSON,
     V2,
     VERSIONED,
+    Exchange,
     active_info,
+    assert_headers,
     assert_no_request,
+    assert_sent_exactly,
     call,
     image_info,
     reading_callback,
@@ -136,13 +138,6 @@ def test_cache_image_delete_and_nodes(client, rsps):
     assert [c.request.method for c in rsps.calls] == ["PUT", "DELETE", "GET"]
 
 
-@pytest.mark.parametrize("target", [None, "cache", "queue"])
-def test_clear_image_cache_sends_the_target_header(client, rsps, target):
-    rsps.delete(V2 + "/cache", status=204)
-    assert client.clear_image_cache(target) is None
-    assert call(rsps).headers.get("x-image-cache-clear-target") == target
-
-
 def test_a_bad_clear_target_is_refused_before_any_request(client, rsps):
     with pytest.raises(exc.InvalidArgument):
         client.clear_image_cache("everything")
@@ -198,17 +193,6 @@ def test_get_stores_detail(client, rsps):
     assert fast.properties == {"data_dir": "/d"}
 
 
-def test_delete_image_from_store_path(client, rsps):
-    rsps.delete(V2 + "/stores/cheap/" + IMAGE_ID, status=204)
-    client.delete_image_from_store(IMAGE_ID, "cheap")
-    assert call(rsps).url == V2 + "/stores/cheap/" + IMAGE_ID
-
-
-def test_delete_from_a_store_quotes_the_store(client, rsps):
-    rsps.delete(V2 + "/stores/a%2Fb/" + IMAGE_ID, status=204)
-    client.delete_image_from_store(IMAGE_ID, "a/b")
-
-
 def test_deleting_the_last_copy_is_last_image_location(client, rsps):
     text = "Cannot delete image data from the only store containing it. Consider deleting the image instead."
     rsps.delete(V2 + "/stores/fast/" + IMAGE_ID, json={"message": text, "code": "403 Forbidden"}, status=403)
@@ -257,19 +241,6 @@ def test_a_usage_of_the_wrong_shape_is_invalid(client, rsps, usage):
 
 
 # -- locations -------------------------------------------------------------------------------
-def test_add_image_location_body(client, rsps):
-    digest = hashlib.sha512(b"data").hexdigest()
-    rsps.post(ITEM + "/locations", status=202)
-    client.add_image_location(
-        IMAGE_ID, "http://host/disk", {"os_hash_algo": "sha512", "os_hash_value": digest}
-    )
-    assert sent_json(rsps) == {
-        "url": "http://host/disk",
-        "validation_data": {"os_hash_algo": "sha512", "os_hash_value": digest},
-    }
-    assert call(rsps).headers["Content-Type"] == JSON
-
-
 @pytest.mark.parametrize(
     "validation",
     [
@@ -329,12 +300,6 @@ def test_image_tasks_of_a_cloud_without_the_route(client, rsps):
     assert info.value.version == "2.12"
 
 
-def test_list_tasks_sends_its_filters(client, rsps):
-    rsps.get(V2 + "/tasks", json={"tasks": []})
-    client.list_tasks(type="import", status="success", sort_key="updated_at", sort_dir="asc", page_size=5)
-    assert call(rsps).url == V2 + "/tasks?type=import&status=success&sort_key=updated_at&sort_dir=asc&limit=5"
-
-
 @pytest.mark.parametrize(
     "kwargs", [{"status": "done"}, {"sort_dir": "up"}, {"page_size": 0}, {"page_size": "5"}, {"type": ""}]
 )
@@ -353,12 +318,6 @@ def test_error_text_carries_no_body_secret(client, rsps):
 
 
 # -- listings: repeated sort keys, hidden images in find ------------------------------------
-def test_repeated_sort_keys_are_sent_repeated(client, rsps):
-    rsps.get(V2 + "/images", json={"images": []})
-    client.list(sort_key=["status", "name"], sort_dir=["asc", "desc"])
-    assert call(rsps).url == V2 + "/images?sort_key=status&sort_key=name&sort_dir=asc&sort_dir=desc"
-
-
 @pytest.mark.parametrize(
     "kwargs",
     [
@@ -375,13 +334,6 @@ def test_bad_repeated_sort_keys_are_refused_before_any_request(client, rsps, kwa
     assert_no_request(rsps)
 
 
-def test_find_asks_the_server_for_hidden_images_when_asked(client, rsps):
-    rsps.get(V2 + "/images", json={"images": [image_info(name="h", os_hidden=True)]})
-    assert client.find(name="h", os_hidden=True).id == IMAGE_ID
-    query = call(rsps).url.split("?", 1)[1]
-    assert "os_hidden=true" in query.split("&") and "name=h" in query.split("&")
-
-
 def test_findall_without_os_hidden_leaves_the_default(client, rsps):
     rsps.get(V2 + "/images", json={"images": []})
     assert client.findall(name="h") == []
@@ -393,10 +345,16 @@ STORE_DATA = b"store-me" * 100
 
 
 def test_upload_into_a_store_sends_x_image_meta_store(client, rsps):
-    rsps.add_callback(responses.PUT, ITEM + "/file", callback=reading_callback([]))
+    received: list = []
+    rsps.add_callback(responses.PUT, ITEM + "/file", callback=reading_callback(received))
     rsps.get(ITEM, json=active_info(STORE_DATA, stores="cheap"))
     assert client.upload(IMAGE_ID, STORE_DATA, store="cheap").stores == "cheap"
-    assert call(rsps, 0).headers["X-Image-Meta-Store"] == "cheap"
+    assert [c.request.method + " " + c.request.url for c in rsps.calls] == [
+        "PUT " + ITEM + "/file",
+        "GET " + ITEM,
+    ]
+    assert_headers(call(rsps, 0), "application/octet-stream")
+    assert call(rsps, 0).headers["X-Image-Meta-Store"] == "cheap" and received == [STORE_DATA]
 
 
 def test_an_upload_without_a_store_sends_no_store_header(client, rsps):
@@ -419,7 +377,7 @@ def test_download_prefer_is_sent_as_the_query(client, rsps):
     rsps.get(ITEM, json=active_info(STORE_DATA))
     rsps.get(ITEM + "/file", body=STORE_DATA, content_type="application/octet-stream")
     assert b"".join(client.download(IMAGE_ID, prefer=["cheap", "fast"])) == STORE_DATA
-    assert call(rsps, 1).url == ITEM + "/file?prefer=cheap%2Cfast"
+    assert call(rsps, 1).url == ITEM + "/file?prefer=cheap%2Cfast" and not call(rsps, 1).body
 
 
 @pytest.mark.parametrize(
@@ -476,3 +434,132 @@ def test_image_cache_list_gives_the_cached_then_the_queued_images(client, rsps):
 
     assert isinstance(images[0], CachedImage) and images[0].cache_entry.hits == 3
     assert not isinstance(images[1], CachedImage)
+
+
+# -- every operation's request, exactly ---------------------------------------------------
+CLEAR_TARGET = "x-image-cache-clear-target"
+DIGEST = hashlib.sha512(b"data").hexdigest()
+TASK_INFO = {"id": "t1", "type": "api_image_import", "status": "success"}
+USAGE = {"usage": {"image_count_total": {"limit": 5, "usage": 1}}}
+LOCATION = {"url": "http://host/disk", "validation_data": {"os_hash_algo": "sha512", "os_hash_value": DIGEST}}
+
+# (name, call, the requests it must send with their replies)
+SENDS = [
+    ("list versions", lambda c: c.list_versions(), [Exchange("GET", BASE + "/versions", reply=NO_CACHE)]),
+    (
+        "list versions at the root",
+        lambda c: c.list_versions(root=True),
+        [Exchange("GET", BASE + "/", reply=WITH_CACHE, status=300)],
+    ),
+    (
+        "list image tasks",
+        lambda c: c.list_image_tasks(IMAGE_ID),
+        [Exchange("GET", ITEM + "/tasks", reply={"tasks": [TASK_INFO]})],
+    ),
+    (
+        "list tasks with filters",
+        lambda c: c.list_tasks(
+            type="import", status="success", sort_key="updated_at", sort_dir="asc", page_size=5
+        ),
+        [
+            Exchange(
+                "GET",
+                V2 + "/tasks?type=import&status=success&sort_key=updated_at&sort_dir=asc&limit=5",
+                reply={"tasks": []},
+            )
+        ],
+    ),
+    (
+        "list with repeated sort keys",
+        lambda c: c.list(sort_key=["status", "name"], sort_dir=["asc", "desc"]),
+        [
+            Exchange(
+                "GET",
+                V2 + "/images?sort_key=status&sort_key=name&sort_dir=asc&sort_dir=desc",
+                reply={"images": []},
+            )
+        ],
+    ),
+    (
+        "find a hidden image",
+        lambda c: c.find(name="h", os_hidden=True),
+        [
+            Exchange(
+                "GET",
+                V2 + "/images?name=h&os_hidden=true&limit=1000",
+                reply={"images": [image_info(name="h", os_hidden=True)]},
+            )
+        ],
+    ),
+    (
+        "stores detail",
+        lambda c: c.get_stores_detail(),
+        [Exchange("GET", V2 + "/info/stores/detail", reply=STORES_DETAIL)],
+    ),
+    (
+        "delete from a store",
+        lambda c: c.delete_image_from_store(IMAGE_ID, "a/b"),
+        [Exchange("DELETE", V2 + "/stores/a%2Fb/" + IMAGE_ID, status=204)],
+    ),
+    ("usage", lambda c: c.get_usage(), [Exchange("GET", V2 + "/info/usage", reply=USAGE)]),
+    (
+        "add a location",
+        lambda c: c.add_image_location(IMAGE_ID, LOCATION["url"], LOCATION["validation_data"]),
+        [Exchange("POST", ITEM + "/locations", LOCATION, status=202)],
+    ),
+    (
+        "add a location without validation data",
+        lambda c: c.add_image_location(IMAGE_ID, "http://host/disk"),
+        [Exchange("POST", ITEM + "/locations", {"url": "http://host/disk"}, status=202)],
+    ),
+    (
+        "list locations",
+        lambda c: c.list_image_locations(IMAGE_ID),
+        [Exchange("GET", ITEM + "/locations", reply=[{"url": "file:///d/x", "metadata": {"store": "fast"}}])],
+    ),
+    ("list the cache", lambda c: c.list_cached_images(), [Exchange("GET", V2 + "/cache", reply=CACHE_STATE)]),
+    (
+        "queue for the cache",
+        lambda c: c.cache_image(IMAGE_ID),
+        [Exchange("PUT", V2 + "/cache/" + IMAGE_ID, status=202)],
+    ),
+    (
+        "delete from the cache",
+        lambda c: c.delete_cached_image(IMAGE_ID),
+        [Exchange("DELETE", V2 + "/cache/" + IMAGE_ID, status=204)],
+    ),
+    (
+        "clear the cache and the queue",
+        lambda c: c.clear_image_cache(),
+        [Exchange("DELETE", V2 + "/cache", status=204, headers={CLEAR_TARGET: None})],
+    ),
+    (
+        "clear the cache only",
+        lambda c: c.clear_image_cache("cache"),
+        [Exchange("DELETE", V2 + "/cache", status=204, headers={CLEAR_TARGET: "cache"})],
+    ),
+    (
+        "clear the queue only",
+        lambda c: c.clear_image_cache("queue"),
+        [Exchange("DELETE", V2 + "/cache", status=204, headers={CLEAR_TARGET: "queue"})],
+    ),
+    ("clean the cache", lambda c: c.clean_image_cache(), [Exchange("POST", V2 + "/cache/clean", reply=b"")]),
+    (
+        "prune the cache",
+        lambda c: c.prune_image_cache(),
+        [Exchange("POST", V2 + "/cache/prune", reply={"total_files_pruned": 2, "total_bytes_pruned": 4096})],
+    ),
+    (
+        "cache nodes",
+        lambda c: c.list_image_cache_nodes(IMAGE_ID),
+        [Exchange("GET", V2 + "/cache/nodes/" + IMAGE_ID, reply=["http://127.0.0.1:9293"])],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, run, exchanges", SENDS, ids=[row[0] for row in SENDS])
+def test_each_operation_sends_exactly(client, rsps, name, run, exchanges):
+    for exchange in exchanges:
+        exchange.register(rsps)
+    run(client)
+    assert_sent_exactly(rsps, exchanges)
