@@ -52,6 +52,15 @@ def format_inspector() -> Any:
     return module
 
 
+def inspector_available() -> bool:
+    """True when the ``inspect`` extra is installed."""
+    try:
+        format_inspector()
+    except exc.InspectorNotInstalled:
+        return False
+    return True
+
+
 class ImageInspection:
     """What the bytes of an image say: ``format`` (Glance's inspector names:
     raw, qcow2, vmdk, vhd, vhdx, vdi, iso, gpt, luks, qed; None when the
@@ -213,6 +222,25 @@ def inspectable(data: Any) -> bool:
     """True for what :func:`inspect_image` can read: a path or a seekable
     binary file (not bytes, an iterator or a pipe)."""
     return isinstance(data, (str, os.PathLike)) or _seekable(data)
+
+
+def inspect_upload(data: Any) -> Optional[ImageInspection]:
+    """The inspection of upload data, or None when there is nothing to
+    inspect: not a regular file's path nor a seekable binary file (bytes, an
+    iterator, a pipe), a path that cannot be read (the upload reports it), or
+    without the ``inspect`` extra (said in one log line)."""
+    if isinstance(data, (str, os.PathLike)):
+        if not os.path.isfile(data):  # a FIFO or device would lose what is read here
+            return None
+    elif not _seekable(data):
+        return None
+    try:
+        return inspect_image(data)
+    except exc.InspectorNotInstalled:
+        logger.info("Image data not inspected before upload: %s", INSTALL_HINT)
+    except OSError:
+        pass
+    return None
 
 
 def _seekable(data: Any) -> bool:

@@ -16,6 +16,8 @@ from pyrax_image.image.filters import SORT_KEYS
 from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
 
 STDIO = "-"  # standard input or output, wherever a file is read or written
+NO_INSPECT = "--no-inspect"
+NO_INSPECT_HELP = "send the file without first checking that Glance would take it (see 'inspect')"
 LIST_FILTERS = ("name", "status", "visibility", "tag", "owner", "member_status", "sort_key", "sort_dir")
 
 
@@ -44,8 +46,10 @@ def cmd_create(ctx: Any) -> int:
         {key: value for key, value in (("visibility", opts.visibility), ("tags", opts.tag)) if value}
     )
     data = readable_source(opts.file) if opts.file else None
+    if data:
+        note_if_not_inspected(ctx)
     with progress.transfer("upload", opts) as bar:
-        extra = {"progress": bar} if data else {}
+        extra = {"progress": bar, "inspect": not opts.no_inspect} if data else {}
         if opts.store:
             extra["store"] = opts.store
         image = ctx.client.create(
@@ -62,9 +66,12 @@ def cmd_create(ctx: Any) -> int:
 
 def cmd_upload(ctx: Any) -> int:
     path = readable_source(ctx.options.path)
+    note_if_not_inspected(ctx)
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("upload", ctx.options) as bar:
-        image = ctx.client.upload(image, path, progress=bar, store=ctx.options.store)
+        image = ctx.client.upload(
+            image, path, progress=bar, store=ctx.options.store, inspect=not ctx.options.no_inspect
+        )
     ctx.out.record(image)
     return 0
 
@@ -72,9 +79,10 @@ def cmd_upload(ctx: Any) -> int:
 def cmd_stage(ctx: Any) -> int:
     opts = ctx.options
     path = readable_source(opts.path)
+    note_if_not_inspected(ctx)
     image = find_image(ctx.client, opts.image)
     with progress.transfer("stage", opts) as bar:
-        image = ctx.client.stage(image, path, progress=bar)
+        image = ctx.client.stage(image, path, progress=bar, inspect=not opts.no_inspect)
     if not opts.stage_only:
         ctx.client.import_image(image, "glance-direct")
         with progress.waiting("import", opts):
@@ -145,6 +153,14 @@ def cmd_reactivate(ctx: Any) -> int:
     return 0
 
 
+def note_if_not_inspected(ctx: Any) -> None:
+    """Say that the file goes up unchecked when the ``inspect`` extra is missing."""
+    from pyrax_image.inspector import INSTALL_HINT, inspector_available
+
+    if not ctx.options.no_inspect and not inspector_available():
+        ctx.note("note: the file is sent without checking that Glance would take it (%s)" % INSTALL_HINT)
+
+
 def readable_source(path: str) -> Any:
     """Standard input (its bytes) for ``-``, else ``path`` if it is a readable file."""
     return sys.stdin.buffer if path == STDIO else readable_file(path)
@@ -206,7 +222,8 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument(
         "--disk-format",
         metavar="FORMAT",
-        help="vhd (the default), raw, qcow2, vmdk, vdi, vhdx, iso, ploop, aki, ari or ami",
+        help="raw, qcow2, vmdk, vhd, vdi, vhdx, iso, ploop, aki, ari or ami (default: what --file holds, "
+        "see 'inspect'; else vhd)",
     )
     p.add_argument(
         "--container-format", metavar="FORMAT", help="bare (the default), ovf, ova, docker, aki, ari or ami"
@@ -219,12 +236,14 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
     p.add_argument("--tag", action="append", help="add this tag (repeatable)")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
+    p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
     p.set_defaults(func=cmd_create)
 
     p = commands.add_parser("upload", parents=[common, transfer], help="upload data into a queued image")
     p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("path", metavar="PATH", help="the file to upload, verified; - reads standard input")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
+    p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
     p.set_defaults(func=cmd_upload)
 
     p = commands.add_parser(
@@ -239,6 +258,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         action="store_true",
         help="leave the staged data for a later import (no glance-direct)",
     )
+    p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
     progress.add_timeout(p, "the import")
     p.set_defaults(func=cmd_stage)
 

@@ -97,10 +97,15 @@ class ImageDataClient(ImageClientBase):
         ``data`` is bytes, a file object, a path or an iterator of bytes;
         ``container``/``obj`` name an object-storage object (or ``obj`` is a
         ``StorageObject``) streamed through the client. ``metadata`` keys
-        become image properties. ``disk_format`` defaults to vhd, as in pyrax.
-        ``upload_args``: ``size``, ``keep_on_failure`` and the options of
-        :meth:`upload`. If the upload fails the new image is deleted (unless
-        ``keep_on_failure``), so nothing is left queued.
+        become image properties. ``upload_args``: ``size``, ``keep_on_failure``
+        and the options of :meth:`upload`. If the upload fails the new image is
+        deleted (unless ``keep_on_failure``), so nothing is left queued.
+
+        ``data`` that is a path or a seekable file is inspected first (the
+        ``inspect`` extra; ``inspect=False`` skips it): bytes Glance would
+        refuse raise ``DiskFormatMismatch`` or ``UnsafeImage`` before any
+        request, and without ``img_format`` the detected disk format is
+        declared. Other data keeps pyrax's default, vhd.
         """
         unknown = sorted(set(upload_args) - set(UPLOAD_OPTIONS) - {"size", "keep_on_failure"})
         if unknown:
@@ -110,10 +115,17 @@ class ImageDataClient(ImageClientBase):
         options = TransferOptions(**upload_args)
         if data is not None and (container is not None or obj is not None):
             raise exc.InvalidArgument("Give either data or container/obj, not both")
-        body = self._manager.record_body(name, img_format, img_container_format, metadata)
         if data is None and container is None and obj is None:
-            return self._manager.post_record(body)
-        return self.data_service.create_image(body, data, container, obj, size, options, keep_on_failure)
+            return self._manager.post_record(
+                self._manager.record_body(name, img_format, img_container_format, metadata)
+            )
+        inspection = self.data_service.inspect(data, options)
+        if inspection is not None and img_format is None and not _declares_disk_format(metadata):
+            img_format = inspection.disk_format
+        body = self._manager.record_body(name, img_format, img_container_format, metadata)
+        return self.data_service.create_image(
+            body, data, container, obj, size, options, keep_on_failure, inspection
+        )
 
     # -- image data -----------------------------------------------------------------
     def upload(
@@ -126,6 +138,7 @@ class ImageDataClient(ImageClientBase):
         progress: Optional[Progress] = None,
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
         store: Optional[str] = None,
+        inspect: bool = True,
     ) -> Image:
         """Stream ``data`` (bytes, file object, path or iterator of bytes) into a
         queued image in ``chunk_size`` pieces and return it reloaded; into
@@ -138,9 +151,16 @@ class ImageDataClient(ImageClientBase):
         (:class:`~pyrax_image.exceptions.ChecksumMismatch` otherwise);
         ``hash_algo`` is the multihash assumed until the cloud names its own.
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
+        A path or a seekable file is inspected first, as by :meth:`create`,
+        against the image's disk and container formats (``inspect=False``: not).
         """
         options = TransferOptions(
-            chunk_size=chunk_size, verify=verify, progress=progress, hash_algo=hash_algo, store=store
+            chunk_size=chunk_size,
+            verify=verify,
+            progress=progress,
+            hash_algo=hash_algo,
+            store=store,
+            inspect=inspect,
         )
         return self.data_service.upload(img, data, size, options)
 
@@ -231,12 +251,15 @@ class ImageDataClient(ImageClientBase):
         size: Optional[int] = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Optional[Progress] = None,
+        inspect: bool = True,
     ) -> Image:
         """Stream data to the image's staging area (then ``import_image(img,
         "glance-direct")``). The digests sent are remembered, and checked when
-        ``wait_for_status`` sees the image active. Returns the image reloaded."""
+        ``wait_for_status`` sees the image active. Returns the image reloaded.
+        A path or a seekable file Glance would refuse to import raises first,
+        as in :meth:`upload` (``inspect=False``: not checked)."""
         return self.data_service.stage(
-            img, data, size, TransferOptions(chunk_size=chunk_size, progress=progress)
+            img, data, size, TransferOptions(chunk_size=chunk_size, progress=progress, inspect=inspect)
         )
 
     def import_image(
@@ -394,3 +417,8 @@ class ImageDataClient(ImageClientBase):
         images larger than ``segment_threshold`` become static large objects."""
         options = TransferOptions(chunk_size=chunk_size, progress=progress)
         return self.data_service.export_to_container(img, cont, obj_name, options, segment_threshold)
+
+
+def _declares_disk_format(metadata: Any) -> bool:
+    """True when ``metadata`` names the disk format (``record_body`` takes it)."""
+    return isinstance(metadata, dict) and bool(metadata.get("disk_format"))

@@ -30,6 +30,7 @@ from pyrax_image.image.uploads import (
     send_image_data,
     verify_image,
 )
+from pyrax_image.inspector import ImageInspection, inspect_upload
 from pyrax_image.object_storage import ObjectReader, StorageObject
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.options import TransferOptions
@@ -80,7 +81,42 @@ class ImageDataService:
         again is hashed again with it.
         """
         get_id(img)
-        return self._send(img, self._open_upload(data, size, options))
+        return self._send(img, self._checked_upload(img, data, size, options))
+
+    def _checked_upload(
+        self, img: Any, data: Any, size: Optional[int], options: TransferOptions
+    ) -> PreparedUpload:
+        """Open the data, then raise what Glance would refuse it with as image
+        ``img`` (see :meth:`refuse_what_glance_would`): nothing is sent yet."""
+        inspection = self.inspect(data, options)
+        upload = self._open_upload(data, size, options)
+        try:
+            self.refuse_what_glance_would(img, inspection)
+        except BaseException:
+            upload.close()
+            raise
+        return upload
+
+    @staticmethod
+    def inspect(data: Any, options: TransferOptions) -> Optional[ImageInspection]:
+        """What upload ``data`` holds, read locally (None: ``options.inspect``
+        is off, or the data cannot be inspected, see
+        :func:`~pyrax_image.inspector.inspect_upload`)."""
+        return inspect_upload(data) if options.inspect and data is not None else None
+
+    def refuse_what_glance_would(self, img: Any, inspection: Optional[ImageInspection]) -> None:
+        """Raise, before any byte is sent, the ``ImageRejected`` Glance would
+        answer these bytes with as image ``img`` (whose formats are read
+        first when ``img`` is not an ``Image`` holding them)."""
+        if inspection is None:
+            return
+        info = img.to_dict() if isinstance(img, Image) else {}
+        if "disk_format" not in info or "container_format" not in info:
+            info = self.api.images.get(img).to_dict()
+        # A queued image without formats: Glance refuses any data (400); the
+        # safety checks still say what the bytes are.
+        disk_format = info.get("disk_format") or inspection.disk_format
+        inspection.check(disk_format, info.get("container_format") or "bare")
 
     @staticmethod
     def _open_upload(data: Any, size: Optional[int], options: TransferOptions) -> PreparedUpload:
@@ -137,11 +173,15 @@ class ImageDataService:
         size: Optional[int],
         options: TransferOptions,
         keep_on_failure: bool = False,
+        inspection: Optional[ImageInspection] = None,
     ) -> Image:
         """Open the data (``data``, or object ``obj`` of ``container``), POST
         the record ``body`` through the image manager, then upload into the
         new image; unless ``keep_on_failure``, delete the image if the upload
-        fails (then re-raise), so nothing stays queued."""
+        fails (then re-raise), so nothing stays queued. Data Glance would
+        refuse (``inspection``, from :meth:`inspect`) raises before any request."""
+        if inspection is not None:
+            inspection.check(body["disk_format"], body["container_format"])
         if data is None:
             data = self.object_source(container, obj)
         upload = self._open_upload(data, size, options)
@@ -193,8 +233,9 @@ class ImageDataService:
 
     # -- staging and import ---------------------------------------------------------
     def stage(self, img: Any, data: Any, size: Optional[int], options: TransferOptions) -> Image:
-        """Stream data to the staging area; remember its digests for the wait."""
-        sent = importing.stage(self.api.http, img, data, size, options)
+        """Stream data to the staging area (unless Glance would refuse to
+        import it); remember its digests for the wait."""
+        sent = importing.stage(self.api.http, img, self._checked_upload(img, data, size, options).stream)
         self._staged[get_id(img)] = StagedData(sent["digests"], sent["size"])
         return self._refreshed(img, self.api.images.get(img))
 

@@ -14,7 +14,6 @@ from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.utils import get_id, quote_segment
 
 IMPORT_METHODS = ("glance-direct", "web-download", "copy-image", "glance-download")
@@ -70,14 +69,9 @@ def import_body(
     return body
 
 
-def stage(
-    http: BaseClient[Any], img: Any, data: Any, size: Optional[int], options: TransferOptions
-) -> Dict[str, Any]:
-    """Stream ``data`` to ``PUT /images/{id}/stage``; return the digests and
+def stage(http: BaseClient[Any], img: Any, stream: UploadStream) -> Dict[str, Any]:
+    """Stream ``stream`` to ``PUT /images/{id}/stage``; return the digests and
     size of what was sent (to verify the image once imported)."""
-    stream = UploadStream(
-        data, chunk_size=options.chunk_size, size=size, hash_algo=options.hash_algo, progress=options.progress
-    )
     digests = send_image_data(http, img, "stage", stream)
     return {"digests": digests, "size": stream.bytes_sent}
 

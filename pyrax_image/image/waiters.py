@@ -157,10 +157,12 @@ def failed_import(image: Image) -> Optional[str]:
     """Why an import into ``image`` failed, when its properties say so.
 
     Glance puts the stores that failed in ``os_glance_failed_import`` and sets
-    the image back to ``queued``; the reason comes from the image's tasks.
+    the image back to ``queued``, or, when the data failed its format checks
+    (an unsafe staged image), leaves it ``importing`` with no store left to
+    import to; the reason comes from the image's tasks.
     """
     info = image.to_dict()
-    if info.get("status") != "queued":
+    if info.get("status") not in ("queued", "importing"):
         return None
     failed = info.get("os_glance_failed_import")
     if not failed or info.get("os_glance_importing_to_stores"):

@@ -34,6 +34,7 @@ class _TransferFields(NamedTuple):
     parallel_connections: int = DEFAULT_PARALLEL_CONNECTIONS
     store: Optional[str] = None
     prefer: Optional[Sequence[str]] = None
+    inspect: bool = True
 
 
 class TransferOptions(_TransferFields):
@@ -51,6 +52,8 @@ class TransferOptions(_TransferFields):
     else one stream. ``store``: the store of a multi-store cloud an upload
     writes to (``X-Image-Meta-Store``; None: the default store). ``prefer``:
     the store ids a download reads from first (Glance's ``prefer`` query).
+    ``inspect``: an upload of a path or a seekable file first checks that
+    Glance would take the bytes (see :func:`~pyrax_image.inspector.inspect_upload`).
     """
 
     __slots__ = ()
@@ -79,6 +82,7 @@ class TransferOptions(_TransferFields):
             check_text("store", self.store)
         if self.prefer is not None:
             _check_prefer(self.prefer)
+        check_flag("inspect", self.inspect)
 
     def connections_for(self, size: Optional[int]) -> int:
         """The ranges to fetch an image of ``size`` bytes over."""
@@ -115,7 +119,7 @@ def _check_prefer(prefer: Any) -> None:
 
 DEFAULT_TRANSFER = TransferOptions()
 # The options an upload takes (``create(..., **upload_args)`` accepts these).
-UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo", "store")
+UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo", "store", "inspect")
 
 
 class MinimumProgress:

@@ -7,6 +7,8 @@ import hashlib
 import io
 import json
 import logging
+import struct
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -206,7 +208,9 @@ def md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 
 
-def head_object(rsps: responses.RequestsMock, name: str, data: bytes, container_url: str = SWIFT + "/c", **headers: str) -> None:
+def head_object(
+    rsps: responses.RequestsMock, name: str, data: bytes, container_url: str = SWIFT + "/c", **headers: str
+) -> None:
     """Swift answering a HEAD of object ``name`` (length and ETag of ``data``)."""
     rsps.head(
         container_url + "/" + name,
@@ -245,3 +249,27 @@ class StoringSwift:
             etag = "0" * 32 if self.corrupt_etag else md5(data)
         self.headers[path] = dict(request.headers)
         return 201, {"Etag": etag}, b""
+
+
+# -- image inspection ------------------------------------------------------------------
+needs_oslo = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="oslo.utils 10.2 (Glance 33's inspector) needs Python 3.11+"
+)
+
+
+def qcow2_header(size: int, backing_offset: int = 0, incompatible: int = 0) -> bytes:
+    """A qcow2 v3 header of ``size`` virtual bytes, padded to 512 bytes."""
+    head = struct.pack(">4sIQIIQ", b"QFI\xfb", 3, backing_offset, 0, 16, size)
+    head = head.ljust(0x48, b"\0") + struct.pack(">Q", incompatible)
+    return head.ljust(512, b"\0")
+
+
+class CountingFile(io.FileIO):
+    """A file counting the bytes read from it."""
+
+    read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = super().read(size)
+        self.read_bytes += len(chunk)
+        return chunk

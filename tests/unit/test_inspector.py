@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import pickle
-import struct
 import sys
 
 import pytest
@@ -16,29 +15,9 @@ import pytest
 from pyrax_image import exceptions as exc
 from pyrax_image import inspector
 from pyrax_image.inspector import ImageInspection, inspect_image
+from tests.unit.helpers import CountingFile, needs_oslo, qcow2_header
 
-needs_oslo = pytest.mark.skipif(
-    sys.version_info < (3, 11), reason="oslo.utils 10.2 (Glance 33's inspector) needs Python 3.11+"
-)
 GiB = 1024**3
-
-
-def qcow2_header(size: int, backing_offset: int = 0, incompatible: int = 0) -> bytes:
-    """A qcow2 v3 header of ``size`` virtual bytes, padded to 512 bytes."""
-    head = struct.pack(">4sIQIIQ", b"QFI\xfb", 3, backing_offset, 0, 16, size)
-    head = head.ljust(0x48, b"\0") + struct.pack(">Q", incompatible)
-    return head.ljust(512, b"\0")
-
-
-class CountingFile(io.FileIO):
-    """A file counting the bytes read from it."""
-
-    read_bytes = 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = super().read(size)
-        self.read_bytes += len(chunk)
-        return chunk
 
 
 def found(format: str = "raw", findings: dict | None = None, error: str | None = None) -> ImageInspection:
@@ -151,7 +130,9 @@ def test_without_the_extra_inspection_says_how_to_install_it(monkeypatch):
 
 
 def test_refusals_pickle_with_their_facts():
-    error = exc.DiskFormatMismatch("declared qcow2 but its data is raw", disk_format="qcow2", inspection=found())
+    error = exc.DiskFormatMismatch(
+        "declared qcow2 but its data is raw", disk_format="qcow2", inspection=found()
+    )
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.disk_format, copy.inspection.format) == (str(error), "qcow2", "raw")
     assert isinstance(copy, exc.ImageRejected) and isinstance(copy, exc.InvalidArgument)

@@ -98,6 +98,18 @@ def test_failed_import_raises_with_the_task_message(client, rsps, clock):
         client.wait_for_status(IMAGE_ID)
 
 
+def test_an_import_failed_on_its_data_stays_importing_and_raises(client, rsps, clock):
+    # Glance 33 after an unsafe staged image: still importing, no store left, the task failed.
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_importing_to_stores="fast"))
+    rsps.get(
+        ITEM,
+        json=image_info(status="importing", os_glance_failed_import="fast", os_glance_importing_to_stores=""),
+    )
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t", "status": "failure", "message": "Internal Error"}]})
+    with pytest.raises(exc.ImageStatusError, match="store\\(s\\) fast: Internal Error"):
+        client.wait_for_status(IMAGE_ID)
+
+
 def test_timeout_raises_wait_timeout_with_the_last_status(client, rsps, clock):
     for _ in range(4):
         rsps.get(ITEM, json=image_info(status="saving"))
@@ -114,7 +126,10 @@ def test_wait_for_task_success_and_failure(client, rsps, clock):
     rsps.get(TASK, json={"id": "t1", "status": "failure", "message": "Image import failed: bad format"})
     with pytest.raises(exc.TaskFailed, match="bad format") as caught:
         client.wait_for_task("t1")
-    assert caught.value.message == "Image import failed: bad format" and (caught.value.task_id, caught.value.status) == ("t1", "failure")
+    assert caught.value.message == "Image import failed: bad format" and (
+        caught.value.task_id,
+        caught.value.status,
+    ) == ("t1", "failure")
 
 
 def test_wait_for_task_refreshes_the_task_passed_in_and_times_out(client, rsps, clock):
