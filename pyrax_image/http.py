@@ -154,6 +154,13 @@ class Transport:
         self.timings: List[Tuple[str, float, float]] = []
         self.sleep = time.sleep
 
+    def pause_before_resume(self, breaks: int) -> None:
+        """Wait before asking again, with ``Range``, for the rest of a body
+        whose connection broke (``breaks``: earlier breaks in a row, with no
+        byte between): the retry policy's ``reconnect_wait``, on this
+        transport's clock (``sleep``), as a resend waits."""
+        self.sleep(self.retry_policy.reconnect_wait(breaks))
+
     def close(self) -> None:
         """Close every pooled connection (a later request opens new ones)."""
         self.session.close()

@@ -11,7 +11,10 @@ act on it), and only with a body that can be sent again.
 A :class:`RetryPolicy` holds the budget and the waits: at most ``retries``
 resends, waiting ``backoff`` seconds (with jitter) growing up to
 ``max_backoff``; a server's ``Retry-After`` is honoured up to
-``max_retry_after``, past which the error is raised instead. Pass one as
+``max_retry_after``, past which the error is raised instead. A download
+whose connection broke mid-body is resumed with ``Range`` after the same
+waits (:meth:`RetryPolicy.reconnect_wait`, on the transport's clock); how
+many resumes is the download's ``max_resumes``. Pass one as
 ``Transport(retry_policy=...)`` or ``ImageClient(..., retry_policy=...)``
 (as requests takes ``max_retries=Retry(...)``); a subclass may change any
 rule by overriding its method.
@@ -73,8 +76,15 @@ class RetryPolicy:
         ``cause`` (no complete reply); None when it must not be resent."""
         if not may_resend(method, cause) or attempt >= self.retries or not rewindable:
             return None
-        wait = self.backoff_for(attempt) if attempt else 0.0
+        wait = self.reconnect_wait(attempt)
         return wait if fits(deadline_at, wait) else None
+
+    def reconnect_wait(self, attempt: int) -> float:
+        """The wait before a new connection after ``attempt`` earlier ones
+        broke in a row: none after the first (a stale keep-alive connection,
+        or one drop), then the backoff. Used for resends and for resuming a
+        body with ``Range``."""
+        return self.backoff_for(attempt) if attempt else 0.0
 
     def status_wait(
         self,

@@ -181,7 +181,7 @@ class ImageDataClient(ImageClientBase):
         once verified), a binary file object, or None: the returned
         ``ImageDownload`` is then an iterator of chunks, verified at the end.
         A dropped connection is resumed with ``Range`` (up to ``max_resumes``
-        times); the image's multihash, then MD5, must match or
+        times, waiting as the retry policy waits to resend); the image's multihash, then MD5, must match or
         ``ChecksumMismatch`` is raised.
 
         With ``connections`` > 1 and a path (or a seekable file opened for

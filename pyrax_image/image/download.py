@@ -31,7 +31,7 @@ from pyrax_image.transfer.options import (
     TransferOptions,
 )
 from pyrax_image.transfer.parallel import ParallelFetch, plan_parts
-from pyrax_image.transfer.ranged import Opener, RangedReader
+from pyrax_image.transfer.ranged import Opener, Pause, RangedReader, default_pause
 from pyrax_image.utils import quote_segment
 
 logger = logging.getLogger("pyrax_image.data")
@@ -71,8 +71,10 @@ class ImageDownload:
         info: Dict[str, Any],
         options: TransferOptions = DEFAULT_TRANSFER,
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
+        pause: Pause = default_pause,
     ):
         self.open_request = open_request
+        self.pause = pause
         self.info = info
         self.options = options
         self.image_id: Optional[str] = info.get("id")
@@ -81,7 +83,12 @@ class ImageDownload:
         self.progress = options.progress
         self.connections = 1
         self.reader = RangedReader(
-            open_request, self.size, options.chunk_size, options.max_resumes, min_progress=min_progress
+            open_request,
+            self.size,
+            options.chunk_size,
+            options.max_resumes,
+            min_progress=min_progress,
+            pause=pause,
         )
         self._held_open = _HeldOpen(self.reader)
         self.bytes_read = 0
@@ -167,6 +174,7 @@ class ImageDownload:
             max_resumes=self.options.max_resumes,
             progress=self.progress,
             first=first,
+            pause=self.pause,
         )
         self.connections = fetch.connections
         try:
@@ -283,7 +291,13 @@ def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> Im
             raise exc.ImageStatusError("Image %s has no data (the server answered 204)" % info["id"])
         return response
 
-    return ImageDownload(open_request, info, options, min_progress=api.http.min_progress)
+    return ImageDownload(
+        open_request,
+        info,
+        options,
+        min_progress=api.http.min_progress,
+        pause=api.http.transport.pause_before_resume,
+    )
 
 
 def choose_fetch(download: ImageDownload, sink: Sink) -> Fetch:

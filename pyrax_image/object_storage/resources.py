@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import io
 import os
-from typing import Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 import requests
 
@@ -15,6 +15,9 @@ from pyrax_image.transfer.files import confined_path, make_folders_for, replacin
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, MinimumProgress, Progress
 from pyrax_image.transfer.ranged import Opener, RangedReader, ReadAhead
 
+if TYPE_CHECKING:
+    from pyrax_image.http import Transport
+
 
 class StorageClient(Protocol):
     """What containers, objects and uploads ask of their
@@ -23,6 +26,7 @@ class StorageClient(Protocol):
 
     min_progress: Optional[MinimumProgress]
     chunk_size: int
+    transport: Transport  # its clock and retry policy pace a read's resumes
 
     def object_uri(self, container: Any, obj: Any) -> str: ...
 
@@ -149,6 +153,7 @@ class StorageObject:
             chunk_size or DEFAULT_CHUNK_SIZE,
             end=size,
             min_progress=self.client.min_progress,
+            pause=self.client.transport.pause_before_resume,
         )
         data: Any = iter(reader) if chunk_size else b"".join(reader)
         return (dict(self.headers), data) if include_meta else data
@@ -278,6 +283,7 @@ class ObjectReader(io.RawIOBase):
                         self.max_resumes,
                         start=self._position,
                         min_progress=self.obj.client.min_progress,
+                        pause=self.obj.client.transport.pause_before_resume,
                     )
                     if self.read_ahead > 0:
                         reader = ReadAhead(reader, self.read_ahead)

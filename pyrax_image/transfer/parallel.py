@@ -24,7 +24,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_int
 from pyrax_image.transfer.hashing import HashSet
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
-from pyrax_image.transfer.ranged import Opener, RangedReader
+from pyrax_image.transfer.ranged import Opener, Pause, RangedReader, default_pause
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -91,7 +91,8 @@ class ParallelFetch:
 
     ``first`` is an already-open 206 response for the first part (the probe
     that showed the server honours ``Range``), used instead of a new request.
-    ``hashes`` (if any) receives the bytes in order. ``progress(done, size)``
+    ``hashes`` (if any) receives the bytes in order. A range whose connection
+    breaks is resumed after ``pause`` (see :class:`~pyrax_image.transfer.RangedReader`). ``progress(done, size)``
     is called (serialised) as bytes arrive; what it raises aborts the fetch.
     :meth:`run` raises the first error of any worker after stopping the others.
     """
@@ -108,8 +109,10 @@ class ParallelFetch:
         progress: Optional[Progress] = None,
         part_size: Optional[int] = None,
         first: Optional[requests.Response] = None,
+        pause: Pause = default_pause,
     ):
         check_int("connections", connections, 1)
+        self.pause = pause
         check_int("size", size, 1)
         self.open_request = open_request
         self.size = size
@@ -160,7 +163,13 @@ class ParallelFetch:
     def _fetch(self, index: int) -> None:
         start, end = self.parts[index]
         reader = RangedReader(
-            self.open_request, self.size, self.chunk_size, self.max_resumes, start=start, end=end
+            self.open_request,
+            self.size,
+            self.chunk_size,
+            self.max_resumes,
+            start=start,
+            end=end,
+            pause=self.pause,
         )
         if index == 0 and self._first is not None:
             first, self._first = self._first, None

@@ -15,6 +15,7 @@ import logging
 import queue
 import re
 import threading
+import time
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import requests
@@ -23,6 +24,7 @@ import urllib3
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_int
 from pyrax_image.error_bodies import request_id_of
+from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.transfer.options import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_MAX_RESUMES,
@@ -36,6 +38,16 @@ _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 
 # ``open_request(extra_headers)`` sends the GET and returns the streamed response.
 Opener = Callable[[Dict[str, str]], requests.Response]
+# ``pause(breaks)`` waits before a resume; ``breaks``: the connections that
+# broke before it in a row, with no byte between (``Transport.pause_before_resume``).
+Pause = Callable[[int], None]
+
+
+def default_pause(breaks: int) -> None:
+    """A default :class:`~pyrax_image.http_retry.RetryPolicy`'s wait, slept."""
+    time.sleep(RetryPolicy().reconnect_wait(breaks))
+
+
 # What a broken body raises while it is read.
 _BODY_ERRORS = (
     requests.exceptions.RequestException,
@@ -50,9 +62,12 @@ class RangedReader:
 
     ``open_request(headers)`` sends the GET (with the extra ``headers``) and
     returns the streamed response. ``size`` (when known) tells a complete body
-    from one cut short. At most ``max_resumes`` reconnections are made; the
-    bytes that arrived before a connection broke are kept (handed over), so
-    connections dropping more often than ``chunk_size`` still make progress.
+    from one cut short. At most ``max_resumes`` reconnections are made, each
+    after ``pause(breaks)`` (a client passes its transport's
+    ``pause_before_resume``: its retry policy's waits, growing while
+    connections break with no byte between); the bytes that arrived before a
+    connection broke are kept (handed over), so connections dropping more
+    often than ``chunk_size`` still make progress.
     A body arriving slower than ``min_progress`` ends with ``RequestTimeout``.
     """
 
@@ -65,8 +80,10 @@ class RangedReader:
         start: int = 0,
         end: Optional[int] = None,
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
+        pause: Pause = default_pause,
     ):
         check_int("chunk_size", chunk_size, 1)
+        self.pause = pause
         self.min_progress = min_progress
         self.open_request = open_request
         self.size = size
@@ -76,6 +93,8 @@ class RangedReader:
         self.end = end  # exclusive end of a partial read
         self.position = start
         self.resumes = 0
+        self._breaks_in_a_row = 0
+        self._broken_at: Optional[int] = None  # where the last connection broke
         self.response: Optional[requests.Response] = None
         self.first_headers: Dict[str, str] = {}
         self._pending: Optional[Tuple[requests.Response, bytes]] = None
@@ -232,7 +251,8 @@ class RangedReader:
             yield b"".join(pieces)
 
     def _drop(self, response: requests.Response, error: Optional[BaseException]) -> None:
-        """Count a dropped connection; give up after ``max_resumes``."""
+        """Count a dropped connection; give up after ``max_resumes``, else
+        pause before the resume."""
         response.close()
         self.resumes += 1
         reason = error if error is not None else "the body ended early"
@@ -241,7 +261,12 @@ class RangedReader:
                 "The download broke off at byte %d %d times (%s); giving up"
                 % (self.position, self.resumes, reason)
             ) from error
+        if self.position != self._broken_at:
+            self._breaks_in_a_row = 0  # bytes arrived since the last break
         logger.info("Connection dropped at byte %d (%s); resuming with Range", self.position, reason)
+        self.pause(self._breaks_in_a_row)
+        self._breaks_in_a_row += 1
+        self._broken_at = self.position
 
     def close(self) -> None:
         """Close the current response (and a held or pending one), if any."""

@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 
 from pyrax_image import exceptions as exc
+from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.transfer.options import MinimumProgress
 from tests.faultproxy import reset_response, respond, trickle
 from tests.integration.fault_fixtures import DATA, MIB, names_now, raised
+from tests.integration.helpers import ALPHA, noauth_client
 
 CUT = 300_000  # bytes of each reply before the proxy breaks the connection
 
@@ -21,6 +23,21 @@ def test_download_cut_more_often_than_a_chunk_still_completes(glance, via, fault
     assert download.resumes == 7 and download.verified_with is not None
     ranges = [entry.headers.get("range") for entry in glance.requests("GET", r"/file$")]
     assert ranges == [None] + ["bytes=%d-" % (CUT * n) for n in range(1, 8)]
+
+
+def test_download_resumes_wait_as_the_clients_retry_policy_says(glance, fault_image):
+    """Resumes after breaks with no byte between wait the policy's backoff
+    (jittered: half to all of it), on the transport's clock."""
+    client = noauth_client(glance.url, ALPHA, retry_policy=RetryPolicy(backoff=1.0, max_backoff=3.0))
+    waits: list = []
+    client.transport.sleep = waits.append
+    glance.add(reset_response(CUT), method="GET", path=r"/file$")
+    glance.add(reset_response(0), method="GET", path=r"/file$", times=2)
+    download = client.download(fault_image, chunk_size=MIB)
+    assert b"".join(download) == DATA and download.resumes == 3
+    assert waits[0] == 0.0 and 1.0 <= waits[1] <= 2.0 and 1.5 <= waits[2] <= 3.0 and len(waits) == 3
+    ranges = [entry.headers.get("range") for entry in glance.requests("GET", r"/file$")]
+    assert ranges == [None] + ["bytes=%d-" % CUT] * 3
 
 
 def test_swift_read_cut_more_often_than_a_chunk_still_completes(swift, token_via, container, ks_alpha):

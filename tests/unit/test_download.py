@@ -14,6 +14,8 @@ import responses
 from responses import matchers
 
 from pyrax_image import exceptions as exc
+from pyrax_image import http_retry
+from pyrax_image.http_retry import RetryPolicy
 from pyrax_image.image.download import ImageDownload
 from pyrax_image.transfer import RangedReader
 from tests.unit.helpers import (
@@ -25,6 +27,7 @@ from tests.unit.helpers import (
     call,
     dropping_body,
     image_info,
+    make_client,
 )
 
 DATA = os.urandom(10_000)
@@ -189,6 +192,83 @@ def test_too_many_drops_give_up(client, rsps):
     )
     with pytest.raises(exc.ConnectionFailed, match="giving up"):
         list(client.download(IMAGE_ID, chunk_size=1000, max_resumes=1))
+
+
+def ranged_drop(rsps: responses.RequestsMock, start: int, cut: int) -> None:
+    """A 206 from ``start`` whose connection breaks after ``cut`` bytes."""
+    rsps.get(
+        FILE,
+        status=206,
+        body=dropping_body(DATA[start:], cut),
+        headers={
+            "Content-Range": "bytes %d-%d/%d" % (start, len(DATA) - 1, len(DATA)),
+            "Content-Length": str(len(DATA) - start),
+        },
+        match=[matchers.header_matcher({"Range": "bytes=%d-" % start})],
+    )
+
+
+@pytest.fixture
+def unjittered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy's jitter at its top (wait = the backoff), so waits can be compared."""
+    monkeypatch.setattr(http_retry.random, "random", lambda: 1.0)
+
+
+def test_resumes_wait_as_the_clients_retry_policy_says(rsps, unjittered):
+    """A resume waits the policy's reconnect wait on the transport's clock:
+    at once after a first break, then the backoff (capped by max_backoff)
+    while connections break with no byte between; bytes arriving start it over."""
+    waits: List[float] = []
+    client = make_client(waits, retry_policy=RetryPolicy(backoff=2.0, max_backoff=5.0))
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 3000), headers={"Content-Length": str(len(DATA))})
+    ranged_drop(rsps, 3000, 0)
+    ranged_drop(rsps, 3000, 0)
+    ranged_drop(rsps, 3000, 3000)
+    ranged(rsps, 6000)
+    download = client.download(IMAGE_ID, chunk_size=1000)
+    assert b"".join(download) == DATA and download.resumes == 4
+    assert waits == [0.0, 4.0, 5.0, 0.0]
+
+
+def test_resumes_are_bounded_by_max_resumes_not_the_policys_retries(rsps, unjittered):
+    """``max_resumes`` alone bounds the resumes (a policy of no retries still
+    resumes); no wait before giving up."""
+    waits: List[float] = []
+    client = make_client(waits, retry_policy=RetryPolicy(retries=0, backoff=1.0))
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 3000), headers={"Content-Length": str(len(DATA))})
+    ranged_drop(rsps, 3000, 0)
+    ranged_drop(rsps, 3000, 0)
+    with pytest.raises(exc.ConnectionFailed, match="3 times"):
+        list(client.download(IMAGE_ID, chunk_size=1000, max_resumes=2))
+    assert waits == [0.0, 2.0]
+
+
+def test_a_parallel_range_resumes_after_the_clients_wait(rsps, unjittered, tmp_path):
+    """Each range of a parallel download pauses on the client's policy too."""
+    waits: List[float] = []
+    client = make_client(waits, retry_policy=RetryPolicy(backoff=3.0))
+    data = os.urandom(2 * 1024 * 1024)
+    rsps.get(ITEM, json=active(data))
+    half = 1024 * 1024
+
+    def part(start: int, end: int, cut: int) -> None:
+        rsps.get(
+            FILE,
+            status=206,
+            body=dropping_body(data[start:end], cut),
+            headers={"Content-Range": "bytes %d-%d/%d" % (start, end - 1, len(data))},
+            match=[matchers.header_matcher({"Range": "bytes=%d-%d" % (start, end - 1)})],
+        )
+
+    part(0, half, half)
+    part(half, len(data), 0)
+    part(half, len(data), 0)
+    part(half, len(data), len(data) - half)
+    result = client.download(IMAGE_ID, tmp_path / "out", connections=2)
+    assert (tmp_path / "out").read_bytes() == data
+    assert result.connections == 2 and result.resumes == 2 and waits == [0.0, 6.0]
 
 
 def test_server_ignoring_range_is_skipped_forward(client, rsps):

@@ -263,7 +263,7 @@ def test_fetch_whole_chunked_and_partial(swift, rsps):
     assert obj.fetch_partial(10) == DATA[:10]
 
 
-def test_object_reader_is_a_seekable_file_that_resumes(swift, rsps):
+def test_object_reader_is_a_seekable_file_that_resumes(swift, rsps, delays):
     head_object(rsps, "o", DATA)
     obj = swift.get_object("c", "o")
     reader = obj.open(chunk_size=1000)
@@ -279,6 +279,7 @@ def test_object_reader_is_a_seekable_file_that_resumes(swift, rsps):
         match=[matchers.header_matcher({"Range": "bytes=1500-"})],  # the broken chunk's bytes kept
     )
     assert reader.read(600) + reader.read(600) + reader.read() == DATA
+    assert delays == [0.0]  # the resume paused on the client's clock (at once: a first break)
     rsps.get(
         SWIFT + "/c/o",
         status=206,

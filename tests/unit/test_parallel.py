@@ -84,8 +84,10 @@ def test_a_dropped_range_is_asked_again_from_its_last_byte_only():
 
 def test_a_range_that_keeps_failing_stops_the_whole_fetch():
     server = RangedServer(cuts={40_000: [0, 0, 0]})
+    paused: List[int] = []
     with pytest.raises(exc.ConnectionFailed):
-        fetch(server, max_resumes=2)
+        fetch(server, max_resumes=2, pause=paused.append)
+    assert paused == [0, 1]  # each resume paused, told how many broke in a row before it
 
 
 def test_a_progress_callback_that_raises_aborts_the_fetch():
