@@ -208,6 +208,14 @@ def ranged_drop(rsps: responses.RequestsMock, start: int, cut: int) -> None:
     )
 
 
+def broken_at_3000_twice_in_a_row(rsps: responses.RequestsMock) -> None:
+    """The record, a body breaking after 3000 bytes, then two resumes breaking before any byte."""
+    rsps.get(ITEM, json=active())
+    rsps.get(FILE, body=dropping_body(DATA, 3000), headers={"Content-Length": str(len(DATA))})
+    ranged_drop(rsps, 3000, 0)
+    ranged_drop(rsps, 3000, 0)
+
+
 @pytest.fixture
 def unjittered(monkeypatch: pytest.MonkeyPatch) -> None:
     """The policy's jitter at its top (wait = the backoff), so waits can be compared."""
@@ -220,10 +228,7 @@ def test_resumes_wait_as_the_clients_retry_policy_says(rsps, unjittered):
     while connections break with no byte between; bytes arriving start it over."""
     waits: List[float] = []
     client = make_client(waits, retry_policy=RetryPolicy(backoff=2.0, max_backoff=5.0))
-    rsps.get(ITEM, json=active())
-    rsps.get(FILE, body=dropping_body(DATA, 3000), headers={"Content-Length": str(len(DATA))})
-    ranged_drop(rsps, 3000, 0)
-    ranged_drop(rsps, 3000, 0)
+    broken_at_3000_twice_in_a_row(rsps)
     ranged_drop(rsps, 3000, 3000)
     ranged(rsps, 6000)
     download = client.download(IMAGE_ID, chunk_size=1000)
@@ -236,10 +241,7 @@ def test_resumes_are_bounded_by_max_resumes_not_the_policys_retries(rsps, unjitt
     resumes); no wait before giving up."""
     waits: List[float] = []
     client = make_client(waits, retry_policy=RetryPolicy(retries=0, backoff=1.0))
-    rsps.get(ITEM, json=active())
-    rsps.get(FILE, body=dropping_body(DATA, 3000), headers={"Content-Length": str(len(DATA))})
-    ranged_drop(rsps, 3000, 0)
-    ranged_drop(rsps, 3000, 0)
+    broken_at_3000_twice_in_a_row(rsps)
     with pytest.raises(exc.ConnectionFailed, match="3 times"):
         list(client.download(IMAGE_ID, chunk_size=1000, max_resumes=2))
     assert waits == [0.0, 2.0]
