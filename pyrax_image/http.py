@@ -356,30 +356,21 @@ class Transport:
             credentials = call.auth_headers()
             self.secrets.add_headers(credentials)
             headers.update(credentials)
-        return self._send_once(
-            call.method, url, headers, params, call.body, call.stream, call.timeout, call.deadline_at
-        )
+        return self._send_once(call, url, headers, params)
 
-    def _send_once(
-        self,
-        method: str,
-        url: str,
-        headers: Dict[str, str],
-        params: Any,
-        body: RequestBody,
-        stream: bool,
-        timeout: Timeout,
-        deadline_at: Optional[float],
-    ) -> requests.Response:
-        """One attempt: the response, its body read unless streamed and successful.
-        A failure raises :class:`Retriable` carrying the error it becomes; whether
-        it may be resent is the retry policy's call (:mod:`pyrax_image.http_retry`)."""
+    def _send_once(self, call: _Call, url: str, headers: Dict[str, str], params: Any) -> requests.Response:
+        """One attempt of ``call`` to ``url`` (where redirects led) with ``headers``
+        (its own and the credentials of the moment): the response, its body read
+        unless streamed and successful. A failure raises :class:`Retriable`
+        carrying the error it becomes; whether it may be resent is the retry
+        policy's call (:mod:`pyrax_image.http_retry`)."""
+        method, stream, timeout, deadline_at = call.method, call.stream, call.timeout, call.deadline_at
         if deadline_at is not None:
             remaining = deadline_at - time.monotonic()
             if remaining <= 0:
                 raise self._deadline_error(method, url)
             timeout = bounded(timeout, remaining)
-        payload = body.payload()
+        payload = call.body.payload()
         debug = self.log_debug or http_log.logger.isEnabledFor(logging.DEBUG)
         if debug:  # skip the work when not logging
             merged = {**self.session.headers, **headers}

@@ -11,6 +11,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import IMAGE_COLUMNS
+from pyrax_image.cli.parser import add_new_image_options
 from pyrax_image.display import human_size
 from pyrax_image.image.filters import SORT_KEYS
 from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
@@ -219,21 +220,16 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     )
     p.add_argument("name", metavar="NAME", help="the new image's name")
     p.add_argument("--file", metavar="PATH", help="upload this file, verified; - reads standard input")
-    p.add_argument(
-        "--disk-format",
-        metavar="FORMAT",
-        help="raw, qcow2, vmdk, vhd, vdi, vhdx, iso, ploop, aki, ari or ami (default: what --file holds, "
+    add_new_image_options(
+        p,
+        "raw, qcow2, vmdk, vhd, vdi, vhdx, iso, ploop, aki, ari or ami (default: what --file holds, "
         "see 'inspect'; else vhd)",
-    )
-    p.add_argument(
-        "--container-format", metavar="FORMAT", help="bare (the default), ovf, ova, docker, aki, ari or ami"
     )
     p.add_argument(
         "--visibility",
         choices=("public", "private", "shared", "community"),
         help="public, private, shared or community (default: the cloud's, usually shared)",
     )
-    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
     p.add_argument("--tag", action="append", help="add this tag (repeatable)")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)

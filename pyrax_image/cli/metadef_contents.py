@@ -69,6 +69,29 @@ def add_action(actions: Any, common: Any, name: str, func: Any, text: str, *posi
     return parser
 
 
+def add_area(areas: Any, common: Any, name: str, text: str) -> Any:
+    """The ``metadef NAME`` group; returns its ACTION subparsers."""
+    group = areas.add_parser(name, parents=[common], help=text)
+    return group.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+
+def add_deletes(actions: Any, common: Any, func: Any, what: str, kind: str) -> None:
+    """``delete NAMESPACE WHAT`` (by ``func``) and ``delete-all NAMESPACE`` (every one of ``kind``)."""
+    article = "an" if what[0] in "aeiou" else "a"
+    add_action(
+        actions, common, "delete", func, "delete %s %s (admin)" % (article, what), "NAMESPACE", what.upper()
+    )
+    every = add_action(
+        actions,
+        common,
+        "delete-all",
+        cmd_delete_all,
+        "delete every %s of a namespace (admin)" % what,
+        "NAMESPACE",
+    )
+    every.set_defaults(kind=kind)
+
+
 # -- objects ------------------------------------------------------------------------------
 def cmd_object_list(ctx: Any) -> int:
     ctx.out.table(ctx.client.list_metadef_objects(ctx.options.namespace), OBJECT_COLUMNS)
@@ -216,8 +239,7 @@ def cmd_delete_all(ctx: Any) -> int:
 
 
 def register_objects(areas: Any, common: Any) -> None:
-    group = areas.add_parser("object", parents=[common], help="a namespace's object definitions")
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_area(areas, common, "object", "a namespace's object definitions")
     add_action(actions, common, "list", cmd_object_list, "a namespace's objects", "NAMESPACE")
     add_action(actions, common, "show", cmd_object_show, "one object", "NAMESPACE", "OBJECT")
     for name, func, text in (
@@ -236,23 +258,11 @@ def register_objects(areas: Any, common: Any) -> None:
         p.add_argument(
             "--required", action="append", metavar="PROPERTY", help="a property that must be set (repeatable)"
         )
-    add_action(
-        actions, common, "delete", cmd_object_delete, "delete an object (admin)", "NAMESPACE", "OBJECT"
-    )
-    p = add_action(
-        actions,
-        common,
-        "delete-all",
-        cmd_delete_all,
-        "delete every object of a namespace (admin)",
-        "NAMESPACE",
-    )
-    p.set_defaults(kind="objects")
+    add_deletes(actions, common, cmd_object_delete, "object", "objects")
 
 
 def register_properties(areas: Any, common: Any) -> None:
-    group = areas.add_parser("property", parents=[common], help="a namespace's property definitions")
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_area(areas, common, "property", "a namespace's property definitions")
     add_action(actions, common, "list", cmd_property_list, "a namespace's properties", "NAMESPACE")
     p = add_action(actions, common, "show", cmd_property_show, "one property", "NAMESPACE", "PROPERTY")
     p.add_argument("--resource-type", metavar="TYPE", help="PROPERTY may carry TYPE's prefix")
@@ -281,23 +291,11 @@ def register_properties(areas: Any, common: Any) -> None:
     p.add_argument("--title", help="a new human-readable title")
     p.add_argument("--type", choices=PROPERTY_TYPES, help="a new JSON type: " + ", ".join(PROPERTY_TYPES))
     p.add_argument("--schema", metavar="JSON", help="fields to change, e.g. '{\"maximum\": 10}'")
-    add_action(
-        actions, common, "delete", cmd_property_delete, "delete a property (admin)", "NAMESPACE", "PROPERTY"
-    )
-    p = add_action(
-        actions,
-        common,
-        "delete-all",
-        cmd_delete_all,
-        "delete every property of a namespace (admin)",
-        "NAMESPACE",
-    )
-    p.set_defaults(kind="properties")
+    add_deletes(actions, common, cmd_property_delete, "property", "properties")
 
 
 def register_tags(areas: Any, common: Any) -> None:
-    group = areas.add_parser("tag", parents=[common], help="a namespace's tag definitions")
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_area(areas, common, "tag", "a namespace's tag definitions")
     p = add_action(actions, common, "list", cmd_tag_list, "a namespace's tags", "NAMESPACE")
     p.add_argument("--limit", type=int, help="at most this many tags (default: the server's)")
     p.add_argument("--marker", help="the tag after which the list starts")
@@ -316,8 +314,4 @@ def register_tags(areas: Any, common: Any) -> None:
     add_action(
         actions, common, "rename", cmd_tag_rename, "rename a tag (admin)", "NAMESPACE", "TAG", "NEW-NAME"
     )
-    add_action(actions, common, "delete", cmd_tag_delete, "delete a tag (admin)", "NAMESPACE", "TAG")
-    p = add_action(
-        actions, common, "delete-all", cmd_delete_all, "delete every tag of a namespace (admin)", "NAMESPACE"
-    )
-    p.set_defaults(kind="tags")
+    add_deletes(actions, common, cmd_tag_delete, "tag", "tags")

@@ -15,6 +15,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli.metadef_contents import (
     SORT_DIRS,
     add_action,
+    add_area,
     deleted,
     given,
     register_objects,
@@ -178,10 +179,7 @@ def _namespace_fields(parser: Any) -> None:
 
 
 def _register_namespaces(areas: Any, common: Any) -> None:
-    group = areas.add_parser(
-        "namespace", parents=[common], help="list, show, create, change, import or export namespaces"
-    )
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_area(areas, common, "namespace", "list, show, create, change, import or export namespaces")
     p = add_action(actions, common, "list", cmd_namespace_list, "one page of namespaces (--all: every page)")
     p.add_argument(
         "--resource-type",
@@ -245,10 +243,7 @@ def _register_namespaces(areas: Any, common: Any) -> None:
 
 
 def _register_resource_types(areas: Any, common: Any) -> None:
-    group = areas.add_parser(
-        "resource-type", parents=[common], help="resource types and namespaces' associations"
-    )
-    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_area(areas, common, "resource-type", "resource types and namespaces' associations")
     add_action(actions, common, "list", cmd_resource_type_list, "the resource types the cloud knows")
     add_action(
         actions,

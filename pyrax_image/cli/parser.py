@@ -182,6 +182,21 @@ def add_output_options(parser: argparse.ArgumentParser, after_command: bool = Fa
     )
 
 
+def add_new_image_options(
+    parser: argparse.ArgumentParser,
+    disk_format_help: str = "vhd (the default), raw, qcow2, vmdk, vdi, vhdx, iso, ploop, aki, ari or ami",
+) -> None:
+    """``--disk-format``, ``--container-format`` and ``--property`` of a
+    command that makes an image (``create``, ``import``)."""
+    parser.add_argument("--disk-format", metavar="FORMAT", help=disk_format_help)
+    parser.add_argument(
+        "--container-format", metavar="FORMAT", help="bare (the default), ovf, ova, docker, aki, ari or ami"
+    )
+    parser.add_argument(
+        "--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)"
+    )
+
+
 def parse(argv: Optional[Sequence[str]] = None) -> Any:
     """The parsed options; exits with status 2 on a usage error, 0 on --help."""
     parser = build_parser()

@@ -8,6 +8,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import TASK_COLUMNS
+from pyrax_image.cli.parser import add_new_image_options
 from pyrax_image.display import human_size
 from pyrax_image.image.client import ImageClient
 from pyrax_image.statuses import TASK_STATUSES
@@ -134,21 +135,13 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("container", metavar="CONTAINER", help="the object-storage container holding the data")
     p.add_argument("object", metavar="OBJECT", help="the object (the image's data) in that container")
     p.add_argument("--name", help="the image's name (default: the object's)")
-    p.add_argument(
-        "--disk-format",
-        metavar="FORMAT",
-        help="vhd (the default), raw, qcow2, vmdk, vdi, vhdx, iso, ploop, aki, ari or ami",
-    )
-    p.add_argument(
-        "--container-format", metavar="FORMAT", help="bare (the default), ovf, ova, docker, aki, ari or ami"
-    )
+    add_new_image_options(p)
     p.add_argument(
         "--method",
         choices=("auto", "web-download", "task"),
         default="auto",
         help="auto (the default): web-download where the cloud enables it, else the import task",
     )
-    p.add_argument("--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
     progress.add_timeout(p, "the import")
     p.set_defaults(func=cmd_import)
 

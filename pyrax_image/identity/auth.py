@@ -307,19 +307,10 @@ class AuthIdentity(CredentialIdentity):
         """The region to use when none is given: ``region``, else the account's."""
         return self.region or self._default_region
 
-    def get_endpoint(
-        self,
-        service_type: str,
-        region: Optional[str] = None,
-        public: bool = True,
-        service_name: Optional[str] = None,
+    def _catalog_endpoint(
+        self, service_type: str, region: Optional[str], public: bool, service_name: Optional[str]
     ) -> str:
-        """The public or internal URL of a service in ``region`` (or the default one).
-
-        Raises NoEndpointForService / NoEndpointForRegion (naming the regions
-        the service is in).
-        """
-        check_service(service_type, region, public, service_name)
+        """The endpoint from the catalog of the token (logging in first if needed)."""
         self._ensure_authenticated()
         return self.service_catalog.url_for(
             service_type,

@@ -80,8 +80,20 @@ class BaseIdentity:
         public: bool = True,
         service_name: Optional[str] = None,
     ) -> str:
-        """The URL of a service from the catalog."""
+        """The public or internal URL of a service in ``region`` (or the
+        default one), from the catalog.
+
+        Raises NoEndpointForService / NoEndpointForRegion (naming the regions
+        the service is in).
+        """
         check_service(service_type, region, public, service_name)
+        return self._catalog_endpoint(service_type, region, public, service_name)
+
+    def _catalog_endpoint(
+        self, service_type: str, region: Optional[str], public: bool, service_name: Optional[str]
+    ) -> str:
+        """:meth:`get_endpoint` once its arguments are checked; an identity
+        with a service catalog looks it up."""
         raise exc.NoEndpointForService(
             "%s has no service catalog: pass management_url to the client" % type(self).__name__
         )

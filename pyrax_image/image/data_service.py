@@ -274,11 +274,12 @@ class ImageDataService:
     def wait_for_task(
         self,
         task: Any,
-        timeout: Optional[float] = waiters.DEFAULT_WAIT_TIMEOUT,
-        interval: float = waiters.DEFAULT_WAIT_INTERVAL,
-        callback: Optional[Callable[[ImageTask], None]] = None,
+        timeout: Optional[float],
+        interval: float,
+        callback: Optional[Callable[[ImageTask], None]],
     ) -> ImageTask:
-        """Poll a task until it succeeds (TaskFailed, WaitTimeout otherwise)."""
+        """Poll a task until it succeeds (TaskFailed, WaitTimeout otherwise);
+        the defaults are ``ImageClient.wait_for_task``'s."""
         return waiters.wait_for_task(self.api, task, timeout, interval, callback)
 
     # -- object storage -------------------------------------------------------------

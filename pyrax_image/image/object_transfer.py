@@ -30,8 +30,6 @@ from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, storage_object
 from pyrax_image.image.tasks import import_task_body
 from pyrax_image.image.waiters import (
-    DEFAULT_WAIT_INTERVAL,
-    DEFAULT_WAIT_TIMEOUT,
     check_timing,
     image_tasks,
     new_task_failure,
@@ -39,7 +37,6 @@ from pyrax_image.image.waiters import (
     wait_for_task,
 )
 from pyrax_image.object_storage import StorageObject, paths
-from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
 from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.utils import get_id
 
@@ -61,19 +58,20 @@ def import_from_container(
     storage_access: StorageAccess,
     obj: Any,
     cont: Any,
-    img_format: Optional[str] = None,
-    img_name: Optional[str] = None,
-    method: str = "web-download",
-    metadata: Optional[Dict[str, Any]] = None,
-    img_container_format: Optional[str] = None,
-    temp_url_seconds: int = DEFAULT_TEMP_URL_SECONDS,
-    wait: bool = True,
-    timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
-    interval: float = DEFAULT_WAIT_INTERVAL,
-    keep_on_failure: bool = False,
+    *,
+    img_format: Optional[str],
+    img_name: Optional[str],
+    method: str,
+    metadata: Optional[Dict[str, Any]],
+    img_container_format: Optional[str],
+    temp_url_seconds: int,
+    wait: bool,
+    timeout: Optional[float],
+    interval: float,
+    keep_on_failure: bool,
 ) -> Union[Image, ImageTask]:
     """Import an object server-side through a temporary URL; see
-    ``ImageClient.import_from_container``."""
+    ``ImageClient.import_from_container`` (which gives every option and its default)."""
     if method not in IMPORT_FROM_CONTAINER_METHODS:
         raise exc.InvalidArgument(
             "method must be one of %s, not %r" % (", ".join(IMPORT_FROM_CONTAINER_METHODS), method)

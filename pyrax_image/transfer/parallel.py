@@ -112,7 +112,6 @@ class ParallelFetch:
         pause: Pause = default_pause,
     ):
         check_int("connections", connections, 1)
-        self.pause = pause
         check_int("size", size, 1)
         self.open_request = open_request
         self.size = size
@@ -126,6 +125,7 @@ class ParallelFetch:
         self.written = [0] * len(self.parts)
         self.bytes_done = 0
         self.resumes = 0
+        self.pause = pause
         self._first = first
         self._next_part = 0
         self._complete = 0  # parts before this index are whole

@@ -82,17 +82,16 @@ class RangedReader:
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
         pause: Pause = default_pause,
     ):
-        check_int("chunk_size", chunk_size, 1)
-        self.pause = pause
-        self.min_progress = min_progress
         self.open_request = open_request
         self.size = size
-        self.chunk_size = chunk_size
+        self.chunk_size = check_int("chunk_size", chunk_size, 1)
         self.max_resumes = max_resumes
+        self.min_progress = min_progress
         self.start = start
         self.end = end  # exclusive end of a partial read
         self.position = start
         self.resumes = 0
+        self.pause = pause
         self._breaks_in_a_row = 0
         self._broken_at: Optional[int] = None  # where the last connection broke
         self.response: Optional[requests.Response] = None

@@ -97,7 +97,7 @@ def test_corrupt_iterator_raises_before_the_last_chunk(client, rsps):
 
 def test_corrupt_download_to_a_path_leaves_no_file(client, rsps, tmp_path):
     rsps.get(ITEM, json=active())
-    rsps.get(FILE, body=b"x" + DATA[1:])
+    rsps.get(FILE, body=bytes([DATA[0] ^ 1]) + DATA[1:])
     dest = tmp_path / "out.img"
     with pytest.raises(exc.ChecksumMismatch):
         client.download(IMAGE_ID, dest)
@@ -108,7 +108,7 @@ def test_corrupt_download_keeps_an_existing_file_untouched(client, rsps, tmp_pat
     dest = tmp_path / "out.img"
     dest.write_bytes(b"previous")
     rsps.get(ITEM, json=active())
-    rsps.get(FILE, body=b"x" + DATA[1:])
+    rsps.get(FILE, body=bytes([DATA[0] ^ 1]) + DATA[1:])
     with pytest.raises(exc.ChecksumMismatch):
         client.download(IMAGE_ID, dest)
     assert os.listdir(tmp_path) == ["out.img"] and dest.read_bytes() == b"previous"
@@ -116,7 +116,7 @@ def test_corrupt_download_keeps_an_existing_file_untouched(client, rsps, tmp_pat
 
 def test_corrupt_download_to_a_seekable_file_is_truncated_back(client, rsps):
     rsps.get(ITEM, json=active())
-    rsps.get(FILE, body=b"x" + DATA[1:])
+    rsps.get(FILE, body=bytes([DATA[0] ^ 1]) + DATA[1:])
     handle = io.BytesIO(b"keep")
     handle.seek(4)
     with pytest.raises(exc.ChecksumMismatch):

@@ -309,7 +309,7 @@ def test_export_to_container_streams_and_verifies(swift_client, rsps):
 def test_export_of_a_corrupt_download_never_completes_the_object(swift_client, rsps):
     head_container(rsps)
     rsps.get(ITEM, json=active())
-    rsps.get(ITEM + "/file", body=b"x" + DATA[1:])
+    rsps.get(ITEM + "/file", body=bytes([DATA[0] ^ 1]) + DATA[1:])
     received: List[int] = []
 
     def swift_put(request: Any) -> Any:
