@@ -13,7 +13,10 @@ is updated (name, visibility, ``protected``, ``min_*``, tags, custom
 properties), what is identical is skipped, each copy verified against the
 source's multihash. ``delete_extra`` deletes images the sync made whose
 source image no longer exists, nothing else. A rerun after an interruption
-replaces the unfinished copy it finds and copies nothing twice.
+replaces the unfinished copy it finds and copies nothing twice; once its
+copies are done it reads the target again and deletes, beside each verified
+counterpart, the sync-made records that appeared meanwhile (a create the
+killed run had sent and Glance finished after the rerun first looked).
 """
 
 from __future__ import annotations
@@ -187,6 +190,9 @@ def sync_images(
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+    for job in jobs:
+        for result in job.delete_late_copies():
+            report.add(result)
     return report
 
 
@@ -201,15 +207,43 @@ class _TargetSync:
         self.copy_method = copy_method
         self.dry_run = dry_run
         self.made: Dict[str, List[Dict[str, Any]]] = {}
+        # source id -> the id of its verified counterpart after this run
+        self.kept: Dict[str, str] = {}
         self.glance_download = False
 
     def read_counterparts(self) -> None:
         """The target's images this sync (from this source) made, by source id."""
+        self.made = self._counterparts()
+
+    def _counterparts(self) -> Dict[str, List[Dict[str, Any]]]:
+        made: Dict[str, List[Dict[str, Any]]] = {}
         for hidden in (False, True):
             filters = {PROVENANCE_SOURCE: self.label, "visibility": "all", "os_hidden": hidden}
             for image in self.target.iter_all(**filters):
                 info = image.to_dict()
-                self.made.setdefault(str(info.get(PROVENANCE_IMAGE)), []).append(info)
+                made.setdefault(str(info.get(PROVENANCE_IMAGE)), []).append(info)
+        return made
+
+    def delete_late_copies(self) -> List[SyncResult]:
+        """Delete the sync-made images that appeared during this run beside a
+        verified counterpart: records a killed run had asked for and Glance
+        created after :meth:`read_counterparts` (queued, never to get data)."""
+        if self.dry_run or not self.kept:
+            return []
+        seen = {info["id"] for infos in self.made.values() for info in infos}
+        try:
+            now = self._counterparts()
+        except exc.PyraxImageException as error:
+            gone = {"id": None, "name": None}
+            return [self.result(FAILED, gone, "could not read the target again for late copies: %s" % error)]
+        return [
+            self._delete(
+                info, {"id": source_id, "name": info.get("name")}, "an unfinished copy made meanwhile"
+            )
+            for source_id, kept_id in sorted(self.kept.items())
+            for info in now.get(source_id, [])
+            if info["id"] != kept_id and info["id"] not in seen
+        ]
 
     def result(self, action: str, info: Mapping[str, Any], detail: str, **facts: Any) -> SyncResult:
         return SyncResult(action, self.name, info.get("id"), info.get("name"), detail=detail, **facts)
@@ -252,6 +286,7 @@ class _TargetSync:
                     ]
             results.append(self._copy(info, wanted, replaces=len(stale)))
         else:
+            self.kept[info["id"]] = keep["id"]
             changes = differences(keep, wanted)
             if not changes:
                 results.append(self.result(SKIPPED, info, "identical", target_id=keep["id"]))
@@ -299,6 +334,7 @@ class _TargetSync:
         if method == "client":
             provenance = {key: wanted[key] for key in (PROVENANCE_SOURCE, PROVENANCE_IMAGE)}
             copy = self.source.copy_image(info["id"], _Marking(self.target, provenance), copy_visibility=True)
+        self.kept[info["id"]] = copy.id
         return self.result(
             COPIED,
             info,

@@ -100,3 +100,23 @@ def test_bad_arguments_are_refused_before_any_request(rsps):
         sync_images(one, [], {"tag": "golden"})
     with pytest.raises(exc.InvalidArgument):
         sync_images(one, ["RegionTwo"], {"tag": "golden"})
+
+
+def test_a_record_a_killed_run_had_created_late_is_deleted_after_the_run(rsps):
+    # The killed run's create reached Glance after the rerun first read the
+    # target: the rerun's second read finds it beside the kept copy and deletes it.
+    source, target = make_client([]), make_client([], url="https://two.example.com")
+    label = str(source.management_url)
+    kept = dict(wanted_attributes(SOURCE, label), id="kept", status="active", os_hash_value="h")
+    kept.update(disk_format="qcow2", container_format="bare")
+    late = {"id": "late", "name": "golden", "status": "queued", PROVENANCE_SOURCE: label}
+    late[PROVENANCE_IMAGE] = SOURCE["id"]
+    rsps.get(source.management_url + "/v2/images", json={"images": [SOURCE]})
+    for images in ([kept], [], [kept, late], []):  # shown, hidden; then again after the copies
+        rsps.get("https://two.example.com/v2/images", json={"images": images})
+    rsps.delete("https://two.example.com/v2/images/late", status=204)
+    report = sync_images(source, [target], {"tag": "golden"}, copy_method="client")
+    assert [(row.action, row.target_id) for row in report.results] == [
+        ("skipped", "kept"),
+        ("deleted", "late"),
+    ]
