@@ -299,6 +299,16 @@ def write_docs(text: str, meta: Dict[str, Any]) -> None:
     path.write_text(current)
 
 
+def shown_options(argv: List[str]) -> List[str]:
+    """The command line without ``--json FILE`` and ``--conditions TEXT`` (the page states the conditions)."""
+    shown, skip = [], False
+    for arg in argv:
+        if not skip and arg not in ("--json", "--conditions"):
+            shown.append(arg)
+        skip = not skip and arg in ("--json", "--conditions")
+    return shown
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks wan", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -342,7 +352,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     text = report(run)
     print(text)
     meta = {
-        "command": " ".join(["tox -e bench -- wan"] + (argv or [])),
+        "command": " ".join(["tox -e bench -- wan"] + shown_options(argv or [])),
         "rounds": options.rounds,
         "data_rounds": options.data_rounds,
         "window_kib": options.window_kib,
