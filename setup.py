@@ -36,7 +36,7 @@ setup(
         "yaml": ["PyYAML"],
         "cli": ["tqdm"],
         "inspect": INSPECT,
-        "test": ["pytest", "pytest-timeout", "responses", "PyYAML", "tqdm", *INSPECT],
+        "test": ["pytest", "pytest-timeout", "responses", "PyYAML", "tqdm", "mypy", "jedi", *INSPECT],
     },
     entry_points={"console_scripts": ["pyrax-image = pyrax_image.cli:main"]},
     classifiers=[

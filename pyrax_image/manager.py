@@ -173,10 +173,14 @@ class BaseManager(Generic[R]):
         if return_raw:
             return items
         next_link = body.get("next") if isinstance(body, dict) else None
-        objects = ResourceList((self._make_listed(item) for item in items), next_link)
+        objects = ResourceList((self._make_listed(item) for item in items), next_link, self._next_page)
         if other_keys:
             return [objects] + [body.get(key) for key in other_keys]
         return objects
+
+    def _next_page(self, link: str) -> ResourceList[R]:
+        """The page a listing's ``next`` link names (same origin only)."""
+        return cast(ResourceList[R], self._list(self.api.resolve_link(link)))
 
     def _iter_items(
         self,
@@ -209,11 +213,12 @@ class BaseManager(Generic[R]):
         return self.api.method_post(uri, body=body)
 
 
-def page_params(limit: Optional[int], marker: Optional[str]) -> Dict[str, Any]:
-    """The ``limit``/``marker`` query of one page, checked."""
+def page_params(limit: Optional[int], marker: Optional[str], size_name: str = "limit") -> Dict[str, Any]:
+    """The ``limit``/``marker`` query of one page, checked the same way on
+    every route (``size_name``: what the caller called the page size)."""
     params: Dict[str, Any] = {}
     if limit is not None:
-        params["limit"] = check_int("limit", limit, 1, digits=True)
+        params["limit"] = check_int(size_name, limit, 1, digits=True)
     if marker is not None:
         params["marker"] = get_id(marker)
     return params

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, ClassVar, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, ClassVar, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from pyrax_image import exceptions as exc
 from pyrax_image.display import lenient_timestamp, short_id
 from pyrax_image.secrets import hide_url_secrets
 
@@ -16,6 +17,7 @@ _ATTRIBUTE_KEYS_MAX = 10000
 # resource class -> the member names known to be attributes: a body holding
 # only those becomes attributes in one step (a listing builds thousands).
 _SAFE_KEYS: Dict[type, Set[str]] = {}
+T = TypeVar("T")
 
 
 class BaseResource:
@@ -177,13 +179,20 @@ class BaseResource:
         return hide_url_secrets("<%s>" % " ".join([type(self).__name__] + self._repr_parts()))
 
 
-class ResourceList(List[Any]):
+class ResourceList(List[T]):
     """One page of resources (a plain ``list``) that knows whether the
-    server offered another page: ``has_more`` and ``next_marker``."""
+    server offered another page (``has_more``, ``next_marker``) and fetches
+    it (``next_page()``)."""
 
-    def __init__(self, items: Iterable[Any] = (), next_link: Optional[str] = None):
+    def __init__(
+        self,
+        items: Iterable[T] = (),
+        next_link: Optional[str] = None,
+        fetch: Optional[Callable[[str], ResourceList[T]]] = None,
+    ):
         super().__init__(items)
         self.next_link = next_link if isinstance(next_link, str) and next_link else None
+        self._fetch = fetch
 
     @property
     def has_more(self) -> bool:
@@ -198,3 +207,18 @@ class ResourceList(List[Any]):
             return None
         markers = parse_qs(urlsplit(self.next_link).query).get("marker")
         return markers[0] if markers else None
+
+    def next_page(self) -> ResourceList[T]:
+        """The next page, from the server's ``next`` link (same filters and
+        page size); an empty list when there is none."""
+        if self.next_link is None:
+            return ResourceList()
+        if self._fetch is None:
+            raise exc.InvalidArgument(
+                "This list was not returned by a listing, so it cannot fetch the next page"
+            )
+        return self._fetch(self.next_link)
+
+    def __reduce__(self) -> Any:
+        # Pickled as its items and link: the fetcher would drag in the client.
+        return (ResourceList, (list(self), self.next_link))

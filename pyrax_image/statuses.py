@@ -35,7 +35,7 @@ IMAGE_NO_DATA_STATUSES = frozenset(
 TASK_STATUSES = ("pending", "processing", "success", "failure")
 MEMBER_STATUSES = ("pending", "accepted", "rejected")
 # What the ``member_status`` filter of an image listing accepts.
-MEMBER_STATUS_FILTERS = frozenset(MEMBER_STATUSES + ("all",))
+MEMBER_STATUS_FILTERS = MEMBER_STATUSES + ("all",)
 
 # pyrax's ``wait_until``/``wait_for_build`` stop at these whatever was asked
 # ("error" is a status of other pyrax services, kept for scripts written for them).

@@ -218,7 +218,11 @@ class _TargetSync:
     def _counterparts(self) -> Dict[str, List[Dict[str, Any]]]:
         made: Dict[str, List[Dict[str, Any]]] = {}
         for hidden in (False, True):
-            filters = {PROVENANCE_SOURCE: self.label, "visibility": "all", "os_hidden": hidden}
+            filters: Dict[str, Any] = {
+                PROVENANCE_SOURCE: self.label,
+                "visibility": "all",
+                "os_hidden": hidden,
+            }
             for image in self.target.iter_all(**filters):
                 info = image.to_dict()
                 made.setdefault(str(info.get(PROVENANCE_IMAGE)), []).append(info)

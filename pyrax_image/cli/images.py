@@ -13,18 +13,18 @@ from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import IMAGE_COLUMNS
 from pyrax_image.cli.parser import add_new_image_options
 from pyrax_image.display import human_size
-from pyrax_image.image.filters import SORT_KEYS
-from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
+from pyrax_image.image.filters import IMAGE_FILTERS
 
 STDIO = "-"  # standard input or output, wherever a file is read or written
 NO_INSPECT = "--no-inspect"
 NO_INSPECT_HELP = "send the file without first checking that Glance would take it (see 'inspect')"
-LIST_FILTERS = ("name", "status", "visibility", "tag", "owner", "member_status", "sort_key", "sort_dir")
 
 
 def cmd_list(ctx: Any) -> int:
     opts = ctx.options
-    filters = {key: getattr(opts, key) for key in LIST_FILTERS if getattr(opts, key)}
+    filters = {
+        spec.name: getattr(opts, spec.name) for spec in IMAGE_FILTERS if getattr(opts, spec.name) is not None
+    }
     if opts.all:
         images = list(ctx.client.iter_all(page_size=opts.limit, **filters))
     else:
@@ -177,36 +177,15 @@ def readable_file(path: str) -> str:
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the image commands to the ``commands`` subparsers."""
     p = commands.add_parser("list", parents=[common], help="list images (one page unless --all)")
-    p.add_argument("--name", help="only images with exactly this name")
-    p.add_argument(
-        "--status",
-        metavar="STATUS",
-        help="only images in this status: %s" % ", ".join(sorted(IMAGE_STATUSES)),
-    )
-    p.add_argument(
-        "--visibility",
-        choices=("public", "private", "shared", "community", "all"),
-        help="only images of this visibility: public, private, shared, community, or all",
-    )
-    p.add_argument("--tag", action="append", help="only images having this tag (repeat: every tag)")
-    p.add_argument("--owner", metavar="PROJECT", help="only images owned by this project id")
-    p.add_argument(
-        "--member-status",
-        choices=sorted(MEMBER_STATUS_FILTERS),
-        help="shared images by your answer: pending, accepted, rejected, or all",
-    )
-    p.add_argument(
-        "--sort-key",
-        action="append",
-        metavar="KEY",
-        help="sort by: %s (repeat for several)" % ", ".join(sorted(SORT_KEYS)),
-    )
-    p.add_argument(
-        "--sort-dir",
-        action="append",
-        choices=("asc", "desc"),
-        help="asc or desc (default desc), one per --sort-key",
-    )
+    for spec in IMAGE_FILTERS:
+        p.add_argument(
+            "--" + spec.name.replace("_", "-"),
+            help=spec.help,
+            metavar=spec.metavar or None,
+            choices=spec.choices or None,
+            action="append" if spec.repeatable else "store",
+            type=int if spec.annotation == "Optional[int]" else str,
+        )
     p.add_argument("--limit", type=int, metavar="N", help="at most N images a page (default: the server's)")
     p.add_argument("--all", action="store_true", help="follow every page")
     p.set_defaults(func=cmd_list)

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    TypeVar,
+    Union,
+    cast,
+)
 
 from pyrax_image.image.data_client import ImageDataClient
-from pyrax_image.image.filters import takes_image_filters
+from pyrax_image.image.filters import given
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.operations_client import ImageOperationsClient
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
 from pyrax_image.metadefs.client import MetadefCalls
+from pyrax_image.resource import ResourceList
 from pyrax_image.utils import get_id
 
 if TYPE_CHECKING:  # Python 3.9's typing has neither
     from typing_extensions import Concatenate, ParamSpec
 
     P = ParamSpec("P")
+
 C = TypeVar("C", bound="ImageClient")
 T = TypeVar("T")
 
@@ -60,24 +74,71 @@ class ImageClient(ImageDataClient, ImageOperationsClient, MetadefCalls):
         )
 
     # -- listing ------------------------------------------------------------------
-    @takes_image_filters
-    def list(self, limit: Optional[int] = None, marker: Optional[str] = None, **filters: Any) -> List[Image]:
-        """One page of images. Page with ``limit`` and ``marker``; filter with
-        the other parameters or any filter Glance accepts (``os_hidden=True``,
+    def list(
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        **filters: Any,
+    ) -> ResourceList[Image]:
+        """One page of images. Page with ``limit`` and ``marker`` (or the
+        returned list's ``next_page()``); filter with the other parameters or
+        any filter Glance accepts (``os_hidden=True``,
         ``created_at="gte:2026-01-01T00:00:00Z"``, ``os_distro="ubuntu"``)."""
-        return self._manager.list(limit, marker, **filters)
+        return cast("ResourceList[Image]", self._manager.list(limit, marker, **given(locals()), **filters))
 
-    @takes_image_filters
-    def list_all(self, **filters: Any) -> List[Image]:
-        """Every image matching the filters of :meth:`list`, over all pages, in one list."""
-        return list(self.iter_all(**filters))
+    def list_all(
+        self,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        **filters: Any,
+    ) -> List[Image]:
+        """Every image matching the filters of :meth:`list`, over all pages, in
+        one list (``filters`` also takes :meth:`iter_all`'s paging)."""
+        return list(self._manager.iter_all(**given(locals()), **filters))
 
-    def iter_all(self, **filters: Any) -> Iterator[Image]:
-        """Every image matching the filters, fetched lazily page by page.
-
-        Takes the filters of :meth:`list` plus ``page_size``.
-        """
-        return self._manager.iter_all(**filters)
+    def iter_all(
+        self,
+        *,
+        page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        **filters: Any,
+    ) -> Iterator[Image]:
+        """Every image matching the filters of :meth:`list`, fetched lazily
+        page by page: pages of ``page_size`` (or ``limit``; default the largest
+        Glance serves) from after ``marker``, at most ``max_pages`` pages."""
+        return self._manager.iter_all(
+            page_size, max_pages, limit=limit, marker=marker, **given(locals()), **filters
+        )
 
     # -- images -------------------------------------------------------------------
     def update(self, img: Any, value_dict: Dict[str, Any]) -> Image:

@@ -1,33 +1,27 @@
 """The filters of an image listing, declared once, and the query they make.
 
 :data:`IMAGE_FILTERS` holds pyrax's ten named filters, in pyrax's positional
-order, each with its local check (so a typo fails before any request). It
-drives :func:`image_query` (keyword-only) and, through
-:func:`takes_image_filters`, the parameters of ``ImageClient.list``/
-``list_all`` and ``ImageManager.list``. Every other filter Glance knows (and
-any custom property) is sent to the server as given, never dropped.
+order, each with its type, its local check (so a typo fails before any
+request) and its command-line form. It drives :func:`image_query` and the
+``pyrax-image list`` options; the listing methods write the same filters as
+typed parameters (checked against it by a test). Every other filter Glance
+knows (and any custom property) is sent to the server as given, never dropped.
 """
 
 from __future__ import annotations
 
-import functools
-import types
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, TypeVar, cast
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_int
 from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
 
-VISIBILITIES = frozenset(("public", "private", "shared", "community", "all"))
-SORT_DIRS = frozenset(("asc", "desc"))
+VISIBILITIES = ("public", "private", "shared", "community", "all")
+SORT_DIRS = ("asc", "desc")
 # The sort keys Glance v2 accepts (glance/api/v2/images.py _available_sort_keys).
-SORT_KEYS = frozenset(
-    ("name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at")
-)
+SORT_KEYS = ("name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at")
 # What any other filter value may be: sent as text (booleans as true/false).
 _SCALARS = (str, int, float, bool)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _text(field: str, value: Any) -> str:
@@ -114,26 +108,88 @@ def _as_list(value: Any) -> List[Any]:
 
 
 class ImageFilter(NamedTuple):
-    """One named filter: its query parameter and how its value is checked
-    and encoded (``encode(name, value)``, raising ``InvalidArgument``)."""
+    """One of pyrax's named filters: its parameter, the type the listing
+    methods declare for it, how its value is checked and encoded
+    (``encode(name, value)``, raising ``InvalidArgument``), and what the
+    command line offers (``choices``, ``metavar``; ``repeatable`` for
+    ``--tag a --tag b``)."""
 
     name: str
+    annotation: str
     encode: Callable[[str, Any], Any]
+    help: str
+    choices: Tuple[str, ...] = ()
+    repeatable: bool = False
+    metavar: str = ""
 
 
+# pyrax's named filters, in pyrax's positional order. The listing methods
+# (ImageClient.list/list_all/iter_all, ImageManager.list) write them
+# as typed parameters, so IDEs and type checkers read them;
+# tests/unit/test_listing_declared.py fails if a signature and this disagree.
 IMAGE_FILTERS = (
-    ImageFilter("name", _text),
-    ImageFilter("visibility", _choice(VISIBILITIES)),
-    ImageFilter("member_status", _choice(MEMBER_STATUS_FILTERS)),
-    ImageFilter("owner", _text),
-    ImageFilter("tag", _tags),
-    ImageFilter("status", _status),
-    ImageFilter("size_min", _size),
-    ImageFilter("size_max", _size),
-    ImageFilter("sort_key", _sort_list(SORT_KEYS)),
-    ImageFilter("sort_dir", _sort_list(SORT_DIRS)),
+    ImageFilter("name", "Optional[str]", _text, "only images with exactly this name"),
+    ImageFilter(
+        "visibility",
+        "Optional[str]",
+        _choice(VISIBILITIES),
+        "only images of this visibility: public, private, shared, community, or all",
+        VISIBILITIES,
+    ),
+    ImageFilter(
+        "member_status",
+        "Optional[str]",
+        _choice(MEMBER_STATUS_FILTERS),
+        "shared images by your answer: pending, accepted, rejected, or all",
+        tuple(sorted(MEMBER_STATUS_FILTERS)),
+    ),
+    ImageFilter("owner", "Optional[str]", _text, "only images owned by this project id", metavar="PROJECT"),
+    ImageFilter(
+        "tag",
+        "Union[str, Sequence[str], None]",
+        _tags,
+        "only images having this tag (repeat: every tag)",
+        (),
+        True,
+    ),
+    ImageFilter(
+        "status",
+        "Optional[str]",
+        _status,
+        "only images in this status (or in:a,b): %s" % ", ".join(sorted(IMAGE_STATUSES)),
+        metavar="STATUS",
+    ),
+    ImageFilter(
+        "size_min", "Optional[int]", _size, "only images of at least this many bytes", metavar="BYTES"
+    ),
+    ImageFilter(
+        "size_max", "Optional[int]", _size, "only images of at most this many bytes", metavar="BYTES"
+    ),
+    ImageFilter(
+        "sort_key",
+        "Union[str, Sequence[str], None]",
+        _sort_list(SORT_KEYS),
+        "sort by: %s (repeat for several)" % ", ".join(sorted(SORT_KEYS)),
+        SORT_KEYS,
+        True,
+        "KEY",
+    ),
+    ImageFilter(
+        "sort_dir",
+        "Union[str, Sequence[str], None]",
+        _sort_list(SORT_DIRS),
+        "asc or desc (default desc), one per --sort-key",
+        SORT_DIRS,
+        True,
+    ),
 )
 FILTER_NAMES = tuple(spec.name for spec in IMAGE_FILTERS)
+
+
+def given(arguments: Mapping[str, Any]) -> Dict[str, Any]:
+    """The named filters among a listing method's ``locals()``, so that each
+    method passes them on without writing their names again."""
+    return {name: arguments[name] for name in FILTER_NAMES}
 
 
 def image_query(**filters: Any) -> Dict[str, Any]:
@@ -160,52 +216,3 @@ def image_query(**filters: Any) -> Dict[str, Any]:
         else:
             params[key] = _scalar(key, item)
     return params
-
-
-class _WithFilters:
-    """``method`` taking the named filters as further positional parameters.
-
-    A callable bound like a function (a descriptor), not a closure, so that
-    its signature is built only when asked for (``help``, ``inspect``):
-    ``inspect`` takes longer to import than the rest of a first ``list()``.
-    """
-
-    def __init__(self, method: Callable[..., Any]):
-        functools.update_wrapper(self, method)
-        self._method = method
-        self._positional = method.__code__.co_argcount  # its own positional parameters, self included
-
-    def __get__(self, instance: Any, owner: Any = None) -> Any:
-        return self if instance is None else types.MethodType(self, instance)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        own, extra = args[: self._positional], args[self._positional :]
-        if len(extra) > len(FILTER_NAMES):
-            raise TypeError(
-                "%s() takes at most %d positional arguments"
-                % (self._method.__name__, self._positional + len(FILTER_NAMES))
-            )
-        for name, value in zip(FILTER_NAMES, extra):
-            if name in kwargs:
-                raise TypeError("%s() got multiple values for argument %r" % (self._method.__name__, name))
-            kwargs[name] = value
-        return self._method(*own, **kwargs)
-
-    @property
-    def __signature__(self) -> Any:
-        """The method's signature with the named filters after its positional parameters."""
-        import inspect
-
-        signature = inspect.signature(self._method)
-        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-        own = [p for p in signature.parameters.values() if p.kind is kind]
-        rest = [p for p in signature.parameters.values() if p.kind is not kind]
-        named = [inspect.Parameter(name, kind, default=None) for name in FILTER_NAMES]
-        return signature.replace(parameters=own + named + rest)
-
-
-def takes_image_filters(method: F) -> F:
-    """Give ``method(self, <its positional parameters>, **filters)`` the named
-    filters as further positional parameters, in pyrax's order; its
-    signature (``help``, ``inspect``) lists them."""
-    return cast(F, _WithFilters(method))

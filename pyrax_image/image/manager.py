@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
@@ -37,41 +37,45 @@ class ImageManager(BaseManager[Image]):
 
     api: ImageClientBase
 
-    @filters.takes_image_filters
     def list(  # type: ignore[override]
         self,
         limit: Optional[int] = None,
         marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
         *,
         return_raw: bool = False,
         **filter_args: Any,
     ) -> List[Image]:
         """One page of images matching the filters (``filters.IMAGE_FILTERS``,
-        positional after ``marker``, or any other Glance filter by keyword)."""
-        params = filters.image_query(**filter_args)
+        or any other Glance filter by keyword)."""
+        params = filters.image_query(**filters.given(locals()), **filter_args)
         params.update(page_params(limit, marker))
         return self._list(self._collection_uri(), params=params, return_raw=return_raw)
 
     def iter_all(  # type: ignore[override]
         self, page_size: Optional[int] = None, max_pages: Optional[int] = None, **filter_args: Any
     ) -> Iterator[Image]:
-        """Every image matching the filters, lazily, page after page: pages of
-        ``page_size`` (or ``limit``) if given, else the largest Glance serves;
-        at most ``max_pages`` pages, each image once."""
-        return self._iter_images(page_size, max_pages, False, filter_args)
-
-    def _iter_images(
-        self,
-        page_size: Optional[int],
-        max_pages: Optional[int],
-        tolerate_loops: bool,
-        filter_args: Dict[str, Any],
-    ) -> Iterator[Image]:
+        """Every image matching the filters (those of :meth:`list`, by
+        keyword), lazily, page after page: pages of ``page_size`` (or
+        ``limit``) if given, else the largest Glance serves, from after
+        ``marker``; at most ``max_pages`` pages, each image once."""
+        limit, marker = filter_args.pop("limit", None), filter_args.pop("marker", None)
+        if page_size is not None and limit is not None:
+            raise exc.InvalidArgument("Give page_size or limit, not both")
         params = filters.image_query(**filter_args)
-        if page_size is None and "limit" not in params:
-            page_size = ALL_PAGE_SIZE
-        params.update(page_params(page_size, None))
-        return self._iter_items(self._collection_uri(), params, max_pages, tolerate_loops)
+        size_name = "limit" if limit is not None else "page_size"
+        size = page_size if page_size is not None else limit
+        params.update(page_params(ALL_PAGE_SIZE if size is None else size, marker, size_name))
+        return self._iter_items(self._collection_uri(), params, max_pages)
 
     def list_all(self, **filter_args: Any) -> List[Image]:
         """Every image matching the filters, all pages, as one list."""
@@ -87,7 +91,9 @@ class ImageManager(BaseManager[Image]):
             server["id"] = "in:%s" % criteria["id"]
         if isinstance(criteria.get("os_hidden"), bool):  # Glance lists hidden images only when asked
             server["os_hidden"] = criteria["os_hidden"]
-        return self._iter_images(None, None, True, server)
+        params = filters.image_query(**server)
+        params.update(page_params(ALL_PAGE_SIZE, None))
+        return self._iter_items(self._collection_uri(), params, None, tolerate_loops=True)
 
     def create(
         self,
