@@ -156,7 +156,7 @@ IMAGE_FILTERS = (
         "status",
         "Optional[str]",
         _status,
-        "only images in this status (or in:a,b): %s" % ", ".join(sorted(IMAGE_STATUSES)),
+        "only images in this status: %s (or in:a,b)" % ", ".join(sorted(IMAGE_STATUSES)),
         metavar="STATUS",
     ),
     ImageFilter(
