@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_delete_from_the_only_store_exits_1(admin_env: Dict[str, str], image_id:
 
 
 def test_cache_queue_list_nodes_delete_and_clear(
-    admin_env: Dict[str, str], alice: Dict[str, str], image_id: str
+    admin_env: Dict[str, str], alice: Dict[str, str], image_id: str, ks_alpha: Any
 ) -> None:
     assert cli_json(["cache", "queue", image_id], admin_env) == {"id": image_id, "queued": True}
     deadline = time.monotonic() + 60
@@ -75,7 +76,9 @@ def test_cache_queue_list_nodes_delete_and_clear(
             break
         time.sleep(0.3)
     assert rows[image_id]["state"] == "cached" and rows[image_id]["size"] == 10_000
-    assert cli_json(["cache", "nodes", image_id], admin_env) == [{"url": "http://127.0.0.1:9293"}]
+    endpoint = urlsplit(ks_alpha.management_url)  # the proxied pass rewrites the node's URL to its proxy
+    node = "%s://%s" % (endpoint.scheme, endpoint.netloc)
+    assert cli_json(["cache", "nodes", image_id], admin_env) == [{"url": node}]
     assert cli_json(["cache", "delete", image_id], admin_env)["deleted"] is True
     assert image_id not in {row["id"] for row in cli_json(["cache", "list"], admin_env)}
     assert cli_json(["cache", "clear", "--target", "queue"], admin_env)["cleared"] == "queue"
