@@ -37,6 +37,7 @@ nitpick_ignore_regex = [
 ]
 INTERNAL_CLASSES = [
     "pyrax_image.http.Transport",
+    "Transport",  # a resource's transport (object_storage/resources.py), internal
     "pyrax_image.secrets.SecretValues",
     "pyrax_image.image.client_base.ImageClientBase",
     "pyrax_image.image.data_client.ImageDataClient",
