@@ -14,7 +14,6 @@ pyrax's ``CloudFilesClient``::
 
 from __future__ import annotations
 
-import os
 from typing import Any, Dict, Iterator, List, Literal, Optional, overload
 
 from pyrax_image import exceptions as exc
@@ -335,11 +334,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         file unless ``obj_name``), streamed; large files are segmented."""
         if content_length is not None:
             kwargs["size"] = check_int("content_length", content_length, digits=True)
-        if obj_name is None:
-            path = file_or_path if isinstance(file_or_path, str) else getattr(file_or_path, "name", None)
-            if not isinstance(path, str):
-                raise exc.InvalidArgument("obj_name is required for a file object without a name")
-            obj_name = os.path.basename(path.replace("\\", "/"))
+        obj_name = paths.upload_name(file_or_path, obj_name)
         send = object_headers_to_send(headers, metadata, etag, content_encoding, ttl)
         # The parent's store_object: a str here is a path, not data.
         stored = super().store_object(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Dict, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
@@ -61,29 +62,20 @@ def inspector_available() -> bool:
     return True
 
 
+@dataclass(eq=False)
 class ImageInspection:
     """What the bytes of an image say: ``format`` (Glance's inspector names:
     raw, qcow2, vmdk, vhd, vhdx, vdi, iso, gpt, luks, qed; None when the
     inspection itself failed, see ``error``), ``virtual_size``, the failed
     safety checks in ``findings`` (name -> reason), ``size`` and ``bytes_read``."""
 
-    def __init__(
-        self,
-        format: Optional[str],
-        virtual_size: Optional[int],
-        size: int,
-        bytes_read: int,
-        findings: Dict[str, str],
-        error: Optional[str] = None,
-        name: Optional[str] = None,
-    ):
-        self.format = format
-        self.virtual_size = virtual_size
-        self.size = size
-        self.bytes_read = bytes_read
-        self.findings = findings
-        self.error = error
-        self.name = name
+    format: Optional[str]
+    virtual_size: Optional[int]
+    size: int
+    bytes_read: int
+    findings: Dict[str, str]
+    error: Optional[str] = None
+    name: Optional[str] = None
 
     def __repr__(self) -> str:
         return "<ImageInspection format=%s virtual_size=%s findings=%s%s>" % (

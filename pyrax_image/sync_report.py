@@ -3,6 +3,7 @@ target by target: the report :func:`~pyrax_image.sync.sync_images` returns."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from typing import Any, Dict, List, Optional
 
 # What happened to one source image in one target (or to one extra image).
@@ -14,45 +15,26 @@ FAILED = "failed"
 ACTIONS = (COPIED, UPDATED, SKIPPED, DELETED, FAILED)
 
 
+@dataclass(eq=False)
 class SyncResult:
     """One line of the report: ``action`` on the ``target`` counterpart of
     source image ``source_id``; ``detail`` says why (the changes, the error)."""
 
-    def __init__(
-        self,
-        action: str,
-        target: str,
-        source_id: Optional[str],
-        name: Optional[str],
-        target_id: Optional[str] = None,
-        detail: str = "",
-        method: Optional[str] = None,
-        size: Optional[int] = None,
-    ):
-        self.action = action
-        self.target = target
-        self.source_id = source_id
-        self.name = name
-        self.target_id = target_id
-        self.detail = detail
-        self.method = method
-        self.size = size
+    action: str
+    target: str
+    source_id: Optional[str]
+    name: Optional[str]
+    target_id: Optional[str] = None
+    detail: str = ""
+    method: Optional[str] = None
+    size: Optional[int] = None
 
     def __repr__(self) -> str:
         return "<SyncResult %s %s -> %s %s>" % (self.action, self.source_id, self.target, self.target_id)
 
     def to_dict(self) -> Dict[str, Any]:
         """The result as plain values."""
-        return {
-            "action": self.action,
-            "target": self.target,
-            "source_id": self.source_id,
-            "name": self.name,
-            "target_id": self.target_id,
-            "detail": self.detail,
-            "method": self.method,
-            "size": self.size,
-        }
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 class SyncReport:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image import json_limits
@@ -262,10 +262,9 @@ class KeystoneIdentity(AuthIdentity):
             raise exc.AuthenticationFailed("The identity service answered without X-Subject-Token")
         project = _member_object(body, "project", what, response)
         user = _member_object(body, "user", what, response)
-        expires = parse_expiry(body.get("expires_at"), response)
-        self._issued_at = parse_issued(body.get("issued_at"))
-        catalog = ServiceCatalog.from_v3(body.get("catalog"), self, response)
-        self._remember_project(project, what, response)
+        expires, catalog = self._accept_token(
+            body, "expires_at", ServiceCatalog.from_v3, body.get("catalog"), project, what, response
+        )
         self.user = {
             "id": user.get("id"),
             "name": user.get("name"),
@@ -311,20 +310,33 @@ class KeystoneIdentity(AuthIdentity):
         tenant = _member_object(token, "tenant", what, response)
         user = _member_object(access, "user", what, response)
         default_region = optional_text(user, "RAX-AUTH:defaultRegion", what, response)
-        expires = parse_expiry(token.get("expires"), response)
-        self._issued_at = parse_issued(token.get("issued_at"))
-        catalog = ServiceCatalog.from_v2(access.get("serviceCatalog"), self, response)
-        self._remember_project(tenant, what, response)
+        expires, catalog = self._accept_token(
+            token, "expires", ServiceCatalog.from_v2, access.get("serviceCatalog"), tenant, what, response
+        )
         self.user = {"id": user.get("id"), "name": user.get("name"), "roles": user.get("roles", [])}
         if default_region:
             self.user["default_region"] = default_region
             self._default_region = default_region
         return token_id, expires, catalog
 
-    def _remember_project(self, project: Dict[str, Any], what: str, response: Any) -> None:
-        """The id and name of the project (tenant) the token is scoped to, where given."""
+    def _accept_token(
+        self,
+        token: Dict[str, Any],
+        expires_key: str,
+        parse_catalog: Callable[[Any, Any, Any], ServiceCatalog],
+        catalog: Any,
+        project: Dict[str, Any],
+        what: str,
+        response: Any,
+    ) -> Tuple[Optional[datetime], ServiceCatalog]:
+        """A token's expiry and parsed catalog, either API version's; keeps when
+        it was issued and the id and name of the project (tenant) it is scoped to."""
+        expires = parse_expiry(token.get(expires_key), response)
+        self._issued_at = parse_issued(token.get("issued_at"))
+        parsed = parse_catalog(catalog, self, response)
         self._tenant_id = optional_text(project, "id", what, response) or self._tenant_id
         self._tenant_name = optional_text(project, "name", what, response) or self._tenant_name
+        return expires, parsed
 
 
 def _member_object(body: Dict[str, Any], key: str, what: str, response: Any) -> Dict[str, Any]:

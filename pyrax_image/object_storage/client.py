@@ -46,9 +46,6 @@ class ObjectStorageClient(BaseClient[Container]):
     def __init__(
         self,
         identity: BaseIdentity,
-        region_name: Optional[str] = None,
-        endpoint_type: Optional[str] = None,
-        management_url: Optional[str] = None,
         *args: Any,
         transport: Optional[Transport] = None,
         segment_threshold: int = DEFAULT_SEGMENT_THRESHOLD,
@@ -56,7 +53,7 @@ class ObjectStorageClient(BaseClient[Container]):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         **kwargs: Any,
     ):
-        super().__init__(identity, region_name, endpoint_type, management_url, *args, **kwargs)
+        super().__init__(identity, *args, **kwargs)
         if transport is not None:
             self.transport = transport
         self.segment_threshold = check_int("segment_threshold", segment_threshold, 1)
@@ -207,12 +204,7 @@ class ObjectStorageClient(BaseClient[Container]):
     ) -> StorageObject:
         """Upload a file given by path or as a file object (named after the
         file unless ``obj_name``)."""
-        if obj_name is None:
-            path = file_or_path if isinstance(file_or_path, str) else getattr(file_or_path, "name", None)
-            if not isinstance(path, str):
-                raise exc.InvalidArgument("obj_name is required for a file object without a name")
-            obj_name = path.replace("\\", "/").rsplit("/", 1)[-1]
-        return self.store_object(container, obj_name, file_or_path, **kwargs)
+        return self.store_object(container, paths.upload_name(file_or_path, obj_name), file_or_path, **kwargs)
 
     def copy_object(self, container: Any, obj: Any, new_container: Any, new_obj_name: str) -> Dict[str, str]:
         """Copy an object server-side; returns the response headers."""

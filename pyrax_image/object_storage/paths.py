@@ -11,7 +11,7 @@ the decoded path on it) and no name can be empty or longer than Swift allows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 from urllib.parse import quote
 
 from pyrax_image import exceptions as exc
@@ -48,6 +48,17 @@ def object_path(container: Any, obj: Any) -> str:
     """``/<container>/<object>`` below the account, every segment encoded."""
     segments = object_name(obj).split("/")
     return "%s/%s" % (container_path(container), "/".join(encode_segment(part) for part in segments))
+
+
+def upload_name(file_or_path: Any, obj_name: Optional[str] = None) -> str:
+    """``obj_name``, or the base name of the file uploaded (a path, or a file
+    object's ``name``); InvalidArgument for a file object without a name."""
+    if obj_name is not None:
+        return obj_name
+    path = file_or_path if isinstance(file_or_path, str) else getattr(file_or_path, "name", None)
+    if not isinstance(path, str):
+        raise exc.InvalidArgument("obj_name is required for a file object without a name")
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def encode_segment(segment: str) -> str:

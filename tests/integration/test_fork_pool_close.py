@@ -15,7 +15,6 @@ from tests.integration.helpers import ALPHA, noauth_client
 from tests.integration.keystone_fixtures import keystone_identity
 from tests.threads import errors_in_threads, wait_until
 
-
 HELD_STATES = ("01", "08")  # ESTABLISHED, CLOSE_WAIT in /proc/net/tcp
 
 
