@@ -8,23 +8,19 @@ from typing import (
     Any,
     Callable,
     Dict,
-    Iterator,
     List,
     Optional,
-    Sequence,
     TypeVar,
-    Union,
     cast,
 )
 
 from pyrax_image.image.data_client import ImageDataClient
-from pyrax_image.image.filters import given
+from pyrax_image.image.filters import ImageListing
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.operations_client import ImageOperationsClient
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
 from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
 from pyrax_image.metadefs.client import MetadefCalls
-from pyrax_image.resource import ResourceList
 from pyrax_image.utils import get_id
 
 if TYPE_CHECKING:  # Python 3.9's typing has neither
@@ -49,8 +45,9 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
     return cast("Callable[Concatenate[C, Any, P], T]", _wrapped)
 
 
-class ImageClient(ImageDataClient, ImageOperationsClient, MetadefCalls):
-    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; versions,
+class ImageClient(ImageListing, ImageDataClient, ImageOperationsClient, MetadefCalls):
+    """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; listing
+    is in :class:`~pyrax_image.image.filters.ImageListing`, versions,
     locations, stores, usage and the cache are in
     :class:`~pyrax_image.image.operations_client.ImageOperationsClient`,
     metadata definitions in :class:`~pyrax_image.metadefs.client.MetadefCalls`."""
@@ -71,73 +68,6 @@ class ImageClient(ImageDataClient, ImageOperationsClient, MetadefCalls):
         )
         self._schema_manager = JSONSchemaManager(
             self, resource_class=None, response_key="", plural_response_key="", uri_base="schemas"
-        )
-
-    # -- listing ------------------------------------------------------------------
-    def list(
-        self,
-        limit: Optional[int] = None,
-        marker: Optional[str] = None,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Union[str, Sequence[str], None] = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Union[str, Sequence[str], None] = None,
-        sort_dir: Union[str, Sequence[str], None] = None,
-        **filters: Any,
-    ) -> ResourceList[Image]:
-        """One page of images. Page with ``limit`` and ``marker`` (or the
-        returned list's ``next_page()``); filter with the other parameters or
-        any filter Glance accepts (``os_hidden=True``,
-        ``created_at="gte:2026-01-01T00:00:00Z"``, ``os_distro="ubuntu"``)."""
-        return cast("ResourceList[Image]", self._manager.list(limit, marker, **given(locals()), **filters))
-
-    def list_all(
-        self,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Union[str, Sequence[str], None] = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Union[str, Sequence[str], None] = None,
-        sort_dir: Union[str, Sequence[str], None] = None,
-        **filters: Any,
-    ) -> List[Image]:
-        """Every image matching the filters of :meth:`list`, over all pages, in
-        one list (``filters`` also takes :meth:`iter_all`'s paging)."""
-        return list(self._manager.iter_all(**given(locals()), **filters))
-
-    def iter_all(
-        self,
-        *,
-        page_size: Optional[int] = None,
-        max_pages: Optional[int] = None,
-        limit: Optional[int] = None,
-        marker: Optional[str] = None,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Union[str, Sequence[str], None] = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Union[str, Sequence[str], None] = None,
-        sort_dir: Union[str, Sequence[str], None] = None,
-        **filters: Any,
-    ) -> Iterator[Image]:
-        """Every image matching the filters of :meth:`list`, fetched lazily
-        page by page: pages of ``page_size`` (or ``limit``; default the largest
-        Glance serves) from after ``marker``, at most ``max_pages`` pages."""
-        return self._manager.iter_all(
-            page_size, max_pages, limit=limit, marker=marker, **given(locals()), **filters
         )
 
     # -- images -------------------------------------------------------------------

@@ -1,19 +1,40 @@
-"""The filters of an image listing, declared once, and the query they make.
+"""The filters of an image listing, declared once, the query they make and
+the listing methods that take them.
 
 :data:`IMAGE_FILTERS` holds pyrax's ten named filters, in pyrax's positional
 order, each with its type, its local check (so a typo fails before any
 request) and its command-line form. It drives :func:`image_query` and the
-``pyrax-image list`` options; the listing methods write the same filters as
-typed parameters (checked against it by a test). Every other filter Glance
-knows (and any custom property) is sent to the server as given, never dropped.
+``pyrax-image list`` options. The listing methods are defined here too
+(:class:`ImagePages` for ``ImageManager``, :class:`ImageListing` for
+``ImageClient``), writing the same filters as typed parameters that IDEs and
+type checkers read (checked against :data:`IMAGE_FILTERS` by a test), so a
+new filter is a change to this module only. Every other filter Glance knows
+(and any custom property) is sent to the server as given, never dropped.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Tuple
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_int
+from pyrax_image.image.resources import Image
+from pyrax_image.manager import BaseManager, page_params
+from pyrax_image.resource import ResourceList
 from pyrax_image.statuses import IMAGE_STATUSES, MEMBER_STATUS_FILTERS
 
 VISIBILITIES = ("public", "private", "shared", "community", "all")
@@ -124,7 +145,7 @@ class ImageFilter(NamedTuple):
 
 
 # pyrax's named filters, in pyrax's positional order. The listing methods
-# (ImageClient.list/list_all/iter_all, ImageManager.list) write them
+# below (ImagePages.list, ImageListing.list/list_all/iter_all) write them
 # as typed parameters, so IDEs and type checkers read them;
 # tests/unit/test_listing_declared.py fails if a signature and this disagree.
 IMAGE_FILTERS = (
@@ -184,6 +205,9 @@ IMAGE_FILTERS = (
     ),
 )
 FILTER_NAMES = tuple(spec.name for spec in IMAGE_FILTERS)
+# The page iter_all asks for: Glance's default api_limit_max. A server capping
+# lower serves fewer per page (silently), and its ``next`` links still page on.
+ALL_PAGE_SIZE = 1000
 
 
 def given(arguments: Mapping[str, Any]) -> Dict[str, Any]:
@@ -216,3 +240,123 @@ def image_query(**filters: Any) -> Dict[str, Any]:
         else:
             params[key] = _scalar(key, item)
     return params
+
+
+class ImagePages(BaseManager[Image]):
+    """``ImageManager``'s listing: one page, or every page lazily."""
+
+    def list(  # type: ignore[override]
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        *,
+        return_raw: bool = False,
+        **filter_args: Any,
+    ) -> List[Image]:
+        """One page of images matching the filters (:data:`IMAGE_FILTERS`,
+        or any other Glance filter by keyword)."""
+        params = image_query(**given(locals()), **filter_args)
+        params.update(page_params(limit, marker))
+        return self._list(self._collection_uri(), params=params, return_raw=return_raw)
+
+    def iter_all(  # type: ignore[override]
+        self, page_size: Optional[int] = None, max_pages: Optional[int] = None, **filter_args: Any
+    ) -> Iterator[Image]:
+        """Every image matching the filters (those of :meth:`list`, by
+        keyword), lazily, page after page: pages of ``page_size`` (or
+        ``limit``) if given, else the largest Glance serves, from after
+        ``marker``; at most ``max_pages`` pages, each image once."""
+        limit, marker = filter_args.pop("limit", None), filter_args.pop("marker", None)
+        if page_size is not None and limit is not None:
+            raise exc.InvalidArgument("Give page_size or limit, not both")
+        params = image_query(**filter_args)
+        size_name = "limit" if limit is not None else "page_size"
+        size = page_size if page_size is not None else limit
+        params.update(page_params(ALL_PAGE_SIZE if size is None else size, marker, size_name))
+        return self._iter_items(self._collection_uri(), params, max_pages)
+
+    def list_all(self, **filter_args: Any) -> List[Image]:
+        """Every image matching the filters, all pages, as one list."""
+        return list(self.iter_all(**filter_args))
+
+
+class ImageListing:
+    """``ImageClient``'s listing methods, as pyrax has them."""
+
+    _manager: ImagePages
+
+    def list(
+        self,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        **filters: Any,
+    ) -> ResourceList[Image]:
+        """One page of images. Page with ``limit`` and ``marker`` (or the
+        returned list's ``next_page()``); filter with the other parameters or
+        any filter Glance accepts (``os_hidden=True``,
+        ``created_at="gte:2026-01-01T00:00:00Z"``, ``os_distro="ubuntu"``)."""
+        return cast("ResourceList[Image]", self._manager.list(limit, marker, **given(locals()), **filters))
+
+    def list_all(
+        self,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        **filters: Any,
+    ) -> List[Image]:
+        """Every image matching the filters of :meth:`list`, over all pages, in
+        one list (``filters`` also takes :meth:`iter_all`'s paging)."""
+        return list(self._manager.iter_all(**given(locals()), **filters))
+
+    def iter_all(
+        self,
+        *,
+        page_size: Optional[int] = None,
+        max_pages: Optional[int] = None,
+        limit: Optional[int] = None,
+        marker: Optional[str] = None,
+        name: Optional[str] = None,
+        visibility: Optional[str] = None,
+        member_status: Optional[str] = None,
+        owner: Optional[str] = None,
+        tag: Union[str, Sequence[str], None] = None,
+        status: Optional[str] = None,
+        size_min: Optional[int] = None,
+        size_max: Optional[int] = None,
+        sort_key: Union[str, Sequence[str], None] = None,
+        sort_dir: Union[str, Sequence[str], None] = None,
+        **filters: Any,
+    ) -> Iterator[Image]:
+        """Every image matching the filters of :meth:`list`, fetched lazily
+        page by page: pages of ``page_size`` (or ``limit``; default the largest
+        Glance serves) from after ``marker``, at most ``max_pages`` pages."""
+        return self._manager.iter_all(
+            page_size, max_pages, limit=limit, marker=marker, **given(locals()), **filters
+        )

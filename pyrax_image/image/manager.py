@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Optional
 from urllib.parse import unquote, urlsplit
 
 from pyrax_image import exceptions as exc
@@ -14,7 +14,7 @@ from pyrax_image.image.members import ImageMemberManager, ImageTagManager
 from pyrax_image.image.patch import PATCH_CONTENT_TYPE, build_patch
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import Image, ImageMember
-from pyrax_image.manager import BaseManager, page_params
+from pyrax_image.manager import page_params
 from pyrax_image.replies import expect_object, invalid, json_document
 from pyrax_image.statuses import MEMBER_STATUSES
 from pyrax_image.utils import get_id, quote_segment
@@ -27,59 +27,12 @@ SERVER_SIDE_FILTERS = ("name", "status", "owner", "visibility", "disk_format", "
 _OPERATOR = re.compile(r"^(in|nin|eq|neq|gt|gte|lt|lte):")
 # Attempts at deleting an image a failed operation left (see ImageManager.discard).
 DISCARD_ATTEMPTS = 4
-# The page iter_all asks for: Glance's default api_limit_max. A server capping
-# lower serves fewer per page (silently), and its ``next`` links still page on.
-ALL_PAGE_SIZE = 1000
 
 
-class ImageManager(BaseManager[Image]):
-    """Images: listing with filters and paging, create, update and actions."""
+class ImageManager(filters.ImagePages):
+    """Images: listing with filters and paging (``filters.ImagePages``), create, update and actions."""
 
     api: ImageClientBase
-
-    def list(  # type: ignore[override]
-        self,
-        limit: Optional[int] = None,
-        marker: Optional[str] = None,
-        name: Optional[str] = None,
-        visibility: Optional[str] = None,
-        member_status: Optional[str] = None,
-        owner: Optional[str] = None,
-        tag: Union[str, Sequence[str], None] = None,
-        status: Optional[str] = None,
-        size_min: Optional[int] = None,
-        size_max: Optional[int] = None,
-        sort_key: Union[str, Sequence[str], None] = None,
-        sort_dir: Union[str, Sequence[str], None] = None,
-        *,
-        return_raw: bool = False,
-        **filter_args: Any,
-    ) -> List[Image]:
-        """One page of images matching the filters (``filters.IMAGE_FILTERS``,
-        or any other Glance filter by keyword)."""
-        params = filters.image_query(**filters.given(locals()), **filter_args)
-        params.update(page_params(limit, marker))
-        return self._list(self._collection_uri(), params=params, return_raw=return_raw)
-
-    def iter_all(  # type: ignore[override]
-        self, page_size: Optional[int] = None, max_pages: Optional[int] = None, **filter_args: Any
-    ) -> Iterator[Image]:
-        """Every image matching the filters (those of :meth:`list`, by
-        keyword), lazily, page after page: pages of ``page_size`` (or
-        ``limit``) if given, else the largest Glance serves, from after
-        ``marker``; at most ``max_pages`` pages, each image once."""
-        limit, marker = filter_args.pop("limit", None), filter_args.pop("marker", None)
-        if page_size is not None and limit is not None:
-            raise exc.InvalidArgument("Give page_size or limit, not both")
-        params = filters.image_query(**filter_args)
-        size_name = "limit" if limit is not None else "page_size"
-        size = page_size if page_size is not None else limit
-        params.update(page_params(ALL_PAGE_SIZE if size is None else size, marker, size_name))
-        return self._iter_items(self._collection_uri(), params, max_pages)
-
-    def list_all(self, **filter_args: Any) -> List[Image]:
-        """Every image matching the filters, all pages, as one list."""
-        return list(self.iter_all(**filter_args))
 
     def _iter_candidates(self, criteria: Dict[str, Any]) -> Iterator[Image]:
         server: Dict[str, Any] = {
@@ -92,7 +45,7 @@ class ImageManager(BaseManager[Image]):
         if isinstance(criteria.get("os_hidden"), bool):  # Glance lists hidden images only when asked
             server["os_hidden"] = criteria["os_hidden"]
         params = filters.image_query(**server)
-        params.update(page_params(ALL_PAGE_SIZE, None))
+        params.update(page_params(filters.ALL_PAGE_SIZE, None))
         return self._iter_items(self._collection_uri(), params, None, tolerate_loops=True)
 
     def create(

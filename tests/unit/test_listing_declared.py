@@ -76,7 +76,7 @@ def test_mypy_reports_a_filter_of_the_wrong_type(tmp_path, monkeypatch):
     errors = [line for line in out.splitlines() if ": error:" in line]
     assert len(errors) == 1, out + err
     assert (
-        'snippet.py:5: error: Argument "size_min" to "list" of "ImageClient" has incompatible type "str"'
+        'snippet.py:5: error: Argument "size_min" to "list" of "ImageListing" has incompatible type "str"'
         in errors[0]
     )
 
