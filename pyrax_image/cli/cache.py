@@ -6,6 +6,7 @@ from typing import Any, Dict, List
 
 from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import Column
+from pyrax_image.cli.parser import add_action, add_area
 from pyrax_image.display import human_size
 
 CACHE_COLUMNS: List[Column] = [
@@ -85,22 +86,16 @@ def cmd_cache_nodes(ctx: Any) -> int:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the ``cache`` group to the ``commands`` subparsers."""
-    cache = commands.add_parser("cache", parents=[common], help="the image cache (admin)")
-    actions = cache.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = actions.add_parser("list", parents=[common], help="cached and queued images")
-    p.set_defaults(func=cmd_cache_list)
+    actions = add_area(commands, common, "cache", "the image cache (admin)")
+    add_action(actions, common, "list", cmd_cache_list, "cached and queued images")
     for action, func, text in (
         ("queue", cmd_cache_queue, "queue an active image for caching"),
         ("delete", cmd_cache_delete, "remove an image (by id) from the cache and its queue"),
         ("nodes", cmd_cache_nodes, "the nodes caching an image (by id)"),
     ):
-        p = actions.add_parser(action, parents=[common], help=text)
+        p = add_action(actions, common, action, func, text)
         p.add_argument("image", metavar="IMAGE", help="id" if action != "queue" else "id or unique name")
-        p.set_defaults(func=func)
-    p = actions.add_parser("clear", parents=[common], help="empty the cache and the queue")
+    p = add_action(actions, common, "clear", cmd_cache_clear, "empty the cache and the queue")
     p.add_argument("--target", choices=("cache", "queue"), help="only the cache, or only the queue")
-    p.set_defaults(func=cmd_cache_clear)
-    p = actions.add_parser("clean", parents=[common], help="remove invalid and stalled cache files")
-    p.set_defaults(func=cmd_cache_clean)
-    p = actions.add_parser("prune", parents=[common], help="shrink the cache below its size limit")
-    p.set_defaults(func=cmd_cache_prune)
+    add_action(actions, common, "clean", cmd_cache_clean, "remove invalid and stalled cache files")
+    add_action(actions, common, "prune", cmd_cache_prune, "shrink the cache below its size limit")

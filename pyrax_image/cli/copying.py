@@ -8,6 +8,7 @@ from typing import Any
 from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image
+from pyrax_image.cli.parser import add_action
 from pyrax_image.image.client import ImageClient
 
 
@@ -50,12 +51,8 @@ def cmd_copy(ctx: Any) -> int:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the copy command to the ``commands`` subparsers."""
-    p = commands.add_parser(
-        "copy",
-        parents=[common, transfer],
-        help="copy an image to another region or cloud (metadata kept, bytes verified)",
-    )
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    text = "copy an image to another region or cloud (metadata kept, bytes verified)"
+    p = add_action(commands, common, "copy", cmd_copy, text, "IMAGE", transfer=transfer)
     p.add_argument("--to-region", metavar="R", help="the target region (of this login, or of --to-cloud)")
     p.add_argument("--to-cloud", metavar="NAME", help="the target cloud, a clouds.yaml entry")
     p.add_argument("--name", help="the copy's name (default: the source's)")
@@ -63,4 +60,3 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument(
         "--keep-on-failure", action="store_true", help="keep a half-made copy instead of deleting it"
     )
-    p.set_defaults(func=cmd_copy)

@@ -11,7 +11,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import IMAGE_COLUMNS
-from pyrax_image.cli.parser import add_new_image_options
+from pyrax_image.cli.parser import POSITIONAL_HELP, add_action, add_new_image_options
 from pyrax_image.display import human_size
 from pyrax_image.image.filters import IMAGE_FILTERS
 
@@ -176,7 +176,7 @@ def readable_file(path: str) -> str:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the image commands to the ``commands`` subparsers."""
-    p = commands.add_parser("list", parents=[common], help="list images (one page unless --all)")
+    p = add_action(commands, common, "list", cmd_list, "list images (one page unless --all)")
     for spec in IMAGE_FILTERS:
         p.add_argument(
             "--" + spec.name.replace("_", "-"),
@@ -188,14 +188,16 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         )
     p.add_argument("--limit", type=int, metavar="N", help="at most N images a page (default: the server's)")
     p.add_argument("--all", action="store_true", help="follow every page")
-    p.set_defaults(func=cmd_list)
 
-    p = commands.add_parser("show", parents=[common], help="show one image")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.set_defaults(func=cmd_show)
+    add_action(commands, common, "show", cmd_show, "show one image", "IMAGE")
 
-    p = commands.add_parser(
-        "create", parents=[common, transfer], help="create an image, with its data from --file"
+    p = add_action(
+        commands,
+        common,
+        "create",
+        cmd_create,
+        "create an image, with its data from --file",
+        transfer=transfer,
     )
     p.add_argument("name", metavar="NAME", help="the new image's name")
     p.add_argument("--file", metavar="PATH", help="upload this file, verified; - reads standard input")
@@ -212,21 +214,23 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("--tag", action="append", help="add this tag (repeatable)")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
-    p.set_defaults(func=cmd_create)
 
-    p = commands.add_parser("upload", parents=[common, transfer], help="upload data into a queued image")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p = add_action(
+        commands, common, "upload", cmd_upload, "upload data into a queued image", "IMAGE", transfer=transfer
+    )
     p.add_argument("path", metavar="PATH", help="the file to upload, verified; - reads standard input")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
-    p.set_defaults(func=cmd_upload)
 
-    p = commands.add_parser(
+    p = add_action(
+        commands,
+        common,
         "stage",
-        parents=[common, transfer],
-        help="stage data into a queued image, then import it (glance-direct)",
+        cmd_stage,
+        "stage data into a queued image, then import it (glance-direct)",
+        "IMAGE",
+        transfer=transfer,
     )
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("path", metavar="PATH", help="the file to stage; - reads standard input")
     p.add_argument(
         "--stage-only",
@@ -235,10 +239,16 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     )
     p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
     progress.add_timeout(p, "the import")
-    p.set_defaults(func=cmd_stage)
 
-    p = commands.add_parser("download", parents=[common, transfer], help="download an image's data, verified")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p = add_action(
+        commands,
+        common,
+        "download",
+        cmd_download,
+        "download an image's data, verified",
+        "IMAGE",
+        transfer=transfer,
+    )
     p.add_argument(
         "--file",
         metavar="PATH",
@@ -254,23 +264,17 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument(
         "--prefer", action="append", metavar="STORE", help="read from this store first (repeatable)"
     )
-    p.set_defaults(func=cmd_download)
 
-    p = commands.add_parser("update", parents=[common], help="rename, set or unset properties")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p = add_action(commands, common, "update", cmd_update, "rename, set or unset properties", "IMAGE")
     p.add_argument("--name", help="the new name")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="set this property (repeatable)")
     p.add_argument("--unset", action="append", metavar="KEY", help="remove this property (repeatable)")
-    p.set_defaults(func=cmd_update)
 
-    p = commands.add_parser("delete", parents=[common], help="delete images (each is reported)")
-    p.add_argument("images", metavar="IMAGE", nargs="+", help="id or unique name")
-    p.set_defaults(func=cmd_delete)
+    p = add_action(commands, common, "delete", cmd_delete, "delete images (each is reported)")
+    p.add_argument("images", metavar="IMAGE", nargs="+", help=POSITIONAL_HELP["IMAGE"])
 
     for name, func, text in (
         ("deactivate", cmd_deactivate, "make an image's data unavailable"),
         ("reactivate", cmd_reactivate, "make a deactivated image's data available again"),
     ):
-        p = commands.add_parser(name, parents=[common], help=text)
-        p.add_argument("image", metavar="IMAGE", help="id or unique name")
-        p.set_defaults(func=func)
+        add_action(commands, common, name, func, text, "IMAGE")

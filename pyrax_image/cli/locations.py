@@ -6,6 +6,7 @@ from typing import Any, List
 
 from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import Column
+from pyrax_image.cli.parser import add_action, add_area
 
 LOCATION_COLUMNS: List[Column] = [
     Column("URL", lambda info: info.get("url")),
@@ -31,14 +32,12 @@ def cmd_locations_add(ctx: Any) -> int:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the ``locations`` group to the ``commands`` subparsers."""
-    locations = commands.add_parser("locations", parents=[common], help="where an image's data is stored")
-    actions = locations.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = actions.add_parser("list", parents=[common], help="an image's locations (service role)")
+    actions = add_area(commands, common, "locations", "where an image's data is stored")
+    p = add_action(actions, common, "list", cmd_locations_list, "an image's locations (service role)")
     p.add_argument("image", metavar="IMAGE", help="image id")
-    p.set_defaults(func=cmd_locations_list)
-    p = actions.add_parser("add", parents=[common], help="give a queued image the data at a URL")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
+    p = add_action(
+        actions, common, "add", cmd_locations_add, "give a queued image the data at a URL", "IMAGE"
+    )
     p.add_argument("url", metavar="URL", help="where the data is (a URL one of the cloud's stores can read)")
     p.add_argument("--hash-algo", default="sha512", help="algorithm of --hash-value (default sha512)")
     p.add_argument("--hash-value", help="the data's hex digest, for Glance to check")
-    p.set_defaults(func=cmd_locations_add)

@@ -12,6 +12,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.cli.parser import add_action, add_area
 
 OBJECT_COLUMNS = (
     ("NAME", lambda info: info.get("name")),
@@ -28,15 +29,6 @@ PROPERTY_COLUMNS = (
 TAG_COLUMNS = (("NAME", lambda info: info.get("name")), ("CREATED", lambda info: info.get("created_at")))
 SORT_DIRS = ("asc", "desc")
 PROPERTY_TYPES = ("array", "boolean", "integer", "number", "object", "string", "null")
-POSITIONAL_HELP = {
-    "NAMESPACE": "the namespace's name (its identifier, not its display name)",
-    "FILE": "a Glance metadefs JSON file; - reads standard input",
-    "RESOURCE-TYPE": "a resource type's name, e.g. OS::Glance::Image",
-    "OBJECT": "the object's name",
-    "PROPERTY": "the property's name",
-    "TAG": "the tag's name",
-    "NEW-NAME": "the tag's new name",
-}
 
 
 def json_option(text: Optional[str], option: str) -> Any:
@@ -59,28 +51,20 @@ def deleted(ctx: Any, text: str, data: Dict[str, Any]) -> int:
 
 
 # -- the parser -----------------------------------------------------------------------------
-def add_action(actions: Any, common: Any, name: str, func: Any, text: str, *positionals: str) -> Any:
-    parser = actions.add_parser(name, parents=[common], help=text)
-    for positional in positionals:
-        parser.add_argument(
-            positional.lower().replace("-", "_"), metavar=positional, help=POSITIONAL_HELP[positional]
-        )
-    parser.set_defaults(func=func)
-    return parser
-
-
-def add_area(areas: Any, common: Any, name: str, text: str) -> Any:
-    """The ``metadef NAME`` group; returns its ACTION subparsers."""
-    group = areas.add_parser(name, parents=[common], help=text)
-    return group.add_subparsers(dest="action", metavar="ACTION", required=True)
-
-
-def add_deletes(actions: Any, common: Any, func: Any, what: str, kind: str) -> None:
-    """``delete NAMESPACE WHAT`` (by ``func``) and ``delete-all NAMESPACE`` (every one of ``kind``)."""
+def add_deletes(actions: Any, common: Any, what: str, kind: str) -> None:
+    """``delete NAMESPACE WHAT`` (one ``what``: object, property, tag) and
+    ``delete-all NAMESPACE`` (every one of ``kind``)."""
     article = "an" if what[0] in "aeiou" else "a"
-    add_action(
-        actions, common, "delete", func, "delete %s %s (admin)" % (article, what), "NAMESPACE", what.upper()
+    one = add_action(
+        actions,
+        common,
+        "delete",
+        cmd_delete,
+        "delete %s %s (admin)" % (article, what),
+        "NAMESPACE",
+        what.upper(),
     )
+    one.set_defaults(what=what)
     every = add_action(
         actions,
         common,
@@ -103,41 +87,28 @@ def cmd_object_show(ctx: Any) -> int:
     return 0
 
 
-def cmd_object_create(ctx: Any) -> int:
-    opts = ctx.options
-    made = ctx.client.create_metadef_object(
-        opts.namespace,
-        opts.object,
+def _object_fields(opts: Any) -> Dict[str, Any]:
+    """The object's fields ``object create`` and ``object update`` were given."""
+    return given(
         description=opts.description,
         properties=json_option(opts.properties, "--properties"),
         required=opts.required,
     )
-    ctx.out.record(made)
+
+
+def cmd_object_create(ctx: Any) -> int:
+    opts = ctx.options
+    ctx.out.record(ctx.client.create_metadef_object(opts.namespace, opts.object, **_object_fields(opts)))
     return 0
 
 
 def cmd_object_update(ctx: Any) -> int:
     opts = ctx.options
-    changes = given(
-        name=opts.name,
-        description=opts.description,
-        properties=json_option(opts.properties, "--properties"),
-        required=opts.required,
-    )
+    changes = dict(_object_fields(opts), **given(name=opts.name))
     if not changes:
         raise exc.InvalidArgument("nothing to change: give --name, --description, --properties or --required")
     ctx.out.record(ctx.client.update_metadef_object(opts.namespace, opts.object, **changes))
     return 0
-
-
-def cmd_object_delete(ctx: Any) -> int:
-    opts = ctx.options
-    ctx.client.delete_metadef_object(opts.namespace, opts.object)
-    return deleted(
-        ctx,
-        "Deleted object %s of %s" % (opts.object, opts.namespace),
-        {"namespace": opts.namespace, "name": opts.object},
-    )
 
 
 # -- properties ---------------------------------------------------------------------------
@@ -179,13 +150,6 @@ def cmd_property_update(ctx: Any) -> int:
     return 0
 
 
-def cmd_property_delete(ctx: Any) -> int:
-    opts = ctx.options
-    ctx.client.delete_metadef_property(opts.namespace, opts.property)
-    data = {"namespace": opts.namespace, "name": opts.property}
-    return deleted(ctx, "Deleted property %s of %s" % (opts.property, opts.namespace), data)
-
-
 # -- tags -----------------------------------------------------------------------------------
 def cmd_tag_list(ctx: Any) -> int:
     opts = ctx.options
@@ -218,14 +182,13 @@ def cmd_tag_rename(ctx: Any) -> int:
     return 0
 
 
-def cmd_tag_delete(ctx: Any) -> int:
+def cmd_delete(ctx: Any) -> int:
+    """``metadef object|property|tag delete NAMESPACE NAME``."""
     opts = ctx.options
-    ctx.client.delete_metadef_tag(opts.namespace, opts.tag)
-    return deleted(
-        ctx,
-        "Deleted tag %s of %s" % (opts.tag, opts.namespace),
-        {"namespace": opts.namespace, "name": opts.tag},
-    )
+    name = getattr(opts, opts.what)
+    getattr(ctx.client, "delete_metadef_%s" % opts.what)(opts.namespace, name)
+    text = "Deleted %s %s of %s" % (opts.what, name, opts.namespace)
+    return deleted(ctx, text, {"namespace": opts.namespace, "name": name})
 
 
 def cmd_delete_all(ctx: Any) -> int:
@@ -258,7 +221,7 @@ def register_objects(areas: Any, common: Any) -> None:
         p.add_argument(
             "--required", action="append", metavar="PROPERTY", help="a property that must be set (repeatable)"
         )
-    add_deletes(actions, common, cmd_object_delete, "object", "objects")
+    add_deletes(actions, common, "object", "objects")
 
 
 def register_properties(areas: Any, common: Any) -> None:
@@ -291,7 +254,7 @@ def register_properties(areas: Any, common: Any) -> None:
     p.add_argument("--title", help="a new human-readable title")
     p.add_argument("--type", choices=PROPERTY_TYPES, help="a new JSON type: " + ", ".join(PROPERTY_TYPES))
     p.add_argument("--schema", metavar="JSON", help="fields to change, e.g. '{\"maximum\": 10}'")
-    add_deletes(actions, common, cmd_property_delete, "property", "properties")
+    add_deletes(actions, common, "property", "properties")
 
 
 def register_tags(areas: Any, common: Any) -> None:
@@ -314,4 +277,4 @@ def register_tags(areas: Any, common: Any) -> None:
     add_action(
         actions, common, "rename", cmd_tag_rename, "rename a tag (admin)", "NAMESPACE", "TAG", "NEW-NAME"
     )
-    add_deletes(actions, common, cmd_tag_delete, "tag", "tags")
+    add_deletes(actions, common, "tag", "tags")

@@ -9,19 +9,18 @@ for admins (others: exit 1, ``error: ... (HTTP 403 ...)``).
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Any, Dict
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli.metadef_contents import (
     SORT_DIRS,
-    add_action,
-    add_area,
     deleted,
     given,
     register_objects,
     register_properties,
     register_tags,
 )
+from pyrax_image.cli.parser import add_action, add_area
 from pyrax_image.image.tasks import METADEF_SCHEMAS
 from pyrax_image.metadefs.checks import NAMESPACE_SORT_KEYS
 
@@ -43,8 +42,15 @@ ASSOCIATION_COLUMNS = (
 )
 
 
-def _protection(opts: Any) -> Optional[bool]:
-    return True if opts.protected else False if opts.unprotected else None
+def _namespace_changes(opts: Any) -> Dict[str, Any]:
+    """The namespace's fields ``namespace create`` and ``namespace update`` were given."""
+    protected = True if opts.protected else False if opts.unprotected else None
+    return given(
+        display_name=opts.display_name,
+        description=opts.description,
+        visibility=opts.visibility,
+        protected=protected,
+    )
 
 
 # -- namespaces -------------------------------------------------------------------------
@@ -77,27 +83,13 @@ def cmd_namespace_show(ctx: Any) -> int:
 
 def cmd_namespace_create(ctx: Any) -> int:
     opts = ctx.options
-    ctx.out.record(
-        ctx.client.create_metadef_namespace(
-            opts.namespace,
-            display_name=opts.display_name,
-            description=opts.description,
-            visibility=opts.visibility,
-            protected=_protection(opts),
-        )
-    )
+    ctx.out.record(ctx.client.create_metadef_namespace(opts.namespace, **_namespace_changes(opts)))
     return 0
 
 
 def cmd_namespace_update(ctx: Any) -> int:
     opts = ctx.options
-    changes = given(
-        namespace=opts.name,
-        display_name=opts.display_name,
-        description=opts.description,
-        visibility=opts.visibility,
-        protected=_protection(opts),
-    )
+    changes = dict(_namespace_changes(opts), **given(namespace=opts.name))
     if not changes:
         raise exc.InvalidArgument(
             "nothing to change: give --name, --display-name, --description, --visibility, ..."
@@ -286,6 +278,5 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     register_objects(areas, common)
     register_properties(areas, common)
     register_tags(areas, common)
-    p = areas.add_parser("schema", parents=[common], help="a metadef JSON schema")
+    p = add_action(areas, common, "schema", cmd_schema, "a metadef JSON schema")
     p.add_argument("schema", metavar="NAME", choices=METADEF_SCHEMAS, help=" | ".join(METADEF_SCHEMAS))
-    p.set_defaults(func=cmd_schema)

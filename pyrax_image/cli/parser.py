@@ -1,7 +1,8 @@
 """The argument parser: global options, then one command per module.
 
 A command module has ``register(commands, common, transfer)``, adding its
-subparsers with ``func=cmd_...`` defaults; a new command (say ``copy``) is a
+commands with :func:`add_action` (and groups of them with :func:`add_area`),
+each run by its ``cmd_...`` function; a new command (say ``copy``) is a
 new module named in ``COMMAND_MODULES``. ``pyrax-image --help`` lists the
 commands in the groups of ``COMMAND_GROUPS`` (by name pattern; a command no
 group names is listed under "other commands"). Commands print through
@@ -48,6 +49,21 @@ COMMAND_GROUPS: Sequence[Tuple[str, Sequence[str]]] = (
     ("this command line", ("completion",)),
 )
 PROG = "pyrax-image"
+# The help of each positional argument, by its metavar (its name is the
+# metavar in lower case): written once for every command that takes it.
+POSITIONAL_HELP = {
+    "IMAGE": "id or unique name",
+    "TASK": "task id",
+    "PROJECT": "project id",
+    "STORE": "store id",
+    "NAMESPACE": "the namespace's name (its identifier, not its display name)",
+    "FILE": "a Glance metadefs JSON file; - reads standard input",
+    "RESOURCE-TYPE": "a resource type's name, e.g. OS::Glance::Image",
+    "OBJECT": "the object's name",
+    "PROPERTY": "the property's name",
+    "TAG": "the tag's name",
+    "NEW-NAME": "the tag's new name",
+}
 
 EPILOG = """\
 credentials, in this order:
@@ -205,3 +221,25 @@ def parse(argv: Optional[Sequence[str]] = None) -> Any:
         parser.print_help(sys.stderr)
         parser.exit(2)
     return options
+
+
+def add_action(
+    actions: Any, common: Any, name: str, func: Any, text: str, *positionals: str, transfer: Any = None
+) -> Any:
+    """The command ``name`` (run by ``func``) in ``actions``, with the common
+    options (and the transfer ones when given) and ``positionals`` by metavar
+    (their help from ``POSITIONAL_HELP``); returns its parser for the rest."""
+    parents = [common] if transfer is None else [common, transfer]
+    parser = actions.add_parser(name, parents=parents, help=text)
+    for positional in positionals:
+        parser.add_argument(
+            positional.lower().replace("-", "_"), metavar=positional, help=POSITIONAL_HELP[positional]
+        )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def add_area(commands: Any, common: Any, name: str, text: str) -> Any:
+    """The command group ``name`` (``tag``, ``metadef namespace``...); returns its ACTION subparsers."""
+    group = commands.add_parser(name, parents=[common], help=text)
+    return group.add_subparsers(dest="action", metavar="ACTION", required=True)

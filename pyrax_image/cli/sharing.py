@@ -6,6 +6,7 @@ from typing import Any
 
 from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import MEMBER_COLUMNS
+from pyrax_image.cli.parser import add_action, add_area
 
 
 def cmd_tag(ctx: Any) -> int:
@@ -54,29 +55,19 @@ def cmd_member_status(ctx: Any) -> int:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add ``tag`` and ``member`` to the ``commands`` subparsers."""
-    tag = commands.add_parser("tag", parents=[common], help="add or delete an image tag")
-    actions = tag.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions = add_area(commands, common, "tag", "add or delete an image tag")
     for action in ("add", "delete"):
-        p = actions.add_parser(action, parents=[common], help="%s a tag" % action)
-        p.add_argument("image", metavar="IMAGE", help="id or unique name")
+        p = add_action(actions, common, action, cmd_tag, "%s a tag" % action, "IMAGE")
         p.add_argument("tag", metavar="TAG", help="the tag (any text)")
-        p.set_defaults(func=cmd_tag)
 
-    member = commands.add_parser("member", parents=[common], help="share images and answer shares")
-    actions = member.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = actions.add_parser("list", parents=[common], help="the projects an image is shared with")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.set_defaults(func=cmd_member_list)
+    actions = add_area(commands, common, "member", "share images and answer shares")
+    add_action(actions, common, "list", cmd_member_list, "the projects an image is shared with", "IMAGE")
     for action, func, text in (
         ("add", cmd_member_add, "share an image with a project (owner)"),
         ("show", cmd_member_show, "one project's share of an image and its answer"),
         ("delete", cmd_member_delete, "stop sharing an image with a project (owner)"),
     ):
-        p = actions.add_parser(action, parents=[common], help=text)
-        p.add_argument("image", metavar="IMAGE", help="id or unique name")
-        p.add_argument("project", metavar="PROJECT", help="project id")
-        p.set_defaults(func=func)
+        add_action(actions, common, action, func, text, "IMAGE", "PROJECT")
     for status, action in (("accepted", "accept"), ("rejected", "reject"), ("pending", "pending")):
-        p = actions.add_parser(action, parents=[common], help="mark an image shared with you %s" % status)
-        p.add_argument("image", metavar="IMAGE", help="id or unique name")
-        p.set_defaults(func=cmd_member_status, status=status)
+        text = "mark an image shared with you %s" % status
+        add_action(actions, common, action, cmd_member_status, text, "IMAGE").set_defaults(status=status)

@@ -6,6 +6,7 @@ from typing import Any, List
 
 from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import Column
+from pyrax_image.cli.parser import add_action, add_area
 
 STORE_COLUMNS: List[Column] = [
     Column("ID", lambda info: info.get("id")),
@@ -50,15 +51,12 @@ def cmd_usage(ctx: Any) -> int:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add ``stores`` and ``usage`` to the ``commands`` subparsers."""
-    stores = commands.add_parser("stores", parents=[common], help="the stores of a multi-store cloud")
-    actions = stores.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = actions.add_parser("list", parents=[common], help="the stores (--detail: type and properties, admin)")
+    actions = add_area(commands, common, "stores", "the stores of a multi-store cloud")
+    p = add_action(
+        actions, common, "list", cmd_stores_list, "the stores (--detail: type and properties, admin)"
+    )
     p.add_argument("--detail", action="store_true", help="with type, weight and properties (admin)")
-    p.set_defaults(func=cmd_stores_list)
-    p = actions.add_parser("delete", parents=[common], help="delete an image's data from one store (admin)")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.add_argument("store", metavar="STORE", help="store id")
-    p.set_defaults(func=cmd_stores_delete)
+    text = "delete an image's data from one store (admin)"
+    add_action(actions, common, "delete", cmd_stores_delete, text, "IMAGE", "STORE")
 
-    p = commands.add_parser("usage", parents=[common], help="the project's image quotas and usage")
-    p.set_defaults(func=cmd_usage)
+    add_action(commands, common, "usage", cmd_usage, "the project's image quotas and usage")

@@ -8,7 +8,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import TASK_COLUMNS
-from pyrax_image.cli.parser import add_new_image_options
+from pyrax_image.cli.parser import add_action, add_area, add_new_image_options
 from pyrax_image.display import human_size
 from pyrax_image.image.client import ImageClient
 from pyrax_image.statuses import TASK_STATUSES
@@ -104,9 +104,8 @@ def cmd_schema(ctx: Any) -> int:
 
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add ``task``, ``image-tasks``, ``import``, ``export`` and ``schema`` to the ``commands`` subparsers."""
-    task = commands.add_parser("task", parents=[common], help="list, show or wait for tasks")
-    actions = task.add_subparsers(dest="action", metavar="ACTION", required=True)
-    p = actions.add_parser("list", parents=[common], help="every task")
+    actions = add_area(commands, common, "task", "list, show or wait for tasks")
+    p = add_action(actions, common, "list", cmd_task_list, "every task")
     p.add_argument("--type", help="import, ...")
     p.add_argument(
         "--status", choices=TASK_STATUSES, help="only tasks in this status: %s" % ", ".join(TASK_STATUSES)
@@ -114,23 +113,23 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("--sort-key", help="created_at (the default), updated_at, status, type, id")
     p.add_argument("--sort-dir", choices=("asc", "desc"), help="asc or desc (default desc)")
     p.add_argument("--page-size", type=int, metavar="N", help="tasks per request")
-    p.set_defaults(func=cmd_task_list)
     for action, func, text in (
         ("show", cmd_task_show, "one task"),
         ("wait", cmd_task_wait, "wait until a task succeeds (exit 1 if it fails)"),
     ):
-        p = actions.add_parser(action, parents=[common], help=text)
-        p.add_argument("task", metavar="TASK", help="task id")
+        p = add_action(actions, common, action, func, text, "TASK")
         if action == "wait":
             progress.add_timeout(p, "the task")
-        p.set_defaults(func=func)
 
-    p = commands.add_parser("image-tasks", parents=[common], help="the tasks that worked on an image")
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
-    p.set_defaults(func=cmd_image_tasks)
+    add_action(commands, common, "image-tasks", cmd_image_tasks, "the tasks that worked on an image", "IMAGE")
 
-    p = commands.add_parser(
-        "import", parents=[common, transfer], help="import an object-storage object as a new image"
+    p = add_action(
+        commands,
+        common,
+        "import",
+        cmd_import,
+        "import an object-storage object as a new image",
+        transfer=transfer,
     )
     p.add_argument("container", metavar="CONTAINER", help="the object-storage container holding the data")
     p.add_argument("object", metavar="OBJECT", help="the object (the image's data) in that container")
@@ -143,19 +142,21 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         help="auto (the default): web-download where the cloud enables it, else the import task",
     )
     progress.add_timeout(p, "the import")
-    p.set_defaults(func=cmd_import)
 
-    p = commands.add_parser(
-        "export", parents=[common, transfer], help="copy an image's data into an object-storage container"
+    p = add_action(
+        commands,
+        common,
+        "export",
+        cmd_export,
+        "copy an image's data into an object-storage container",
+        "IMAGE",
+        transfer=transfer,
     )
-    p.add_argument("image", metavar="IMAGE", help="id or unique name")
     p.add_argument("container", metavar="CONTAINER", help="the object-storage container to write into")
     p.add_argument("--object", help="object name (default: <image id>.<disk_format>)")
     p.add_argument(
         "--create-container", action="store_true", help="create the container if it does not exist"
     )
-    p.set_defaults(func=cmd_export)
 
-    p = commands.add_parser("schema", parents=[common], help="a JSON schema of the API")
+    p = add_action(commands, common, "schema", cmd_schema, "a JSON schema of the API")
     p.add_argument("schema", metavar="NAME", choices=sorted(SCHEMAS), help=" | ".join(sorted(SCHEMAS)))
-    p.set_defaults(func=cmd_schema)
