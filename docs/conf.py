@@ -44,6 +44,8 @@ INTERNAL_CLASSES = [
     "pyrax_image.identity.credentials.CredentialIdentity",
     "pyrax_image.image.api.ImageApi",
     "pyrax_image.metadefs.client.MetadefCalls",  # its methods are ImageClient's
+    "pyrax_image.image.filters.ImageListing",  # its methods are ImageClient's
+    "pyrax_image.image.tasks.TaskCalls",  # its methods are ImageClient's
     "pyrax_image.image.operations_client.ImageOperationsClient",  # its methods are ImageClient's
     "pyrax_image.image.data_service.ImageDataService",
     "ImageDataService",

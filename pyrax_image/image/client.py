@@ -9,7 +9,6 @@ from typing import (
     Callable,
     Dict,
     List,
-    Optional,
     TypeVar,
     cast,
 )
@@ -19,7 +18,7 @@ from pyrax_image.image.filters import ImageListing
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.operations_client import ImageOperationsClient
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
-from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager
+from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager, TaskCalls
 from pyrax_image.metadefs.client import MetadefCalls
 from pyrax_image.utils import get_id
 
@@ -45,9 +44,10 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
     return cast("Callable[Concatenate[C, Any, P], T]", _wrapped)
 
 
-class ImageClient(ImageListing, ImageDataClient, ImageOperationsClient, MetadefCalls):
+class ImageClient(ImageListing, TaskCalls, ImageDataClient, ImageOperationsClient, MetadefCalls):
     """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; listing
-    is in :class:`~pyrax_image.image.filters.ImageListing`, versions,
+    is in :class:`~pyrax_image.image.filters.ImageListing`, tasks in
+    :class:`~pyrax_image.image.tasks.TaskCalls`, versions,
     locations, stores, usage and the cache are in
     :class:`~pyrax_image.image.operations_client.ImageOperationsClient`,
     metadata definitions in :class:`~pyrax_image.metadefs.client.MetadefCalls`."""
@@ -126,46 +126,6 @@ class ImageClient(ImageListing, ImageDataClient, ImageOperationsClient, MetadefC
     def delete_image_tag(self, img: Image, tag: str) -> None:
         """Remove a tag from an image."""
         return img.delete_tag(tag)
-
-    # -- tasks --------------------------------------------------------------------------
-    def list_tasks(
-        self,
-        type: Optional[str] = None,
-        status: Optional[str] = None,
-        sort_key: Optional[str] = None,
-        sort_dir: Optional[str] = None,
-        page_size: Optional[int] = None,
-    ) -> List[ImageTask]:
-        """Every task, over all pages (pages of ``page_size``), of a ``type``
-        (``import``) and ``status`` (pending, processing, success, failure),
-        sorted by ``sort_key`` (default created_at) in ``sort_dir``."""
-        return self._tasks_manager.list(
-            type=type, status=status, sort_key=sort_key, sort_dir=sort_dir, page_size=page_size
-        )
-
-    def list_image_tasks(self, img: Any) -> List[ImageTask]:
-        """The tasks that worked on an image (imports, copies), oldest first.
-        A cloud without the route (before Image API 2.12) raises
-        ``ApiVersionNotSupported``, whatever its versions list says."""
-        return self._tasks_manager.list_for_image(img)
-
-    def get_task(self, task: Any) -> ImageTask:
-        """A task by id."""
-        return self._tasks_manager.get(task)
-
-    def export_task(self, img: Any, cont: Any) -> ImageTask:
-        """Start exporting an image to an object-storage container
-        (NoSuchContainer if it does not exist)."""
-        return self._tasks_manager.create("export", img=img, cont=cont)
-
-    def import_task(
-        self, img: Any, cont: Any, img_format: Optional[str] = None, img_name: Optional[str] = None
-    ) -> ImageTask:
-        """Start importing object ``img`` of container ``cont`` as an image
-        named ``img_name`` (default: the object's name), format vhd by default."""
-        return self._tasks_manager.create(
-            "import", img=img, cont=cont, img_format=img_format, img_name=img_name
-        )
 
     # -- schemas ------------------------------------------------------------------------
     def get_images_schema(self) -> Dict[str, Any]:

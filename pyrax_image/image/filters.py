@@ -263,7 +263,7 @@ class ImagePages(BaseManager[Image]):
         return_raw: bool = False,
         **filter_args: Any,
     ) -> List[Image]:
-        """One page of images matching the filters (:data:`IMAGE_FILTERS`,
+        """One page of images matching the filters (``IMAGE_FILTERS``,
         or any other Glance filter by keyword)."""
         params = image_query(**given(locals()), **filter_args)
         params.update(page_params(limit, marker))

@@ -54,32 +54,6 @@ def import_task_body(
     }
 
 
-def task_query(
-    type: Optional[str],
-    status: Optional[str],
-    sort_key: Optional[str],
-    sort_dir: Optional[str],
-    page_size: Optional[int],
-) -> Dict[str, Any]:
-    """The checked query of a task listing (only what is given)."""
-    query: Dict[str, Any] = {}
-    if type is not None:
-        query["type"] = check_text("type", type)
-    if status is not None:
-        if status not in TASK_STATUSES:
-            raise exc.InvalidArgument("status must be one of %s, not %r" % (", ".join(TASK_STATUSES), status))
-        query["status"] = status
-    if sort_key is not None:
-        query["sort_key"] = check_text("sort_key", sort_key)
-    if sort_dir is not None:
-        if sort_dir not in ("asc", "desc"):
-            raise exc.InvalidArgument("sort_dir must be 'asc' or 'desc', not %r" % (sort_dir,))
-        query["sort_dir"] = sort_dir
-    if page_size is not None:
-        query["limit"] = check_int("page_size", page_size, 1)
-    return query
-
-
 class ImageTasksManager(BaseManager[ImageTask]):
     """Import and export tasks, in the Rackspace Cloud Images formats."""
 
@@ -94,8 +68,26 @@ class ImageTasksManager(BaseManager[ImageTask]):
         sort_dir: Optional[str] = None,
         page_size: Optional[int] = None,
     ) -> List[ImageTask]:
-        """Every task matching the filters, following the server's ``next`` links."""
-        return list(self.iter_all(**task_query(type, status, sort_key, sort_dir, page_size)))
+        """Every task matching the filters (each checked before any request),
+        following the server's ``next`` links."""
+        query: Dict[str, Any] = {}
+        if type is not None:
+            query["type"] = check_text("type", type)
+        if status is not None:
+            if status not in TASK_STATUSES:
+                raise exc.InvalidArgument(
+                    "status must be one of %s, not %r" % (", ".join(TASK_STATUSES), status)
+                )
+            query["status"] = status
+        if sort_key is not None:
+            query["sort_key"] = check_text("sort_key", sort_key)
+        if sort_dir is not None:
+            if sort_dir not in ("asc", "desc"):
+                raise exc.InvalidArgument("sort_dir must be 'asc' or 'desc', not %r" % (sort_dir,))
+            query["sort_dir"] = sort_dir
+        if page_size is not None:
+            query["limit"] = check_int("page_size", page_size, 1)
+        return list(self.iter_all(**query))
 
     def list_for_image(self, img: Any) -> List[ImageTask]:
         """``GET /images/{image_id}/tasks``. Its 404 is the image's when the
@@ -168,6 +160,51 @@ class ImageTasksManager(BaseManager[ImageTask]):
         properties.update(kwargs.pop("image_properties", None) or {})
         check_properties(properties, "image_properties")
         return import_task_body("%s/%s" % (container, object_name), img_format, properties)
+
+
+class TaskCalls:
+    """``ImageClient``'s task methods, as pyrax has them (mixed into it)."""
+
+    _tasks_manager: ImageTasksManager
+
+    def list_tasks(
+        self,
+        type: Optional[str] = None,
+        status: Optional[str] = None,
+        sort_key: Optional[str] = None,
+        sort_dir: Optional[str] = None,
+        page_size: Optional[int] = None,
+    ) -> List[ImageTask]:
+        """Every task, over all pages (pages of ``page_size``), of a ``type``
+        (``import``) and ``status`` (pending, processing, success, failure),
+        sorted by ``sort_key`` (default created_at) in ``sort_dir``."""
+        return self._tasks_manager.list(
+            type=type, status=status, sort_key=sort_key, sort_dir=sort_dir, page_size=page_size
+        )
+
+    def list_image_tasks(self, img: Any) -> List[ImageTask]:
+        """The tasks that worked on an image (imports, copies), oldest first.
+        A cloud without the route (before Image API 2.12) raises
+        ``ApiVersionNotSupported``, whatever its versions list says."""
+        return self._tasks_manager.list_for_image(img)
+
+    def get_task(self, task: Any) -> ImageTask:
+        """A task by id."""
+        return self._tasks_manager.get(task)
+
+    def export_task(self, img: Any, cont: Any) -> ImageTask:
+        """Start exporting an image to an object-storage container
+        (NoSuchContainer if it does not exist)."""
+        return self._tasks_manager.create("export", img=img, cont=cont)
+
+    def import_task(
+        self, img: Any, cont: Any, img_format: Optional[str] = None, img_name: Optional[str] = None
+    ) -> ImageTask:
+        """Start importing object ``img`` of container ``cont`` as an image
+        named ``img_name`` (default: the object's name), format vhd by default."""
+        return self._tasks_manager.create(
+            "import", img=img, cont=cont, img_format=img_format, img_name=img_name
+        )
 
 
 class JSONSchemaManager(BaseManager[BaseResource]):
