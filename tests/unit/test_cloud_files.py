@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from typing import List
 from urllib.parse import parse_qs, urlsplit
@@ -223,6 +224,12 @@ def test_upload_file_by_path_streams_the_file(cf, rsps, tmp_path):
 def test_upload_file_missing_path_sends_nothing(cf, rsps, tmp_path):
     with pytest.raises(exc.InvalidArgument, match="No such file"):
         cf.upload_file("imgs é", str(tmp_path / "absent.vhd"))
+    assert_no_request(rsps)
+
+
+def test_upload_file_of_a_file_object_without_a_name_needs_obj_name(cf, rsps):
+    with pytest.raises(exc.InvalidArgument, match="obj_name is required"):
+        cf.upload_file("imgs é", io.BytesIO(b"abc"))
     assert_no_request(rsps)
 
 

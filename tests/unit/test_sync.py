@@ -16,6 +16,7 @@ from pyrax_image.sync import (
     sync_images,
     wanted_attributes,
 )
+from pyrax_image.sync_report import SyncResult
 from tests.unit.helpers import make_client
 
 SOURCE = {
@@ -120,3 +121,30 @@ def test_a_record_a_killed_run_had_created_late_is_deleted_after_the_run(rsps):
         ("skipped", "kept"),
         ("deleted", "late"),
     ]
+
+
+def test_a_result_gives_its_fields_in_order_and_stays_its_own_object():
+    result = SyncResult("copied", "two", "src-id", "golden", "dst-id", "new", "client", 10)
+    assert result.to_dict() == {
+        "action": "copied",
+        "target": "two",
+        "source_id": "src-id",
+        "name": "golden",
+        "target_id": "dst-id",
+        "detail": "new",
+        "method": "client",
+        "size": 10,
+    }
+    assert list(result.to_dict()) == [
+        "action",
+        "target",
+        "source_id",
+        "name",
+        "target_id",
+        "detail",
+        "method",
+        "size",
+    ]
+    assert repr(result) == "<SyncResult copied src-id -> two dst-id>"
+    twin = SyncResult(**result.to_dict())
+    assert twin is not result and twin != result and len({result, twin}) == 2  # identity, hashable
