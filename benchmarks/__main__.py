@@ -1,4 +1,8 @@
-"""Run the benchmarks: ``python -m benchmarks [calls|data|peers|sync|wan] [options]``."""
+"""Run the benchmarks: ``python -m benchmarks [calls|data|peers|sync|wan|all] [options]``.
+
+``all`` is the peers benchmark on loopback, then the WAN one, in one command:
+the loopback and WAN tables, every client side by side (``--quick`` and
+``--write-docs`` go to both)."""
 
 from __future__ import annotations
 
@@ -29,8 +33,26 @@ def main(argv: list[str]) -> int:
         from benchmarks import wan
 
         return wan.main(rest)
-    print("unknown benchmark %r (calls, data, peers, sync, wan)" % name, file=sys.stderr)
+    if name == "all":
+        return loopback_and_wan(rest)
+    print("unknown benchmark %r (calls, data, peers, sync, wan, all)" % name, file=sys.stderr)
     return 2
+
+
+def loopback_and_wan(argv: list[str]) -> int:
+    """The peers benchmark, then the WAN one; ``--quick``/``--write-docs`` go to both."""
+    import argparse
+
+    from benchmarks import peers, wan
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks all", description=loopback_and_wan.__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller transfers")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="write both sections of docs/performance.md"
+    )
+    options = parser.parse_args(argv)
+    shared = [flag for flag, on in (("--quick", options.quick), ("--write-docs", options.write_docs)) if on]
+    return peers.main(shared) or wan.main(shared)
 
 
 if __name__ == "__main__":
