@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from pyrax_image.image.client_base import ImageClientBase
+from pyrax_image.lazy import built_once
 
 if TYPE_CHECKING:
     from pyrax_image.image.cache import CacheManager, CacheState, PruneResult
@@ -28,47 +29,35 @@ class ImageOperationsClient(ImageClientBase):
     :class:`~pyrax_image.image.client.ImageClient`."""
 
     _manager: ImageManager
-    _versions_manager: Optional[VersionsManager] = None
-    _locations_manager: Optional[LocationsManager] = None
-    _stores_manager: Optional[StoresManager] = None
-    _cache_manager: Optional[CacheManager] = None
 
     # -- the managers -------------------------------------------------------------------
     @property
     def versions(self) -> VersionsManager:
         """The manager of the API versions the cloud offers."""
-        if self._versions_manager is None:
-            from pyrax_image.image.discovery import VersionsManager
+        from pyrax_image.image.discovery import VersionsManager
 
-            self._versions_manager = VersionsManager(self)
-        return self._versions_manager
+        return built_once(self, "_versions_manager", lambda: VersionsManager(self))
 
     @property
     def image_locations(self) -> LocationsManager:
         """The manager of images' locations."""
-        if self._locations_manager is None:
-            from pyrax_image.image.locations import LocationsManager
+        from pyrax_image.image.locations import LocationsManager
 
-            self._locations_manager = LocationsManager(self)
-        return self._locations_manager
+        return built_once(self, "_locations_manager", lambda: LocationsManager(self))
 
     @property
     def stores(self) -> StoresManager:
         """The manager of a multi-store cloud's stores."""
-        if self._stores_manager is None:
-            from pyrax_image.image.stores import StoresManager
+        from pyrax_image.image.stores import StoresManager
 
-            self._stores_manager = StoresManager(self)
-        return self._stores_manager
+        return built_once(self, "_stores_manager", lambda: StoresManager(self))
 
     @property
     def image_cache(self) -> CacheManager:
         """The manager of the image cache of the Glance node answering (admin)."""
-        if self._cache_manager is None:
-            from pyrax_image.image.cache import CacheManager
+        from pyrax_image.image.cache import CacheManager
 
-            self._cache_manager = CacheManager(self, self._manager)
-        return self._cache_manager
+        return built_once(self, "_cache_manager", lambda: CacheManager(self, self._manager))
 
     # -- versions -------------------------------------------------------------------
     def list_versions(self, root: bool = False) -> List[ApiVersion]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from pyrax_image.image.tasks import JSONSchemaManager
+from pyrax_image.lazy import built_once
 from pyrax_image.metadefs.managers import MetadefNamespaceManager, MetadefResourceTypeManager
 from pyrax_image.metadefs.resources import (
     MetadefNamespace,
@@ -27,22 +28,18 @@ class MetadefCalls:
     """The metadata-definition methods of ``ImageClient`` (mixed into it)."""
 
     _schema_manager: JSONSchemaManager
-    _metadef_namespace_manager: Optional[MetadefNamespaceManager] = None
-    _metadef_resource_type_manager: Optional[MetadefResourceTypeManager] = None
 
     @property
     def metadef_namespaces(self) -> MetadefNamespaceManager:
         """The manager of metadata definition namespaces."""
-        if self._metadef_namespace_manager is None:
-            self._metadef_namespace_manager = MetadefNamespaceManager(self)  # type: ignore[arg-type]
-        return self._metadef_namespace_manager
+        client: Any = self  # mixed into ImageClient, the BaseClient the manager needs
+        return built_once(self, "_metadef_namespace_manager", lambda: MetadefNamespaceManager(client))
 
     @property
     def metadef_resource_types(self) -> MetadefResourceTypeManager:
         """The manager of the resource types metadata definitions apply to."""
-        if self._metadef_resource_type_manager is None:
-            self._metadef_resource_type_manager = MetadefResourceTypeManager(self)  # type: ignore[arg-type]
-        return self._metadef_resource_type_manager
+        client: Any = self  # mixed into ImageClient, the BaseClient the manager needs
+        return built_once(self, "_metadef_resource_type_manager", lambda: MetadefResourceTypeManager(client))
 
     # -- namespaces -------------------------------------------------------------------
     def list_metadef_namespaces(
