@@ -23,6 +23,7 @@ from pyrax_image.transfer.options import (
     DEFAULT_PARALLEL_CONNECTIONS,
     DEFAULT_PARALLEL_SIZE,
     UPLOAD_OPTIONS,
+    VIA_CONTAINER_OPTIONS,
     Progress,
     TransferOptions,
 )
@@ -106,16 +107,24 @@ class ImageDataClient(ImageClientBase):
         refuse raise ``DiskFormatMismatch`` or ``UnsafeImage`` before any
         request, and without ``img_format`` the detected disk format is
         declared. Other data keeps pyrax's default, vhd.
+
+        ``via_container="name"`` sends a path or seekable file through that
+        object-storage container instead (see :meth:`upload`), with
+        ``segment_size``, ``connections``, ``import_method`` (None: web-download
+        where the cloud enables it, else ``"task"``, the import task, which
+        makes the image itself) and ``keep_segments``.
         """
-        unknown = sorted(set(upload_args) - set(UPLOAD_OPTIONS) - {"size", "keep_on_failure"})
+        allowed = set(UPLOAD_OPTIONS) | set(VIA_CONTAINER_OPTIONS) | {"size", "keep_on_failure"}
+        unknown = sorted(set(upload_args) - allowed)
         if unknown:
             raise TypeError("create() got an unexpected keyword argument %r" % unknown[0])
         size = upload_args.pop("size", None)
         keep_on_failure = check_flag("keep_on_failure", upload_args.pop("keep_on_failure", False))
+        route = {name: upload_args.pop(name) for name in VIA_CONTAINER_OPTIONS if name in upload_args}
         options = TransferOptions(**upload_args)
         if data is not None and (container is not None or obj is not None):
             raise exc.InvalidArgument("Give either data or container/obj, not both")
-        if data is None and container is None and obj is None:
+        if data is None and container is None and obj is None and not route:
             return self._manager.post_record(
                 self._manager.record_body(name, img_format, img_container_format, metadata)
             )
@@ -124,7 +133,7 @@ class ImageDataClient(ImageClientBase):
             img_format = inspection.disk_format
         body = self._manager.record_body(name, img_format, img_container_format, metadata)
         return self.data_service.create_image(
-            body, data, container, obj, size, options, keep_on_failure, inspection
+            body, data, container, obj, size, options, keep_on_failure, inspection, route
         )
 
     # -- image data -----------------------------------------------------------------
@@ -139,6 +148,11 @@ class ImageDataClient(ImageClientBase):
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
         store: Optional[str] = None,
         inspect: bool = True,
+        via_container: Optional[str] = None,
+        segment_size: Optional[int] = None,
+        connections: Optional[int] = None,
+        import_method: Optional[str] = None,
+        keep_segments: bool = False,
     ) -> Image:
         """Stream ``data`` (bytes, file object, path or iterator of bytes) into a
         queued image in ``chunk_size`` pieces and return it reloaded; into
@@ -153,6 +167,18 @@ class ImageDataClient(ImageClientBase):
         ``progress(bytes_done, total_or_None)`` is called after each chunk.
         A path or a seekable file is inspected first, as by :meth:`create`,
         against the image's disk and container formats (``inspect=False``: not).
+
+        With ``via_container`` (a container name; created if missing) a path or
+        a seekable file goes through object storage instead, where one stream
+        across a long link would be capped by its window: ``connections``
+        (default 4) segments of ``segment_size`` bytes (default 32 MiB) are PUT
+        at once, each checked against Swift's ETag, joined by a static large
+        object, and Glance imports a temporary URL of it (web-download). The
+        image must become active with the multihash computed while reading
+        the file; the objects are deleted afterwards (also on failure) unless
+        ``keep_segments``. ``ServiceNotAvailable`` when the cloud does not
+        enable web-download (``import_method="task"`` works with :meth:`create`
+        only: the task makes its own image).
         """
         options = TransferOptions(
             chunk_size=chunk_size,
@@ -162,7 +188,14 @@ class ImageDataClient(ImageClientBase):
             store=store,
             inspect=inspect,
         )
-        return self.data_service.upload(img, data, size, options)
+        route = dict(
+            via_container=via_container,
+            segment_size=segment_size,
+            connections=connections,
+            import_method=import_method,
+            keep_segments=keep_segments,
+        )
+        return self.data_service.upload(img, data, size, options, route)
 
     def download(
         self,

@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, List, Optional, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image import container_upload, importing, object_transfer, waiters
 from pyrax_image.image import copy as copies
 from pyrax_image.image import download as downloads
-from pyrax_image.image import importing, object_transfer, waiters
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.destinations import writer_for
 from pyrax_image.image.resources import Image, ImageTask
@@ -72,16 +72,36 @@ class ImageDataService:
         self.cloud_hash_algo: Optional[str] = None
 
     # -- uploads --------------------------------------------------------------------
-    def upload(self, img: Any, data: Any, size: Optional[int], options: TransferOptions) -> Image:
+    def upload(
+        self,
+        img: Any,
+        data: Any,
+        size: Optional[int],
+        options: TransferOptions,
+        route_options: Optional[Dict[str, Any]] = None,
+    ) -> Image:
         """Stream ``data`` into a queued image; verify it once active.
 
         Only the digest the cloud will report is computed while sending (see
         :func:`~pyrax_image.image.uploads.hashes_to_compute`); should the
         active image report another algorithm, a source that can be read
-        again is hashed again with it.
+        again is hashed again with it. With ``route_options`` naming
+        ``via_container`` the data goes through object storage
+        (:func:`~pyrax_image.image.container_upload.upload_via_container`).
         """
         get_id(img)
-        return self._send(img, self._checked_upload(img, data, size, options))
+        route = container_upload.route_from(dict(route_options or {}))
+        if route is None:
+            return self._send(img, self._checked_upload(img, data, size, options))
+        _check_via_container(size, options)
+        inspection = self.inspect(data, options)
+        container_upload.check_source(data)
+        self.refuse_what_glance_would(img, inspection)
+        image = img if isinstance(img, Image) else self.api.images.get(img)
+        active = container_upload.upload_via_container(
+            self.api, self.storage, data, route, options, image=image
+        )
+        return self._refreshed(img, active)
 
     def _checked_upload(
         self, img: Any, data: Any, size: Optional[int], options: TransferOptions
@@ -174,14 +194,27 @@ class ImageDataService:
         options: TransferOptions,
         keep_on_failure: bool = False,
         inspection: Optional[ImageInspection] = None,
+        route_options: Optional[Dict[str, Any]] = None,
     ) -> Image:
         """Open the data (``data``, or object ``obj`` of ``container``), POST
         the record ``body`` through the image manager, then upload into the
         new image; unless ``keep_on_failure``, delete the image if the upload
         fails (then re-raise), so nothing stays queued. Data Glance would
-        refuse (``inspection``, from :meth:`inspect`) raises before any request."""
+        refuse (``inspection``, from :meth:`inspect`) raises before any request.
+        With ``route_options`` naming ``via_container``, local ``data`` goes
+        through object storage and a server-side import instead (everything
+        refusable refused before any request)."""
         if inspection is not None:
             inspection.check(body["disk_format"], body["container_format"])
+        route = container_upload.route_from(dict(route_options or {}))
+        if route is not None:
+            if container is not None or obj is not None:
+                raise exc.InvalidArgument("via_container uploads local data: give data, not container/obj")
+            _check_via_container(size, options)
+            container_upload.check_source(data)
+            return container_upload.upload_via_container(
+                self.api, self.storage, data, route, options, body=body, keep_on_failure=keep_on_failure
+            )
         if data is None:
             data = self.object_source(container, obj)
         upload = self._open_upload(data, size, options)
@@ -311,3 +344,13 @@ class ImageDataService:
             img.replace_details(image.to_dict())
             return img
         return image
+
+
+def _check_via_container(size: Optional[int], options: TransferOptions) -> None:
+    """Refuse what an upload through object storage cannot honour."""
+    if size is not None:
+        raise exc.InvalidArgument("via_container reads the size from the file: do not give size")
+    if not options.verify:
+        raise exc.InvalidArgument("via_container always verifies the image: verify=False is not supported")
+    if options.store is not None:
+        raise exc.InvalidArgument("via_container imports into the default store: store= is not supported")

@@ -13,7 +13,7 @@ Objects as upload sources (``create(name, container=..., obj=...)``) are in
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import (
@@ -36,7 +36,7 @@ from pyrax_image.image.waiters import (
     wait_for_status,
     wait_for_task,
 )
-from pyrax_image.object_storage import StorageObject, paths
+from pyrax_image.object_storage import ObjectStorageClient, StorageObject, paths
 from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.utils import get_id
 
@@ -87,24 +87,26 @@ def import_from_container(
     check_timing(timeout, interval)
     storage = storage_access.reachable("import an object from object storage")
     source = storage_object(storage, cont, obj)
-    if not storage.get_temp_url_key():
-        storage.set_temp_url_key()
-        logger.info("The account had no temp-URL key; a random one was set")
-        storage.get_temp_url_key(cached=False)  # another client may have set one meanwhile
-    url = storage.get_temp_url(source.container, source.name, temp_url_seconds)
+    url = temp_url_of(storage, source.container, source.name, temp_url_seconds)
     name = img_name or source.name
     if method == "task":
-        return _task_import(
-            api, source, url, name, img_format, img_container_format, metadata, wait, timeout, interval
+        task_or_image = task_import(
+            api, url, name, img_format, img_container_format, metadata, wait, timeout, interval
         )
+        if isinstance(task_or_image, Image):
+            try:
+                check_object_md5(task_or_image, source)
+            except exc.ChecksumMismatch:
+                api.images.discard(task_or_image)
+                raise
+        return task_or_image
     image = api.images.create(name, img_format, img_container_format, metadata=metadata)
     try:
         known = [str(task.get("id")) for task in image_tasks(api.http, image)]
         import_image(api.http, image, import_body("web-download", uri=url))
         if not wait:
             return api.images.get(image)
-        failure_check = new_task_failure(api.http, image, known)
-        wait_for_status(api, image, "active", timeout, interval, failure_check=failure_check)
+        wait_for_import(api, image, known, timeout, interval)
         check_object_md5(image, source)
         return image
     except BaseException:
@@ -113,9 +115,27 @@ def import_from_container(
         raise
 
 
-def _task_import(
+def temp_url_of(storage: ObjectStorageClient, container: str, name: str, seconds: int) -> str:
+    """A GET temp URL of an object for Glance to read (the account gets a
+    random temp-URL key if it has none)."""
+    if not storage.get_temp_url_key():
+        storage.set_temp_url_key()
+        logger.info("The account had no temp-URL key; a random one was set")
+        storage.get_temp_url_key(cached=False)  # another client may have set one meanwhile
+    return storage.get_temp_url(container, name, seconds)
+
+
+def wait_for_import(
+    api: ImageApi, image: Image, known: List[str], timeout: Optional[float], interval: float
+) -> Image:
+    """Wait until an import started on ``image`` made it active; a new task
+    of the image that failed (not one of ``known``) raises at once."""
+    failure_check = new_task_failure(api.http, image, known)
+    return wait_for_status(api, image, "active", timeout, interval, failure_check=failure_check)
+
+
+def task_import(
     api: ImageApi,
-    source: StorageObject,
     url: str,
     name: str,
     img_format: Optional[str],
@@ -126,7 +146,8 @@ def _task_import(
     interval: float,
 ) -> Union[Image, ImageTask]:
     """The legacy ``import`` task from an http(s) URL (upstream Glance); the
-    disk format defaults as in ``import_task`` (vhd)."""
+    disk format defaults as in ``import_task`` (vhd). With ``wait``, the image
+    the task made."""
     body = import_task_body(url, img_format or (metadata or {}).get("disk_format"), dict(metadata or {}))
     properties = body["input"]["image_properties"]
     properties.update(
@@ -145,13 +166,7 @@ def _task_import(
     image_id = (task.to_dict().get("result") or {}).get("image_id")
     if not image_id:
         raise exc.TaskFailed("Task %s succeeded without an image id" % task.id, task)
-    image = api.images.get(image_id)
-    try:
-        check_object_md5(image, source)
-    except exc.ChecksumMismatch:
-        api.images.discard(image)
-        raise
-    return image
+    return api.images.get(image_id)
 
 
 def export_to_container(

@@ -129,7 +129,10 @@ class ObjectStorageClient(BaseClient[Container]):
         paths.container_name(container)
         if check_flag("del_objects", del_objects):
             for obj in self.list_container_objects(container):
-                self.delete_object(container, obj.name)
+                try:
+                    self.delete_object(container, obj.name)
+                except exc.NoSuchObject:
+                    pass  # a segment deleted with its large object listed before it
         try:
             self.method_delete(self._container_uri(container))
         except exc.NotFound:
@@ -256,6 +259,7 @@ class ObjectStorageClient(BaseClient[Container]):
         if not (check_flag("cached", cached) and self._temp_url_key):
             response, _ = self.method_head(self.management_url)
             self._temp_url_key = response.headers.get(TEMP_URL_KEY_HEADER)
+            self.secrets.add(self._temp_url_key)  # never shown, even echoed back by a server
         return self._temp_url_key
 
     def set_temp_url_key(self, key: Optional[str] = None) -> str:

@@ -110,7 +110,7 @@ class ObjectUploader:
             raise
         finally:
             body.hashes.close()
-        etag = _unquote_etag(response.headers.get("Etag"))
+        etag = unquote_etag(response.headers.get("Etag"))
         if etag and etag != body.md5:
             raise exc.ChecksumMismatch("ETag of %s" % name, etag, body.md5)
         self.last_part = {"etag": body.md5, "size_bytes": body.sent}
@@ -161,10 +161,7 @@ class ObjectUploader:
             data=json.dumps(manifest).encode("utf-8"),
             headers=headers,
         )
-        expected = hashlib.md5("".join(s["etag"] for s in manifest).encode("ascii"), usedforsecurity=False)
-        etag = _unquote_etag(response.headers.get("Etag"))
-        if etag and etag != expected.hexdigest():
-            raise exc.ChecksumMismatch("ETag of manifest %s" % self.name, etag, expected.hexdigest())
+        check_manifest_etag(response.headers.get("Etag"), manifest, self.name)
         return dict(response.headers)
 
     def _remove_segments(self) -> None:
@@ -180,5 +177,15 @@ class ObjectUploader:
             logger.warning("Could not remove %s/%s after a failed upload: %s", container, name, error)
 
 
-def _unquote_etag(value: Optional[str]) -> str:
+def check_manifest_etag(etag: Optional[str], manifest: List[Dict[str, Any]], name: str) -> None:
+    """Raise ``ChecksumMismatch`` unless a manifest PUT's ETag is the MD5 of
+    its segments' ETags joined (what Swift answers for a static large object)."""
+    expected = hashlib.md5("".join(s["etag"] for s in manifest).encode("ascii"), usedforsecurity=False)
+    answered = unquote_etag(etag)
+    if answered and answered != expected.hexdigest():
+        raise exc.ChecksumMismatch("ETag of manifest %s" % name, answered, expected.hexdigest())
+
+
+def unquote_etag(value: Optional[str]) -> str:
+    """An ETag header's value without quotes, lower case."""
     return (value or "").strip().strip('"').lower()

@@ -1,0 +1,229 @@
+"""Uploads of a local file through object storage: parallel segments, then a
+server-side import.
+
+One TCP stream across a long link moves at most its window per round trip;
+Swift takes many at once. :func:`upload_via_container` stores the file as a
+static large object of segments PUT in parallel (each verified against its
+ETag, see :mod:`pyrax_image.object_storage.parallel_upload`), has Glance pull
+it from a temporary URL (``web-download``, or the legacy ``import`` task),
+waits for the image to be active, compares its multihash/checksum with the
+digests computed while reading the file, and removes the manifest and
+segments. A failure at any step deletes what it made: the image (unless
+``keep_on_failure``) and the objects.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any, Dict, List, NamedTuple, Optional
+
+from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_flag, check_int
+from pyrax_image.image.api import ImageApi
+from pyrax_image.image.importing import get_import_info, import_body, import_image
+from pyrax_image.image.object_transfer import task_import, temp_url_of, wait_for_import
+from pyrax_image.image.resources import Image
+from pyrax_image.image.storage_access import StorageAccess
+from pyrax_image.image.uploads import verify_image
+from pyrax_image.image.waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, image_tasks
+from pyrax_image.object_storage import paths
+from pyrax_image.object_storage.parallel_upload import (
+    DEFAULT_SEGMENT_SIZE,
+    ParallelSegmentUpload,
+    check_segment_size,
+    source_size,
+)
+from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
+from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, VIA_CONTAINER_OPTIONS, TransferOptions
+from pyrax_image.utils import get_id
+
+IMPORT_METHODS = ("web-download", "task")
+
+
+class ViaContainer(NamedTuple):
+    """How an upload goes through object storage, checked when made (before
+    any request): the container (created if missing, kept), the segment size,
+    the parallel PUTs, the import method (None: web-download where the cloud
+    enables it, else the task) and whether the objects stay afterwards."""
+
+    container: str
+    segment_size: int = DEFAULT_SEGMENT_SIZE
+    connections: int = DEFAULT_PARALLEL_CONNECTIONS
+    import_method: Optional[str] = None
+    keep_segments: bool = False
+
+    @classmethod
+    def checked(
+        cls,
+        via_container: Any,
+        segment_size: Optional[int] = None,
+        connections: Optional[int] = None,
+        import_method: Optional[str] = None,
+        keep_segments: bool = False,
+    ) -> ViaContainer:
+        """The route of these options, refused (``InvalidArgument``) when one is wrong."""
+        container = paths.container_name(via_container)
+        if import_method is not None and import_method not in IMPORT_METHODS:
+            raise exc.InvalidArgument(
+                "import_method must be one of %s or None, not %r" % (", ".join(IMPORT_METHODS), import_method)
+            )
+        return cls(
+            container,
+            DEFAULT_SEGMENT_SIZE if segment_size is None else check_segment_size(segment_size),
+            DEFAULT_PARALLEL_CONNECTIONS if connections is None else check_int("connections", connections, 1),
+            import_method,
+            check_flag("keep_segments", keep_segments),
+        )
+
+
+def route_from(options: Dict[str, Any]) -> Optional[ViaContainer]:
+    """Pop the route's options out of ``create()``'s keyword arguments; None
+    without ``via_container`` (then none of the others may be given)."""
+    given = {name: options.pop(name) for name in VIA_CONTAINER_OPTIONS if name in options}
+    if given.get("via_container") is None:
+        if any(value is not None and value is not False for value in given.values()):
+            raise exc.InvalidArgument("%s need via_container" % ", ".join(sorted(given)))
+        return None
+    return ViaContainer.checked(**given)
+
+
+def check_source(data: Any) -> None:
+    """Refuse data that is not a path or seekable binary file, or is empty
+    (``InvalidArgument``, before any request)."""
+    source_size(data)
+
+
+def choose_import_method(api: ImageApi, wanted: Optional[str]) -> str:
+    """The import method to use: ``wanted`` if this cloud offers it, else
+    (``wanted`` None) web-download, else the task; ``ServiceNotAvailable``
+    when the cloud offers neither (nothing has been created yet)."""
+    offered: List[str] = []
+    if wanted in (None, "web-download"):
+        try:
+            methods = (get_import_info(api.http).get("import-methods") or {}).get("value") or []
+        except exc.NotFound:  # no interoperable import (Rackspace)
+            methods = []
+        if "web-download" in methods:
+            return "web-download"
+    if wanted in (None, "task") and _offers_import_task(api):
+        return "task"
+    offered = [method for method in ("web-download", "task") if method != wanted]
+    raise exc.ServiceNotAvailable(
+        "This cloud does not offer %s, so an upload through object storage cannot be imported%s"
+        % (
+            "the web-download import method or the import task" if wanted is None else wanted,
+            "" if wanted is None else " (import_method=%r may be offered, or None to choose)" % offered[0],
+        )
+    )
+
+
+def _offers_import_task(api: ImageApi) -> bool:
+    """True when the task schema lists the ``import`` type."""
+    try:
+        _, schema = api.http.method_get("/schemas/task")
+    except (exc.NotFound, exc.Forbidden):
+        return False
+    kind = ((schema or {}).get("properties") or {}).get("type") or {}
+    return "import" in (kind.get("enum") or [])
+
+
+def upload_via_container(
+    api: ImageApi,
+    storage_access: StorageAccess,
+    data: Any,
+    route: ViaContainer,
+    options: TransferOptions,
+    body: Optional[Dict[str, Any]] = None,
+    image: Optional[Image] = None,
+    keep_on_failure: bool = False,
+) -> Image:
+    """Upload ``data`` (a path or seekable binary file) through container
+    ``route.container`` into a new image of record ``body`` or the queued
+    ``image``; return the active image, verified."""
+    size = source_size(data)  # refused before any request
+    method = choose_import_method(api, route.import_method)
+    if method == "task" and image is not None:
+        raise exc.ServiceNotAvailable(
+            "The import task makes its own image, so it cannot fill image %s: use create(..., "
+            "via_container=...) on this cloud" % get_id(image)
+        )
+    storage = storage_access.reachable("upload through object storage")
+    storage.method_put(paths.container_path(route.container))
+    segments = ParallelSegmentUpload(
+        storage,
+        route.container,
+        "%s-%s" % (_base_name(data), uuid.uuid4().hex[:12]),
+        data,
+        segment_size=route.segment_size,
+        connections=route.connections,
+        chunk_size=options.chunk_size,
+        hash_algo=options.hash_algo,
+        progress=options.progress,
+    )
+    done = False
+    try:
+        digests = segments.upload()
+        url = temp_url_of(storage, route.container, segments.name, DEFAULT_TEMP_URL_SECONDS)
+        result = _import(api, url, method, body, image, keep_on_failure, digests, size)
+        done = True
+        return result
+    finally:
+        if not (done and route.keep_segments):
+            segments.delete()
+
+
+def _import(
+    api: ImageApi,
+    url: str,
+    method: str,
+    body: Optional[Dict[str, Any]],
+    image: Optional[Image],
+    keep_on_failure: bool,
+    digests: Dict[str, str],
+    size: int,
+) -> Image:
+    """Import ``url`` by ``method``, wait, verify; delete an image made here
+    if any of it fails (unless ``keep_on_failure``)."""
+    made: Optional[Image] = None
+    try:
+        if method == "task":
+            assert body is not None
+            record = dict(body)
+            name, disk_format = record.pop("name"), record.pop("disk_format")
+            container_format = record.pop("container_format")
+            created = task_import(
+                api,
+                url,
+                name,
+                disk_format,
+                container_format,
+                record,
+                True,
+                DEFAULT_WAIT_TIMEOUT,
+                DEFAULT_WAIT_INTERVAL,
+            )
+            assert isinstance(created, Image)
+            made = active = created
+        else:
+            known: List[str] = []
+            if image is None:
+                assert body is not None
+                made = image = api.images.post_record(body)
+            else:  # an earlier failed import of this image is not this one's
+                known = [str(task.get("id")) for task in image_tasks(api.http, image)]
+            import_image(api.http, image, import_body("web-download", uri=url))
+            active = wait_for_import(api, image, known, DEFAULT_WAIT_TIMEOUT, DEFAULT_WAIT_INTERVAL)
+        verify_image(active, digests, size, required=True)
+        return active
+    except BaseException:
+        if made is not None and not keep_on_failure:
+            api.images.discard(made)
+        raise
+
+
+def _base_name(data: Any) -> str:
+    """The object's name: the file's base name (``image`` for a file object without one)."""
+    path = data if isinstance(data, (str, os.PathLike)) else getattr(data, "name", None)
+    name = os.path.basename(os.fspath(path)) if isinstance(path, (str, os.PathLike)) else ""
+    return name or "image"
