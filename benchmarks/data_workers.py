@@ -8,7 +8,9 @@ inline the hashes pyrax_image verifies and comparing them with Glance's: MD5 +
 SHA-512 going up, the SHA-512 multihash coming down), ``pyrax_image``,
 ``glanceclient``, ``openstacksdk``. Ops: ``upload`` (create + upload a file),
 ``download`` (to a path), ``download-file`` (into an open file object),
-``swift-create`` (a Swift object -> Glance image, pyrax_image only).
+``swift-create`` (a Swift object -> Glance image, pyrax_image only),
+``upload-via-container`` (create from a file through Swift segments and a
+web-download import, pyrax_image only).
 """
 
 from __future__ import annotations
@@ -162,6 +164,24 @@ def pyrax_swift_create(args: Dict[str, Any]) -> Callable[[], None]:
     return run
 
 
+def pyrax_upload_via_container(args: Dict[str, Any]) -> Callable[[], None]:
+    """create() of a local file through Swift: parallel segment PUTs, then Glance's web-download."""
+    client = _pyrax(args, args["glance"])
+    client.object_storage_url = args["swift"]
+
+    def run() -> None:
+        image = client.create(
+            "bench-" + uuid.uuid4().hex[:8],
+            img_format="raw",
+            data=args["file"],
+            via_container=args["container"],
+            connections=args.get("connections"),
+        )
+        args["created"] = image.id
+
+    return run
+
+
 # -- peers ----------------------------------------------------------------------------------------
 def _glanceclient(args: Dict[str, Any]) -> Any:
     from glanceclient import Client
@@ -257,6 +277,7 @@ WORKERS: Dict[str, Callable[[Dict[str, Any]], Callable[[], None]]] = {
     "pyrax_image/upload": pyrax_upload,
     "pyrax_image/download": pyrax_download,
     "pyrax_image/swift-create": pyrax_swift_create,
+    "pyrax_image/upload-via-container": pyrax_upload_via_container,
     "glanceclient/upload": glanceclient_upload,
     "glanceclient/download": glanceclient_download,
     "openstacksdk/upload": openstacksdk_upload,

@@ -12,8 +12,13 @@ and highest round, the HTTP requests the client sent and the new TCP
 connections it opened, per operation. Each measured call batch starts on a
 live kept-alive connection (``KEEP_ALIVE``); a new connection costs its
 handshake's round trip. The downloads go to a path (what users do) and into
-an open file (one stream for every client). The measured added RTT is printed
-before each profile. Needs root (network namespaces).
+an open file (one stream for every client). The uploads of a large local file
+(``--uploads``, their own table) set every client's single PUT beside
+pyrax_image's upload through object storage (``via_container``: parallel
+segment PUTs to Swift, behind the same link, then Glance's web-download of a
+temporary URL, which Glance reads from Swift undelayed); ``--uploads-only``
+runs and rewrites just that table. The measured added RTT is printed before
+each profile. Needs root (network namespaces).
 """
 
 from __future__ import annotations
@@ -69,8 +74,21 @@ DOWNLOADERS = {
     "openstacksdk": "openstacksdk",
     "pyrax_image": "pyrax_image",
 }
+# Upload rows: (title, worker op, the clients that have it). One PUT is every
+# client's upload; through object storage is pyrax_image's via_container.
+UPLOADS = (
+    ("upload %d MiB, one PUT", "upload", tuple(DOWNLOADERS)),
+    (
+        "upload %d MiB through Swift (parallel segments + web-download)",
+        "upload-via-container",
+        ("pyrax_image",),
+    ),
+)
+STAGING_CONTAINER = "bench-wan-staging"
 # Its own section of docs/performance.md, which the peers benchmark keeps when it rewrites the page.
 SECTION = re.compile(r"<!-- section: wan .*?<!-- end section: wan -->", re.DOTALL)
+# The uploads table inside it, which --uploads-only rewrites alone.
+UPLOADS_BLOCK = re.compile(r"<!-- wan uploads -->.*?<!-- end wan uploads -->", re.DOTALL)
 
 
 class Profile:
@@ -80,9 +98,13 @@ class Profile:
         self.rtt_ms = rtt_ms
         self.measured_ms = 0.0
         self.samples: Dict[str, Dict[str, List[Dict[str, float]]]] = {}
+        self.uploads: Dict[str, Dict[str, List[Dict[str, float]]]] = {}
 
     def add(self, workflow: str, client: str, sample: Dict[str, float]) -> None:
         self.samples.setdefault(workflow, {}).setdefault(client, []).append(sample)
+
+    def add_upload(self, row: str, client: str, sample: Dict[str, float]) -> None:
+        self.uploads.setdefault(row, {}).setdefault(client, []).append(sample)
 
 
 def counted(link: WanLink, run: Any, *args: Any) -> Dict[str, Any]:
@@ -128,6 +150,7 @@ class WanRun:
         self.login = keystone.bench_login()
         self.login.update(keystone=cloud["keystone_v3_url"], domain=cloud["domain"], region="RegionOne")
         self.images = Images(self.glance, self.login["token"])
+        self.swift = "%s/v1/AUTH_%s" % (cloud["swift_url"], self.login["project"])
         self.profiles: List[Profile] = []
 
     def python(self, client: str) -> str:
@@ -146,13 +169,15 @@ class WanRun:
         }
 
     def execute(self) -> None:
-        log("listing images: %d" % self.images.ensure_listing(log))
-        subject = self.images.subject()
-        self.subject = subject["id"]
+        uploads_only = self.options.uploads_only
+        if not uploads_only:
+            log("listing images: %d" % self.images.ensure_listing(log))
+            self.subject = self.images.subject()["id"]
         with tempfile.TemporaryDirectory(prefix="pyrax-bench-wan-") as scratch:
             with open(os.path.join(scratch, "small.raw"), "wb") as handle:
                 handle.write(os.urandom(4 * MIB))
-            source = self.upload_source(scratch) if self.options.size else None
+            local = self.local_file(scratch) if self.options.size and self.options.uploads else None
+            source = self.upload_source(scratch) if self.options.size and not uploads_only else None
             try:
                 for rtt in self.options.profiles:
                     profile = Profile(rtt)
@@ -164,13 +189,25 @@ class WanRun:
                             "profile +%g ms: measured added RTT %.1f ms, link %g Mbit/s"
                             % (rtt, profile.measured_ms, rate)
                         )
-                        self.calls(link, profile, scratch)
+                        if not uploads_only:
+                            self.calls(link, profile, scratch)
                         if source:
                             self.downloads(link, profile, scratch, source)
+                        if local:
+                            self.uploads(link, profile, local)
             finally:
-                self.images.delete(self.subject)
+                if not uploads_only:
+                    self.images.delete(self.subject)
                 if source:
                     self.images.delete(source)
+
+    def local_file(self, scratch: str) -> str:
+        """The file the upload rows send: ``--size`` MiB of random bytes."""
+        path = os.path.join(scratch, "upload.raw")
+        with open(path, "wb") as handle:
+            for _ in range(self.options.size):
+                handle.write(os.urandom(MIB))
+        return path
 
     def upload_source(self, scratch: str) -> str:
         path = os.path.join(scratch, "source.raw")
@@ -239,6 +276,28 @@ class WanRun:
                     profile.add(title % self.options.size, client, answer)
                     os.unlink(dest)
 
+    def uploads(self, link: WanLink, profile: Profile, local: str) -> None:
+        """Each client's single PUT of the local file, and pyrax_image's upload
+        through Swift, alternating; every image is deleted after its sample."""
+        job = {
+            "glance": self.glance,
+            "headers": {"X-Auth-Token": self.login["token"]},
+            "token": self.login["token"],
+            "project": self.login["project"],
+            "size": self.options.size * MIB,
+            "file": local,
+            "swift": self.swift,
+            "container": STAGING_CONTAINER,
+        }
+        for round_no in range(self.options.data_rounds):
+            for title, op, clients in UPLOADS:
+                for client in rotated(list(clients), round_no):
+                    worker = DOWNLOADERS[client]
+                    answer = counted(link, data_transfer, self.python(client), worker, op, job, link.prefix)
+                    answer["connections"] = answer.pop("link_connections")
+                    answer.pop("link_requests")
+                    profile.add_upload(title % self.options.size, client, answer)
+
 
 def cell(samples: List[Dict[str, float]]) -> str:
     ms = [sample["seconds"] * 1000 for sample in samples]
@@ -249,9 +308,40 @@ def cell(samples: List[Dict[str, float]]) -> str:
     return "%.0f ms (%s) [%g req%s]" % (statistics.median(ms), spread, round(requests, 2), new)
 
 
+def uploads_report(run: WanRun) -> str:
+    """The uploads table of every profile, between the markers --uploads-only rewrites."""
+    link_limit = run.options.size * MIB / (run.options.rate_mbit * 1e6 / 8)
+    lines = ["<!-- wan uploads -->", "### Uploads of a %d MiB local file" % run.options.size, ""]
+    lines.append("| profile | row | %s | vs the best single PUT |" % " | ".join(CLIENTS))
+    lines.append("|---|---|%s---|" % ("---|" * len(CLIENTS)))
+    for profile in run.profiles:
+        best = min(
+            statistics.median(s["seconds"] for s in samples)
+            for samples in next(iter(profile.uploads.values())).values()
+        )
+        for row, by_client in profile.uploads.items():
+            cells = [cell(by_client[client]) if client in by_client else "-" for client in CLIENTS]
+            fastest = min(statistics.median(s["seconds"] for s in samples) for samples in by_client.values())
+            lines.append(
+                "| +%g ms (measured +%.1f) | %s (link limit %.0f ms) | %s | %.2fx |"
+                % (
+                    profile.rtt_ms,
+                    profile.measured_ms,
+                    row,
+                    link_limit * 1000,
+                    " | ".join(cells),
+                    fastest / best,
+                )
+            )
+    lines += ["", "<!-- end wan uploads -->"]
+    return "\n".join(lines)
+
+
 def report(run: WanRun) -> str:
     lines = []
     link_limit = run.options.size * MIB / (run.options.rate_mbit * 1e6 / 8) if run.options.size else 0
+    if run.options.uploads_only:
+        return uploads_report(run)
     for profile in run.profiles:
         lines.append(
             "### +%g ms round trip (measured: +%.1f ms), link %g Mbit/s"
@@ -267,7 +357,35 @@ def report(run: WanRun) -> str:
                 name += " (link limit %.0f ms)" % (link_limit * 1000)
             lines.append("| %s | %s |" % (name, " | ".join(cells)))
         lines.append("")
+    if run.options.uploads and run.options.size:
+        lines += [uploads_report(run), ""]
     return "\n".join(lines)
+
+
+def write_uploads(text: str, meta: Dict[str, Any]) -> None:
+    """Replace (or add) only the uploads table of the WAN section, with its run's conditions."""
+    path = ROOT / "docs" / "performance.md"
+    current = path.read_text()
+    section = SECTION.search(current)
+    if section is None:
+        raise SystemExit("docs/performance.md has no WAN section yet: run without --uploads-only first")
+    head, _, rest = text.partition("\n\n")
+    block = "%s\n\nRun %s on %s%s (`%s`). Medians over %d rounds; peers: %s.\n\n%s" % (
+        head,
+        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        machine(),
+        ", %s" % meta["conditions"] if meta.get("conditions") else "",
+        meta["command"],
+        meta["data_rounds"],
+        ", ".join("%s %s" % item for item in sorted(meta["versions"].items())),
+        rest,
+    )
+    old = section.group(0)
+    if UPLOADS_BLOCK.search(old):
+        new = UPLOADS_BLOCK.sub(lambda _: block, old)
+    else:
+        new = old.replace("<!-- end section: wan -->", block + "\n<!-- end section: wan -->")
+    path.write_text(current.replace(old, new))
 
 
 def write_docs(text: str, meta: Dict[str, Any]) -> None:
@@ -335,12 +453,24 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=os.environ.get("PYRAX_IMAGE_PEERS_PYTHON", sys.executable),
         help="interpreter of the peers' virtualenv (tox -e bench makes it)",
     )
+    parser.add_argument(
+        "--uploads",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the uploads of a --size MiB file: one PUT per client, and pyrax_image through Swift (default on)",
+    )
+    parser.add_argument(
+        "--uploads-only",
+        action="store_true",
+        help="only the uploads (--write-docs then rewrites only their table)",
+    )
     parser.add_argument("--write-docs", action="store_true", help="write the tables into docs/performance.md")
     parser.add_argument("--json", help="also write the raw samples to this file")
     parser.add_argument("--conditions", help="what else the machine did meanwhile, for --write-docs")
     options = parser.parse_args(argv)
     options.rounds = options.rounds or (2 if options.quick else 5)
     options.data_rounds = options.data_rounds or (1 if options.quick else 3)
+    options.uploads = options.uploads or options.uploads_only
     if options.size is None:
         options.size = 32 if options.quick else 256
     if os.geteuid() != 0:
@@ -364,7 +494,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             "+%g" % p.rtt_ms: {"measured_ms": p.measured_ms, "samples": p.samples} for p in run.profiles
         }
         Path(options.json).write_text(json.dumps({"meta": meta, "profiles": samples}, indent=1))
-    if options.write_docs:
+    if options.write_docs and options.uploads_only:
+        write_uploads(text, meta)
+        log("wrote the WAN uploads table into docs/performance.md")
+    elif options.write_docs:
         write_docs(text, meta)
         log("wrote the WAN tables into docs/performance.md")
     return 0

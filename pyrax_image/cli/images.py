@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import Any, Dict
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
@@ -53,6 +53,7 @@ def cmd_create(ctx: Any) -> int:
         extra = {"progress": bar, "inspect": not opts.no_inspect} if data else {}
         if opts.store:
             extra["store"] = opts.store
+        extra.update(via_container_options(opts))
         image = ctx.client.create(
             opts.name,
             img_format=opts.disk_format,
@@ -71,7 +72,12 @@ def cmd_upload(ctx: Any) -> int:
     image = find_image(ctx.client, ctx.options.image)
     with progress.transfer("upload", ctx.options) as bar:
         image = ctx.client.upload(
-            image, path, progress=bar, store=ctx.options.store, inspect=not ctx.options.no_inspect
+            image,
+            path,
+            progress=bar,
+            store=ctx.options.store,
+            inspect=not ctx.options.no_inspect,
+            **via_container_options(ctx.options),
         )
     ctx.out.record(image)
     return 0
@@ -174,6 +180,55 @@ def readable_file(path: str) -> str:
     return path
 
 
+def add_via_container_options(parser: Any) -> None:
+    """The options sending a local file through object storage (create, upload)."""
+    parser.add_argument(
+        "--via-container",
+        metavar="CONTAINER",
+        help="send the file through this object-storage container (created if missing): parallel "
+        "segment PUTs, then Glance imports it server-side; the segments are deleted afterwards",
+    )
+    parser.add_argument(
+        "--segment-mib", type=int, metavar="N", help="with --via-container: segments of N MiB (default 32)"
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        metavar="N",
+        help="with --via-container: N segment PUTs at once (default 4)",
+    )
+    parser.add_argument(
+        "--import-method",
+        choices=("web-download", "task"),
+        help="with --via-container: how Glance imports (default: web-download where enabled, else the task)",
+    )
+    parser.add_argument(
+        "--keep-segments", action="store_true", help="with --via-container: keep the large object afterwards"
+    )
+
+
+def via_container_options(opts: Any) -> Dict[str, Any]:
+    """The keyword arguments of create()/upload() the options above give (none without --via-container)."""
+    given = {
+        "--segment-mib": (
+            "segment_size",
+            None if opts.segment_mib is None else opts.segment_mib * 1024 * 1024,
+        ),
+        "--connections": ("connections", opts.connections),
+        "--import-method": ("import_method", opts.import_method),
+        "--keep-segments": ("keep_segments", opts.keep_segments or None),
+    }
+    chosen = {name: value for name, value in given.values() if value is not None}
+    if opts.via_container is None:
+        if chosen:
+            raise exc.InvalidArgument(
+                "%s needs --via-container"
+                % ", ".join(flag for flag, (_, v) in given.items() if v is not None)
+            )
+        return {}
+    return dict(chosen, via_container=opts.via_container)
+
+
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the image commands to the ``commands`` subparsers."""
     p = add_action(commands, common, "list", cmd_list, "list images (one page unless --all)")
@@ -214,6 +269,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("--tag", action="append", help="add this tag (repeatable)")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
+    add_via_container_options(p)
 
     p = add_action(
         commands, common, "upload", cmd_upload, "upload data into a queued image", "IMAGE", transfer=transfer
@@ -221,6 +277,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     p.add_argument("path", metavar="PATH", help="the file to upload, verified; - reads standard input")
     p.add_argument("--store", metavar="STORE", help="the store the data goes to (multi-store clouds)")
     p.add_argument(NO_INSPECT, action="store_true", help=NO_INSPECT_HELP)
+    add_via_container_options(p)
 
     p = add_action(
         commands,

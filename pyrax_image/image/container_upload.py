@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from pyrax_image import exceptions as exc
@@ -26,7 +27,7 @@ from pyrax_image.image.object_transfer import task_import, temp_url_of, wait_for
 from pyrax_image.image.resources import Image
 from pyrax_image.image.storage_access import StorageAccess
 from pyrax_image.image.uploads import verify_image
-from pyrax_image.image.waiters import DEFAULT_WAIT_INTERVAL, DEFAULT_WAIT_TIMEOUT, image_tasks
+from pyrax_image.image.waiters import DEFAULT_WAIT_TIMEOUT, image_tasks
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage.parallel_upload import (
     DEFAULT_SEGMENT_SIZE,
@@ -39,6 +40,9 @@ from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, VIA_CONTA
 from pyrax_image.utils import get_id
 
 IMPORT_METHODS = ("web-download", "task")
+# How often the image (or task) is polled while Glance imports: a poll is one
+# round trip, and a coarser one adds up to its interval to every upload.
+IMPORT_POLL_SECONDS = 0.5
 
 
 class ViaContainer(NamedTuple):
@@ -163,8 +167,12 @@ def upload_via_container(
     )
     done = False
     try:
-        digests = segments.upload()
-        url = temp_url_of(storage, route.container, segments.name, DEFAULT_TEMP_URL_SECONDS)
+        with ThreadPoolExecutor(max_workers=1) as signer:  # the key's round trip beside the segments
+            signing = signer.submit(
+                temp_url_of, storage, route.container, segments.name, DEFAULT_TEMP_URL_SECONDS
+            )
+            digests = segments.upload()
+            url = signing.result()
         result = _import(api, url, method, body, image, keep_on_failure, digests, size)
         done = True
         return result
@@ -201,7 +209,7 @@ def _import(
                 record,
                 True,
                 DEFAULT_WAIT_TIMEOUT,
-                DEFAULT_WAIT_INTERVAL,
+                IMPORT_POLL_SECONDS,
             )
             assert isinstance(created, Image)
             made = active = created
@@ -213,7 +221,7 @@ def _import(
             else:  # an earlier failed import of this image is not this one's
                 known = [str(task.get("id")) for task in image_tasks(api.http, image)]
             import_image(api.http, image, import_body("web-download", uri=url))
-            active = wait_for_import(api, image, known, DEFAULT_WAIT_TIMEOUT, DEFAULT_WAIT_INTERVAL)
+            active = wait_for_import(api, image, known, DEFAULT_WAIT_TIMEOUT, IMPORT_POLL_SECONDS)
         verify_image(active, digests, size, required=True)
         return active
     except BaseException:

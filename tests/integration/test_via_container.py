@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from typing import Any, List
 
 import pytest
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image import container_upload
+from tests.integration.cli_fixtures import BIN, cli_json, delete_images, os_env, run_cli
 from tests.unit.helpers import qcow2_header
 
 MIB = 1024 * 1024
@@ -164,3 +166,32 @@ def test_refused_before_any_request(ks_alpha, container, tmp_path, unique):
         ks_alpha.create(unique, img_format="raw", data=str(empty), via_container=container)
     assert ks_alpha.list_all(name=unique) == []
     assert objects(ks_alpha, container) == []
+
+
+def test_cli_create_and_upload_via_container(cloud, ks_alpha, container, local_file, unique, tmp_path):
+    env = os_env(cloud, "alice", tmp_path)
+    try:
+        created = cli_json(
+            ["create", unique, "--file", local_file, "--disk-format", "raw", "--via-container", container]
+            + ["--segment-mib", "1", "--connections", "2"],
+            env,
+        )
+        assert created["status"] == "active" and created["checksum"] == hashlib.md5(DATA).hexdigest()
+        queued = cli_json(["create", unique + "-q", "--disk-format", "raw"], env)
+        uploaded = cli_json(["upload", queued["id"], local_file, "--via-container", container], env)
+        assert (
+            uploaded["status"] == "active" and uploaded["os_hash_value"] == hashlib.sha512(DATA).hexdigest()
+        )
+        assert objects(ks_alpha, container) == []
+        refused = run_cli(["create", unique + "-x", "--file", local_file, "--segment-mib", "1"], env)
+        assert refused.returncode != 0 and "--segment-mib needs --via-container" in refused.stderr
+        piped = subprocess.run(
+            [str(BIN / "pyrax-image"), "create", unique + "-x", "--file", "-", "--via-container", container],
+            input=DATA,
+            env=env,
+            capture_output=True,
+        )
+        assert piped.returncode == 2 and b"seekable" in piped.stderr
+        assert ks_alpha.list_all(name=unique + "-x") == []
+    finally:
+        delete_images(env, unique, unique + "-q")
