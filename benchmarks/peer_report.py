@@ -46,6 +46,9 @@ SCENARIOS: List[Tuple[str, str, str]] = [
     ("memory", "bytes per held listed `Image`", "memory"),
 ]
 
+# The one-request-per-call scenarios issue 19 item 4 wants within 5% of raw.
+PER_CALL = ("get", "list20", "update_image", "update_id", "tags", "find")
+
 
 def _reference(kind: str) -> str:
     return "raw-hash" if kind == "rate" else "raw"
@@ -74,6 +77,11 @@ def _requests(results: List[Dict[str, Any]]) -> str:
     return ", %g req" % count
 
 
+def _cpu_per_gib(results: List[Dict[str, Any]]) -> float:
+    """Median client CPU seconds per GiB moved (all the client's threads)."""
+    return statistics.median(r["cpu"] / (r["bytes"] / MIB / 1024) for r in results)
+
+
 def cell(samples: Samples, key: str, client: str, kind: str) -> str:
     results = samples.get(key, {}).get(client, [])
     if not results:
@@ -86,8 +94,18 @@ def cell(samples: Samples, key: str, client: str, kind: str) -> str:
     if client == _reference(kind) or not relative:  # the reference itself, or no reference measured
         if kind == "rate":
             rates = [r["bytes"] / r["seconds"] / MIB for r in results]
-            return "%.0f MiB/s%s" % (statistics.median(rates), _requests(results))
+            return "%.0f MiB/s%s, CPU %.2f s/GiB" % (
+                statistics.median(rates),
+                _requests(results),
+                _cpu_per_gib(results),
+            )
         return "%.1f ms%s" % (statistics.median(r["seconds"] for r in results) * 1000, _requests(results))
+    if kind == "rate":
+        return "%s%s, CPU %.2f s/GiB" % (
+            _spread(relative, unit="x"),
+            _requests(results),
+            _cpu_per_gib(results),
+        )
     return _spread(relative, unit="x") + _requests(results)
 
 
@@ -112,8 +130,9 @@ def main_table(samples: Samples, size: str) -> str:
 
 def detail_table(samples: Samples) -> str:
     rows = [
-        "| scenario | client | median (lowest–highest) | requests/op | client CPU ms/op | peak RSS MiB |",
-        "|---|---|---|---|---|---|",
+        "| scenario | client | median (lowest–highest) | requests/op | client CPU ms/op"
+        " | client CPU s/GiB | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|",
     ]
     for key, _, kind in SCENARIOS:
         if kind in ("import", "memory"):
@@ -127,8 +146,11 @@ def detail_table(samples: Samples) -> str:
                 "%g" % statistics.median(r["requests"] for r in results) if "requests" in results[0] else "-"
             )
             cpu = statistics.median(r["cpu"] for r in results) * 1000
+            per_gib = "%.2f" % _cpu_per_gib(results) if kind == "rate" else "-"
             rss = max(r["rss_kib"] for r in results) / 1024
-            rows.append("| %s | %s | %s | %s | %.1f | %.1f |" % (key, client, value, count, cpu, rss))
+            rows.append(
+                "| %s | %s | %s | %s | %.1f | %s | %.1f |" % (key, client, value, count, cpu, per_gib, rss)
+            )
     return "\n".join(rows)
 
 
@@ -164,6 +186,11 @@ def targets(samples: Samples) -> List[str]:
                 sent == 1 and ratio <= 1.10,
                 "%g req, %.2fx" % (sent, ratio),
             )
+    per_call = {key: _median_ratio(samples, key, "pyrax_image") for key in PER_CALL}
+    if all(ratio is not None for ratio in per_call.values()):
+        check("per-call scenarios within 5% of raw (issue 19 item 4)",
+              all((ratio or 0) <= 1.05 for ratio in per_call.values()),
+              ", ".join("%s %.2fx" % (key, ratio or 0) for key, ratio in per_call.items()))  # fmt: skip
     upload = _median_ratio(samples, "upload", "pyrax_image", "rate")
     if upload is not None:
         peers = [
@@ -226,7 +253,7 @@ def report(samples: Samples, meta: Dict[str, Any]) -> str:
         "",
         main_table(samples, size),
         "",
-        "### Targets of issues #9 and #12 in this run",
+        "### Targets of issues #9, #12 and #19 in this run",
         "",
         "\n".join(targets(samples)),
         "",
@@ -263,6 +290,7 @@ def write_docs(text: str, meta: Dict[str, Any]) -> None:
         calls=", ".join("%s %d" % item for item in meta["calls"].items()),
         results=text,
         python=sys.version.split()[0],
+        conditions=meta.get("conditions") or "not recorded",
     )
     path = ROOT / "docs" / "performance.md"
     path.write_text(filled + other_sections(path.read_text() if path.exists() else ""))

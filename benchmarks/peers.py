@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from benchmarks import peer_report
 from benchmarks.closing_glance import ClosingGlance
@@ -313,13 +313,24 @@ def peers_versions(python: str) -> Dict[str, str]:
     return json.loads(out.stdout) if not out.returncode else {}
 
 
+def conditions(text: Optional[str], before: Tuple[float, ...], after: Tuple[float, ...]) -> str:
+    """What loaded the machine: the caller's note and the load averages
+    (1, 5, 15 minutes) when the run started and ended."""
+    load = "load average %s at the start, %s at the end" % (
+        "/".join("%.1f" % value for value in before),
+        "/".join("%.1f" % value for value in after),
+    )
+    return "%s; %s" % (text, load) if text else load
+
+
 def shown_options(argv: List[str]) -> List[str]:
-    """The options that shape the results (not --write-docs, --json FILE)."""
+    """The options that shape the results (not --write-docs, --json FILE,
+    --conditions TEXT: the page states the conditions)."""
     shown, skip = [], False
     for arg in argv:
-        if skip or arg == "--write-docs" or arg.startswith("--json="):
+        if skip or arg == "--write-docs" or arg.startswith(("--json=", "--conditions=")):
             skip = False
-        elif arg == "--json":
+        elif arg in ("--json", "--conditions"):
             skip = True
         else:
             shown.append(arg)
@@ -353,6 +364,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     )
     parser.add_argument("--write-docs", action="store_true", help="regenerate docs/performance.md")
     parser.add_argument("--json", help="also write the raw samples to this file")
+    parser.add_argument("--conditions", help="what else the machine did meanwhile, for --write-docs")
     parser.add_argument(
         "--delete-listing", action="store_true", help="delete the 2,000 listing images and stop"
     )
@@ -361,6 +373,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     options.data_rounds = options.data_rounds or (1 if options.quick else 3)
     if options.size is None:
         options.size = 16 if options.quick else 1024
+    load_before = os.getloadavg()
     cloud, _ = ensure_cloud()
     login = Keystone(cloud).bench_login()
     run = Run(options, cloud, login)
@@ -377,6 +390,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "data_rounds": options.data_rounds if options.size else 0,
         "size_mib": options.size,
         "versions": peers_versions(options.peers_python),
+        "conditions": conditions(options.conditions, load_before, os.getloadavg()),
         "calls": {op: counts[1 if options.quick else 0] for op, counts in CALLS.items()},
     }
     text = peer_report.report(run.samples, meta)
