@@ -80,6 +80,13 @@ class UploadStream(_KeepsSourceError):
     rewound, so a retry resends the data from the start and hashes it afresh;
     a one-shot iterator cannot once started. ``progress(bytes_done, total)`` is
     called after each chunk; an exception it raises aborts the transfer.
+
+    The digests are computed in the sending thread unless ``threaded_hashing``:
+    Glance hashes what it receives (MD5 and its multihash) in the one worker
+    serving the PUT, so this side, hashing no more than that, never holds the
+    upload back, and a hashing thread only adds CPU (about 15% more per GiB
+    in ``benchmarks peers``, docs/performance.md), which on a busy machine is
+    taken from the server.
     """
 
     def __init__(
@@ -89,7 +96,7 @@ class UploadStream(_KeepsSourceError):
         size: Optional[int] = None,
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
         progress: Optional[Progress] = None,
-        threaded_hashing: bool = True,
+        threaded_hashing: bool = False,
         md5: bool = True,
     ):
         check_int("chunk_size", chunk_size, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from typing import Any, Dict, List
 
 import pytest
@@ -193,6 +194,27 @@ def test_upload_streams_with_sizes_and_verifies(client, rsps):
     assert received == [DATA]
     assert progress[-1] == (len(DATA), len(DATA)) and len(progress) == len(DATA) // 1000 + 1
     assert image.status == "active"
+
+
+def test_upload_hashes_in_the_thread_that_sends(client, rsps):
+    """No hashing thread runs while the body is sent (issue 19 item 4: a
+    second thread cost more client CPU than it saved), and the digests are
+    still checked: a mismatch is refused."""
+    hashing: List[List[str]] = []
+
+    def callback(request: Any) -> Any:
+        assert b"".join(request.body) == DATA
+        hashing.append([t.name for t in threading.enumerate() if t.name == "pyrax_image-hash"])
+        return 204, {}, b""
+
+    rsps.add_callback(responses.PUT, FILE, callback=callback)
+    rsps.get(ITEM, json=active())
+    assert client.upload(IMAGE_ID, DATA).status == "active"
+    assert hashing == [[]]
+    rsps.add_callback(responses.PUT, FILE, callback=callback)
+    rsps.replace(responses.GET, ITEM, json=active(b"other data"))
+    with pytest.raises(exc.ChecksumMismatch):
+        client.upload(IMAGE_ID, DATA)
 
 
 def test_upload_of_an_iterator_goes_chunked_without_size_headers(client, rsps):
