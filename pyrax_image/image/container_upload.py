@@ -102,7 +102,6 @@ def choose_import_method(api: ImageApi, wanted: Optional[str]) -> str:
     """The import method to use: ``wanted`` if this cloud offers it, else
     (``wanted`` None) web-download, else the task; ``ServiceNotAvailable``
     when the cloud offers neither (nothing has been created yet)."""
-    offered: List[str] = []
     if wanted in (None, "web-download"):
         try:
             methods = (get_import_info(api.http).get("import-methods") or {}).get("value") or []
@@ -112,7 +111,7 @@ def choose_import_method(api: ImageApi, wanted: Optional[str]) -> str:
             return "web-download"
     if wanted in (None, "task") and _offers_import_task(api):
         return "task"
-    offered = [method for method in ("web-download", "task") if method != wanted]
+    offered: List[str] = [method for method in IMPORT_METHODS if method != wanted]
     raise exc.ServiceNotAvailable(
         "This cloud does not offer %s, so an upload through object storage cannot be imported%s"
         % (

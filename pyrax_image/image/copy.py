@@ -121,7 +121,6 @@ def copy_image(
             size=info.get("size"),
             hash_algo=None,
             progress=options.progress,
-            threaded_hashing=False,
             md5=False,
         )
         try:

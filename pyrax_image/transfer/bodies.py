@@ -81,7 +81,7 @@ class UploadStream(_KeepsSourceError):
     a one-shot iterator cannot once started. ``progress(bytes_done, total)`` is
     called after each chunk; an exception it raises aborts the transfer.
 
-    The digests are computed in the sending thread unless ``threaded_hashing``:
+    The digests are computed in the sending thread:
     Glance hashes what it receives (MD5 and its multihash) in the one worker
     serving the PUT, so this side, hashing no more than that, never holds the
     upload back, and a hashing thread only adds CPU (about 15% more per GiB
@@ -96,7 +96,6 @@ class UploadStream(_KeepsSourceError):
         size: Optional[int] = None,
         hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
         progress: Optional[Progress] = None,
-        threaded_hashing: bool = False,
         md5: bool = True,
     ):
         check_int("chunk_size", chunk_size, 1)
@@ -107,10 +106,9 @@ class UploadStream(_KeepsSourceError):
         self.hash_algo = hash_algo
         self.md5 = md5
         self.progress = progress
-        self.threaded_hashing = threaded_hashing
         self.len: Optional[int] = size if size is not None else self.reader.size
         self.bytes_sent = 0
-        self.hashes = HashSet(hash_algo, threaded_hashing, md5)
+        self.hashes = HashSet(hash_algo, threaded=False, md5=md5)
         self._started = False
 
     @property
@@ -136,7 +134,7 @@ class UploadStream(_KeepsSourceError):
             self.reader.seek(0)
         self.hashes.close()
         self.bytes_sent = 0
-        self.hashes = HashSet(self.hash_algo, self.threaded_hashing, self.md5)
+        self.hashes = HashSet(self.hash_algo, threaded=False, md5=self.md5)
 
     def _iterate(self) -> Iterator[bytes]:
         self._started = True
@@ -168,7 +166,7 @@ class UploadStream(_KeepsSourceError):
             raise RuntimeError("The upload already started")
         self.hashes.close()
         self.hash_algo, self.md5 = hash_algo, md5
-        self.hashes = HashSet(hash_algo, self.threaded_hashing, md5)
+        self.hashes = HashSet(hash_algo, threaded=False, md5=md5)
 
     @property
     def can_rehash(self) -> bool:

@@ -38,8 +38,7 @@ def sized_chunks(body: Any) -> List[int]:
 
 
 # -- UploadStream --------------------------------------------------------------------------------
-@pytest.mark.parametrize("threaded", [True, False])
-def test_stream_chunks_and_hashes_every_kind_of_source(tmp_path, threaded):
+def test_stream_chunks_and_hashes_every_kind_of_source(tmp_path):
     path = tmp_path / "image.raw"
     path.write_bytes(DATA)
     sources = [
@@ -52,7 +51,7 @@ def test_stream_chunks_and_hashes_every_kind_of_source(tmp_path, threaded):
         iter([DATA[:1000], b"", DATA[1000:]]),
     ]
     for source in sources:
-        stream = UploadStream(source, chunk_size=1024, threaded_hashing=threaded)
+        stream = UploadStream(source, chunk_size=1024)
         chunks = list(stream)
         assert b"".join(chunks) == DATA
         assert stream.bytes_sent == len(DATA)
