@@ -36,6 +36,7 @@ from pyrax_image.object_storage.parallel_upload import (
     source_size,
 )
 from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
+from pyrax_image.replies import expect_object, invalid, kind_of
 from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, VIA_CONTAINER_OPTIONS, TransferOptions
 from pyrax_image.utils import get_id
 
@@ -104,10 +105,11 @@ def choose_import_method(api: ImageApi, wanted: Optional[str]) -> str:
     when the cloud offers neither (nothing has been created yet)."""
     if wanted in (None, "web-download"):
         try:
-            methods = (get_import_info(api.http).get("import-methods") or {}).get("value") or []
+            info = expect_object(get_import_info(api.http), "The import information (/info/import)")
         except exc.NotFound:  # no interoperable import (Rackspace)
-            methods = []
-        if "web-download" in methods:
+            info = {}
+        methods = expect_object(info.get("import-methods") or {}, "Its import-methods").get("value") or []
+        if "web-download" in _listed(methods, "The import methods"):
             return "web-download"
     if wanted in (None, "task") and _offers_import_task(api):
         return "task"
@@ -127,8 +129,18 @@ def _offers_import_task(api: ImageApi) -> bool:
         _, schema = api.http.method_get("/schemas/task")
     except (exc.NotFound, exc.Forbidden):
         return False
-    kind = ((schema or {}).get("properties") or {}).get("type") or {}
-    return "import" in (kind.get("enum") or [])
+    properties = expect_object(schema or {}, "The task schema").get("properties") or {}
+    kind = expect_object(
+        expect_object(properties, "The task schema's properties").get("type") or {}, "Its type"
+    )
+    return "import" in _listed(kind.get("enum") or [], "The task types")
+
+
+def _listed(value: Any, what: str) -> List[Any]:
+    """``value`` if it is a list (a reply's enumeration), else ``InvalidResponse``."""
+    if not isinstance(value, list):
+        raise invalid(None, "%s: expected a list, got %s" % (what, kind_of(value)))
+    return value
 
 
 def upload_via_container(

@@ -271,3 +271,25 @@ def test_the_temp_url_key_never_shows(swift_client, rsps, path, caplog):
         [KEY, signature["temp_url_sig"][0]],
     )
     assert cloud.swift.objects == {}
+
+
+@pytest.mark.parametrize(
+    "info, schema",
+    [
+        (["web-download"], None),
+        ({"import-methods": "web-download"}, None),
+        ({"import-methods": {"value": "web-download"}}, None),
+        ({"import-methods": {"value": []}}, ["import"]),
+        ({"import-methods": {"value": []}}, {"properties": {"type": "import"}}),
+        ({"import-methods": {"value": []}}, {"properties": {"type": {"enum": "import"}}}),
+    ],
+)
+def test_an_import_offer_of_the_wrong_shape_is_invalid_response_before_anything_is_made(
+    swift_client, rsps, path, info, schema
+):
+    rsps.get(V2 + "/info/import", json=info)
+    if schema is not None:
+        rsps.get(V2 + "/schemas/task", json=schema)
+    with pytest.raises(exc.InvalidResponse, match="expected"):
+        swift_client.create("img", img_format="raw", data=path, via_container="staging")
+    assert all(call.request.method == "GET" for call in rsps.calls)
