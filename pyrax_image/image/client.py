@@ -44,6 +44,19 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
     return cast("Callable[Concatenate[C, Any, P], T]", _wrapped)
 
 
+def schema_call(
+    read: Callable[[JSONSchemaManager], Dict[str, Any]],
+) -> Callable[[ImageClient], Dict[str, Any]]:
+    """pyrax's ``get_*_schema`` method of ``ImageClient`` for the schema
+    manager's method ``read`` (its docstring too)."""
+
+    def get_schema(self: ImageClient) -> Dict[str, Any]:
+        return read(self._schema_manager)
+
+    get_schema.__doc__ = read.__doc__
+    return get_schema
+
+
 class ImageClient(ImageListing, TaskCalls, ImageDataClient, ImageOperationsClient, MetadefCalls):
     """The Cloud Images (Glance v2) client, as ``pyrax.images`` was; listing
     is in :class:`~pyrax_image.image.filters.ImageListing`, tasks in
@@ -128,26 +141,9 @@ class ImageClient(ImageListing, TaskCalls, ImageDataClient, ImageOperationsClien
         return img.delete_tag(tag)
 
     # -- schemas ------------------------------------------------------------------------
-    def get_images_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of images."""
-        return self._schema_manager.images()
-
-    def get_image_schema(self) -> Dict[str, Any]:
-        """JSON schema of one image."""
-        return self._schema_manager.image()
-
-    def get_image_members_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of image members."""
-        return self._schema_manager.image_members()
-
-    def get_image_member_schema(self) -> Dict[str, Any]:
-        """JSON schema of one image member."""
-        return self._schema_manager.image_member()
-
-    def get_image_tasks_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of tasks."""
-        return self._schema_manager.image_tasks()
-
-    def get_image_task_schema(self) -> Dict[str, Any]:
-        """JSON schema of one task."""
-        return self._schema_manager.image_task()
+    get_images_schema = schema_call(JSONSchemaManager.images)
+    get_image_schema = schema_call(JSONSchemaManager.image)
+    get_image_members_schema = schema_call(JSONSchemaManager.image_members)
+    get_image_member_schema = schema_call(JSONSchemaManager.image_member)
+    get_image_tasks_schema = schema_call(JSONSchemaManager.image_tasks)
+    get_image_task_schema = schema_call(JSONSchemaManager.image_task)

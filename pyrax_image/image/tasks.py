@@ -9,7 +9,7 @@ gets the same one.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_given_texts, check_int, check_text
@@ -207,6 +207,18 @@ class TaskCalls:
         )
 
 
+def schema_reader(path: str, what: str) -> Callable[[JSONSchemaManager], Dict[str, Any]]:
+    """A :class:`JSONSchemaManager` method returning the schema of ``what``,
+    ``GET /schemas/<path>`` (``ImageClient`` offers each through
+    :func:`~pyrax_image.image.client.schema_call`)."""
+
+    def read(self: JSONSchemaManager) -> Dict[str, Any]:
+        return self._schema(path)
+
+    read.__doc__ = "The JSON schema of %s." % what
+    return read
+
+
 class JSONSchemaManager(BaseManager[BaseResource]):
     """The JSON schemas under ``/schemas`` (returned as plain dicts)."""
 
@@ -216,29 +228,13 @@ class JSONSchemaManager(BaseManager[BaseResource]):
             body = json_document(response, "The %s schema" % name)
         return expect_object(body, "The %s schema" % name, response)
 
-    def images(self) -> Dict[str, Any]:
-        """Schema of a list of images."""
-        return self._schema("images")
-
-    def image(self) -> Dict[str, Any]:
-        """Schema of one image."""
-        return self._schema("image")
-
-    def image_members(self) -> Dict[str, Any]:
-        """Schema of a list of image members."""
-        return self._schema("members")
-
-    def image_member(self) -> Dict[str, Any]:
-        """Schema of one image member."""
-        return self._schema("member")
-
-    def image_tasks(self) -> Dict[str, Any]:
-        """Schema of a list of tasks."""
-        return self._schema("tasks")
-
-    def image_task(self) -> Dict[str, Any]:
-        """Schema of one task."""
-        return self._schema("task")
+    # pyrax's schema methods, one a line.
+    images = schema_reader("images", "a list of images")
+    image = schema_reader("image", "one image")
+    image_members = schema_reader("members", "a list of image members")
+    image_member = schema_reader("member", "one image member")
+    image_tasks = schema_reader("tasks", "a list of tasks")
+    image_task = schema_reader("task", "one task")
 
     def metadef(self, name: str) -> Dict[str, Any]:
         """Schema of a metadata definition entity, ``name`` one of :data:`METADEF_SCHEMAS`."""
