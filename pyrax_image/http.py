@@ -8,7 +8,9 @@ redirects (:mod:`pyrax_image.redirects`), ends a call at its ``deadline``,
 and scrubs every secret it knows from the errors and log lines it makes.
 Error responses become :mod:`pyrax_image.exceptions`. Its connection pool
 takes ``pool_size`` threads at once, starts afresh in a forked child
-(:mod:`pyrax_image.forks`) and is released by :meth:`Transport.close`.
+(:mod:`pyrax_image.forks`) and is released by :meth:`Transport.close`; a
+request it would not resend never goes out on a connection idle past the
+retry policy's ``fresh_after_idle`` (:mod:`pyrax_image.http_pool`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from pyrax_image import deadlines, error_bodies, forks, http_log, redirects
+from pyrax_image import deadlines, error_bodies, forks, http_log, http_pool, redirects
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import Timeout, check_cert, check_int, check_seconds, check_timeout, check_verify
 from pyrax_image.exceptions import BodyCut, DeadlinePassed, ReplyTooLarge, Retriable
@@ -100,7 +102,8 @@ class Transport:
     that status's own error) naming the cap.
     ``pool_size`` is how many connections per host are kept for reuse: as
     many threads may share the transport without one being dropped (it
-    applies to the session made here, not to one passed in).
+    applies to the session made here, not to one passed in, as does the
+    policy's ``fresh_after_idle``).
     """
 
     def __init__(
@@ -126,7 +129,7 @@ class Transport:
         self.log_debug = log_debug  # log this transport's traffic whatever the logger level
         if session is None:
             session = NoRedirectSession()
-            adapter = HTTPAdapter(pool_maxsize=check_int("pool_size", pool_size, minimum=1))
+            adapter = http_pool.IdleAwareAdapter(pool_maxsize=check_int("pool_size", pool_size, minimum=1))
             session.mount("https://", adapter)
             session.mount("http://", adapter)
         self.session = session
@@ -379,23 +382,26 @@ class Transport:
             )
         started = time.time()
         where = "%s %s" % (method, url)
+        # Not resent if its connection turns out closed: not on one the server may be closing.
+        idle_limit = self.retry_policy.idle_limit(method, call.retry and call.body.rewindable)
         try:
             if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in headers.values()):
                 # requests < 2.32.4 (Python 3.9's) lets a final newline through to http.client,
                 # whose error quotes the value (a token): refused here on every Python.
                 raise requests.exceptions.InvalidHeader("line break in a header value")
-            response = self.session.request(
-                method,
-                url,
-                headers=headers,
-                params=params,
-                data=payload,
-                stream=True,  # the body is read below, under the deadline
-                allow_redirects=False,  # ours to decide: see redirects.check_redirect
-                timeout=timeout,
-                # Explicit, or REQUESTS_CA_BUNDLE would override a CA path or False.
-                verify=self.session.verify,
-            )
+            with http_pool.idle_limit(idle_limit):
+                response = self.session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    params=params,
+                    data=payload,
+                    stream=True,  # the body is read below, under the deadline
+                    allow_redirects=False,  # ours to decide: see redirects.check_redirect
+                    timeout=timeout,
+                    # Explicit, or REQUESTS_CA_BUNDLE would override a CA path or False.
+                    verify=self.session.verify,
+                )
             if not stream or response.status_code >= 300:
                 read_body(response, deadline_at, self.max_reply_bytes)
         except DeadlinePassed:

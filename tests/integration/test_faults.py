@@ -10,10 +10,12 @@ many requests were sent (the proxy counts them).
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 
 from pyrax_image import exceptions as exc
+from pyrax_image.http_retry import RetryPolicy
 from tests.faultproxy import (
     close_idle,
     race_close,
@@ -24,7 +26,7 @@ from tests.faultproxy import (
     trickle,
 )
 from tests.integration.fault_fixtures import COLLECTION, DATA, IMAGE_PATH, MIB, names_now, raised
-from tests.integration.helpers import delete_quietly
+from tests.integration.helpers import ALPHA, delete_quietly, noauth_client
 
 
 # -- replies cut short and connections reset -----------------------------------------------
@@ -191,6 +193,36 @@ def test_create_racing_an_idle_close_makes_at_most_one_image(glance, via, alpha,
             assert names_now(alpha, unique) == [image.id]
         finally:
             delete_quietly(alpha, image)
+
+
+def idle_client(glance, fresh_after_idle):
+    return noauth_client(glance.url, ALPHA, retry_policy=RetryPolicy(fresh_after_idle=fresh_after_idle))
+
+
+def test_create_after_an_idle_pause_posts_on_a_fresh_connection(glance, alpha, unique):
+    client = idle_client(glance, 0.2)
+    client.list(limit=1)
+    time.sleep(0.5)  # longer than fresh_after_idle: the server may be closing that connection
+    glance.add(race_close(), method="POST")  # as uWSGI's keep-alive timeout fires
+    image = client.create(unique, img_format="raw", data=DATA[:MIB])
+    try:
+        assert image.status == "active" and image.checksum == hashlib.md5(DATA[:MIB]).hexdigest()
+        [post] = glance.requests("POST")  # sent once, first on a new connection: the race never met it
+        assert (post.number, post.fault) == (1, None)
+        assert post.connection != glance.requests("GET")[0].connection
+    finally:
+        delete_quietly(alpha, image)
+
+
+def test_create_on_a_connection_the_server_closes_is_not_resent(glance, alpha, unique):
+    client = idle_client(glance, 60.0)  # the idle connection is reused: the race meets the POST
+    client.list(limit=1)
+    time.sleep(0.5)
+    glance.add(race_close(), method="POST")
+    with pytest.raises(exc.ConnectionFailed):
+        client.create(unique, img_format="raw", data=DATA[:MIB])
+    assert [entry.fault for entry in glance.requests("POST")] == ["race_close"]
+    assert names_now(alpha, unique) == []
 
 
 # -- Swift ------------------------------------------------------------------------------------------
