@@ -304,13 +304,9 @@ def _client_for(cls: Type[C], service_type: str, region: Optional[str], public: 
     endpoint = identity.service_catalog.endpoint_for(
         service_type, _safe_region(region), preferred_region=identity.get_default_region()
     )
-    endpoint.url(public)
-    return cls(
-        identity,
-        region_name=None if endpoint.region == "ALL" else endpoint.region,
-        endpoint_type="public" if public else "internal",
-        verify_ssl=identity.verify_ssl,
-        cert=identity.cert,
+    return endpoint.new_client(
+        cls,
+        public,
         http_log_debug=get_http_debug(),
         timeout=settings.get("timeout"),
         user_agent=settings.get("user_agent"),

@@ -10,7 +10,19 @@ see :mod:`pyrax_image.identity.service_types`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, TypeVar, Union, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Type,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from pyrax_image import exceptions as exc
 from pyrax_image.identity.service_types import client_class_for, normalize_service_type
@@ -24,6 +36,7 @@ ALL_REGIONS = "ALL"
 
 V = TypeVar("V")
 T = TypeVar("T")
+C = TypeVar("C", bound="BaseClient[Any]")
 
 
 class AttrDict(Dict[str, V]):
@@ -135,23 +148,31 @@ class Endpoint:
         one made before when ``cached``."""
         if cached and public in self._clients:
             return self._clients[public]
-        self.url(public)  # fail now if there is no such URL
-        cls = client_class_for(self.service.type)
+        client = self.new_client(client_class_for(self.service.type), public, service_name=self.service.name)
+        if cached:
+            self._clients[public] = client
+        return client
+
+    def new_client(self, cls: Type[C], public: bool = True, **options: Any) -> C:
+        """A new ``cls`` on this endpoint's public (or internal) URL with its
+        identity's TLS, logging, timeout and user agent; ``options`` add to or
+        replace those. NoEndpointForService, before any request, if there is no such URL."""
+        self.url(public)
         identity = self.identity
-        client = cls(
-            identity,
-            region_name=None if self.region == ALL_REGIONS else self.region,
-            endpoint_type="public" if public else "internal",
-            service_name=self.service.name,
+        settings: Dict[str, Any] = dict(
             verify_ssl=getattr(identity, "verify_ssl", True),
             cert=getattr(identity, "cert", None),
             http_log_debug=bool(getattr(identity, "http_log_debug", False)),
             timeout=getattr(identity, "timeout", None),
             user_agent=getattr(identity, "user_agent", None),
         )
-        if cached:
-            self._clients[public] = client
-        return client
+        settings.update(options)
+        return cls(
+            identity,
+            region_name=None if self.region == ALL_REGIONS else self.region,
+            endpoint_type="public" if public else "internal",
+            **settings,
+        )
 
     @property
     def client(self) -> BaseClient[Any]:
