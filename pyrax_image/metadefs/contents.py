@@ -9,7 +9,7 @@ caller does not name is kept.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_flag, check_text
@@ -38,13 +38,45 @@ from pyrax_image.resource import ResourceList
 from pyrax_image.utils import quote_segment
 
 
-class _ContentManager(BaseManager[R]):
-    """A manager of what one namespace holds, each item named by ``name``."""
+class MergingManager(BaseManager[R]):
+    """A manager of definitions that Glance's PUT replaces whole: an update
+    (:meth:`_update`) is checked before any request, then applied to the
+    current definition, fetched, so what the caller does not name is kept."""
 
-    what = "name"
+    name_key = "name"  # the member that names an item
+    what = "name"  # an item's name, as errors say it
+    kind = "definition"  # an item, as errors say it
+    fields: Tuple[str, ...] = ()  # what an update may change, the name included
+    stand_ins: Dict[str, Any] = {}  # what the body needs and the changes may leave out, for the first check
 
-    def __init__(self, api: BaseClient[Any], namespace: str, plural_response_key: str, uri_base: str):
-        super().__init__(api, response_key="", plural_response_key=plural_response_key, uri_base=uri_base)
+    def _body(self, fields: Dict[str, Any]) -> Dict[str, Any]:
+        """The checked JSON body of a definition with these fields."""
+        raise NotImplementedError
+
+    def _put(self, item: Any, body: Dict[str, Any]) -> R:
+        response, reply = self.api.method_put(self._item_uri(item), body=body)
+        return self._make(self._unwrap(reply, response=response), loaded=True)
+
+    def _update(self, item: Any, changes: Dict[str, Any]) -> R:
+        check_fields(changes, self.fields, self.kind)
+        name = name_of(item, self.name_key, self.what)
+        self._body({**self.stand_ins, self.name_key: name, **changes})  # checked before any request
+        current = self.get(item).to_dict()
+        merged = {key: current[key] for key in self.fields if current.get(key) is not None}
+        merged.update(changes)
+        return self._put(item, self._body(merged))
+
+
+class _ContentManager(MergingManager[R]):
+    """A manager of what one namespace holds, each item named by ``name``,
+    below ``/metadefs/namespaces/<namespace>/<uri_base>``."""
+
+    uri_base = ""
+    plural_key: Optional[str] = None  # the listing's member, where not named as uri_base
+
+    def __init__(self, api: BaseClient[Any], namespace: str):
+        plural = self.plural_key or self.uri_base
+        super().__init__(api, response_key="", plural_response_key=plural, uri_base=self.uri_base)
         self.namespace = namespace
 
     def _collection_uri(self) -> str:
@@ -52,17 +84,6 @@ class _ContentManager(BaseManager[R]):
 
     def _item_uri(self, item: Any) -> str:
         return "%s/%s" % (self._collection_uri(), quote_segment(name_of(item, "name", self.what)))
-
-    def _put(self, item: Any, body: Dict[str, Any]) -> R:
-        response, reply = self.api.method_put(self._item_uri(item), body=body)
-        return self._make(self._unwrap(reply, response=response), loaded=True)
-
-    def _merged(self, item: Any, changes: Dict[str, Any], fields: Iterable[str]) -> Dict[str, Any]:
-        """The current definition (fetched) with ``changes`` applied, limited to ``fields``."""
-        current = self.get(item).to_dict()
-        body = {key: current[key] for key in fields if current.get(key) is not None}
-        body.update(changes)
-        return body
 
     def delete_all(self) -> None:
         """Delete every item of this kind in the namespace."""
@@ -73,10 +94,10 @@ class MetadefObjectManager(_ContentManager[MetadefObject]):
     """The object definitions of one namespace."""
 
     resource_class = MetadefObject
+    uri_base = "objects"
     what = "object name"
-
-    def __init__(self, api: BaseClient[Any], namespace: str):
-        super().__init__(api, namespace, "objects", "objects")
+    kind = "metadef object"
+    fields = OBJECT_FIELDS
 
     def list(self, *args: Any, **kwargs: Any) -> List[MetadefObject]:
         """Every object definition of the namespace, in no set order: Glance 33
@@ -96,18 +117,10 @@ class MetadefObjectManager(_ContentManager[MetadefObject]):
 
     def update(self, item: Any, **changes: Any) -> MetadefObject:
         """Change ``name``, ``description``, ``properties`` or ``required``; the rest is kept."""
-        check_fields(changes, OBJECT_FIELDS, "metadef object")
-        fields = [changes.get(key) for key in OBJECT_FIELDS[1:]]
-        object_body(
-            changes.get("name", name_of(item, "name", self.what)), *fields
-        )  # checked before any request
-        body = self._merged(item, changes, OBJECT_FIELDS)
-        return self._put(
-            item,
-            object_body(
-                body.get("name"), body.get("description"), body.get("properties"), body.get("required")
-            ),
-        )
+        return self._update(item, changes)
+
+    def _body(self, fields: Dict[str, Any]) -> Dict[str, Any]:
+        return object_body(*(fields.get(key) for key in OBJECT_FIELDS))
 
 
 def object_body(name: Any, description: Any, properties: Any, required: Any) -> Dict[str, Any]:
@@ -130,10 +143,11 @@ class MetadefPropertyManager(_ContentManager[MetadefProperty]):
     """The property definitions of one namespace."""
 
     resource_class = MetadefProperty
+    uri_base = "properties"
     what = "property name"
-
-    def __init__(self, api: BaseClient[Any], namespace: str):
-        super().__init__(api, namespace, "properties", "properties")
+    kind = "metadef property"
+    fields = ("name", "title", "type") + PROPERTY_FIELDS
+    stand_ins = {"title": "-", "type": "string"}
 
     def list(self, *args: Any, **kwargs: Any) -> List[MetadefProperty]:
         """Every property definition of the namespace (Glance answers a dict by name)."""
@@ -160,17 +174,11 @@ class MetadefPropertyManager(_ContentManager[MetadefProperty]):
 
     def update(self, item: Any, **changes: Any) -> MetadefProperty:
         """Change the definition (or ``name`` to rename it); the rest is kept."""
-        check_fields(changes, ("name", "title", "type") + PROPERTY_FIELDS, "metadef property")
-        extra = {key: value for key, value in changes.items() if key not in ("name", "title", "type")}
-        name, title, kind = (changes.get(key, default) for key, default in _PLACEHOLDERS)
-        property_body(name if "name" in changes else name_of(item, "name", self.what), title, kind, extra)
-        body = self._merged(item, changes, ("name", "title", "type") + PROPERTY_FIELDS)
-        extra = {key: value for key, value in body.items() if key not in ("name", "title", "type")}
-        return self._put(item, property_body(body.get("name"), body.get("title"), body.get("type"), extra))
+        return self._update(item, changes)
 
-
-# Stand-ins for what update does not change, to check the changes before any request.
-_PLACEHOLDERS = (("name", "-"), ("title", "-"), ("type", "string"))
+    def _body(self, fields: Dict[str, Any]) -> Dict[str, Any]:
+        definition = {key: value for key, value in fields.items() if key not in ("name", "title", "type")}
+        return property_body(fields.get("name"), fields.get("title"), fields.get("type"), definition)
 
 
 def property_body(name: Any, title: Any, type: Any, definition: Dict[str, Any]) -> Dict[str, Any]:
@@ -189,10 +197,8 @@ class MetadefTagManager(_ContentManager[MetadefTag]):
     """The tag definitions of one namespace."""
 
     resource_class = MetadefTag
+    uri_base = "tags"
     what = "tag name"
-
-    def __init__(self, api: BaseClient[Any], namespace: str):
-        super().__init__(api, namespace, "tags", "tags")
 
     def list(  # type: ignore[override]
         self,
@@ -237,10 +243,9 @@ class MetadefAssociationManager(_ContentManager[MetadefResourceTypeAssociation])
     """The resource types one namespace is associated with."""
 
     resource_class = MetadefResourceTypeAssociation
+    uri_base = "resource_types"
+    plural_key = "resource_type_associations"
     what = "resource type name"
-
-    def __init__(self, api: BaseClient[Any], namespace: str):
-        super().__init__(api, namespace, "resource_type_associations", "resource_types")
 
     def list(self, *args: Any, **kwargs: Any) -> List[MetadefResourceTypeAssociation]:
         """Every association of the namespace (not paged)."""

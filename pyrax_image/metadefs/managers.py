@@ -30,6 +30,7 @@ from pyrax_image.metadefs.checks import (
     sort_params,
 )
 from pyrax_image.metadefs.contents import (
+    MergingManager,
     MetadefAssociationManager,
     MetadefObjectManager,
     MetadefPropertyManager,
@@ -39,10 +40,14 @@ from pyrax_image.metadefs.resources import MetadefNamespace, MetadefResourceType
 from pyrax_image.utils import quote_segment
 
 
-class MetadefNamespaceManager(BaseManager[MetadefNamespace]):
+class MetadefNamespaceManager(MergingManager[MetadefNamespace]):
     """Metadata definition namespaces (creating, changing and deleting them is for admins)."""
 
     resource_class = MetadefNamespace
+    name_key = "namespace"
+    what = "namespace"
+    kind = "namespace"
+    fields = NAMESPACE_FIELDS
 
     def __init__(self, api: BaseClient[Any]):
         super().__init__(
@@ -124,14 +129,10 @@ class MetadefNamespaceManager(BaseManager[MetadefNamespace]):
     def update(self, item: Any, **changes: Any) -> MetadefNamespace:
         """Change some of ``namespace`` (a rename), ``display_name``, ``description``,
         ``visibility``, ``protected``; the others keep their current values."""
-        check_fields(changes, NAMESPACE_FIELDS, "namespace")
-        fields = {key: value for key, value in changes.items() if key != "namespace"}
-        namespace_body(changes.get("namespace", namespace_name(item)), fields)  # checked before any request
-        current = self.get(item).to_dict()
-        fields = dict({key: current.get(key) for key in NAMESPACE_FIELDS[1:]}, **fields)
-        body = namespace_body(changes.get("namespace", current.get("namespace")), fields)
-        response, reply = self.api.method_put(self._item_uri(item), body=body)
-        return self._make(self._unwrap(reply, response=response), loaded=True)
+        return self._update(item, changes)
+
+    def _body(self, fields: Dict[str, Any]) -> Dict[str, Any]:
+        return namespace_body(fields.get("namespace"), {k: v for k, v in fields.items() if k != "namespace"})
 
     def import_namespace(self, source: Any) -> MetadefNamespace:
         """Create a namespace from a Glance metadefs document (a path, a file or a dict)."""
