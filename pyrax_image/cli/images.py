@@ -316,7 +316,8 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="fetch N ranges at once (needs --file; default: 4 for an image of 64 MiB or more, else 1)",
+        help="fetch N ranges at once (needs --file; default: one stream, split over 4 ranges "
+        "when an image of 64 MiB or more arrives under 40 MiB/s)",
     )
     p.add_argument(
         "--prefer", action="append", metavar="STORE", help="read from this store first (repeatable)"

@@ -21,7 +21,9 @@ from pyrax_image.transfer.options import (
     DEFAULT_HASH_ALGO,
     DEFAULT_MAX_RESUMES,
     DEFAULT_PARALLEL_CONNECTIONS,
+    DEFAULT_PARALLEL_RATE,
     DEFAULT_PARALLEL_SIZE,
+    DEFAULT_PARALLEL_WARMUP,
     UPLOAD_OPTIONS,
     VIA_CONTAINER_OPTIONS,
     Progress,
@@ -46,10 +48,15 @@ class ImageDataClient(ImageClientBase):
     _tasks_manager: ImageTasksManager
     #: A download with ``connections=None`` (the default) of an image of at
     #: least this many bytes, into a path or a file it can write at offsets,
-    #: fetches ``parallel_download_connections`` ranges at once (one stream
-    #: over a long link is capped at its window over the round trip).
+    #: starts as one stream; if ``parallel_download_warmup`` seconds after its
+    #: first bytes it moves fewer than ``parallel_download_rate`` bytes a
+    #: second (one stream over a long link is capped at its window over the
+    #: round trip), the rest is fetched over ``parallel_download_connections``
+    #: ranges at once.
     parallel_download_size: int = DEFAULT_PARALLEL_SIZE
     parallel_download_connections: int = DEFAULT_PARALLEL_CONNECTIONS
+    parallel_download_warmup: float = DEFAULT_PARALLEL_WARMUP
+    parallel_download_rate: int = DEFAULT_PARALLEL_RATE
     _data_service: Optional[ImageDataService] = None
     _storage_access: Optional[StorageAccess] = None
 
@@ -225,8 +232,12 @@ class ImageDataClient(ImageClientBase):
         ignores ``Range`` (and an image of one part) is read as one stream.
         By default (``connections=None``) an image of at least
         ``parallel_download_size`` bytes (64 MiB) written to such a destination
-        is fetched over ``parallel_download_connections`` (4) ranges, a
-        smaller one as one stream; ``connections=1`` always means one stream.
+        starts as one stream; if after ``parallel_download_warmup`` (0.5) s it
+        moves under ``parallel_download_rate`` (40 MiB/s), as one stream
+        across a long link does, it stops further on and the rest is fetched
+        over ``parallel_download_connections`` (4) ranges (``split_at`` on
+        the result says where). A smaller image is one stream;
+        ``connections=1`` always means one stream.
 
         ``prefer`` lists store ids to read from first (a multi-store cloud; the
         others follow when the image is in none of them).
@@ -239,6 +250,8 @@ class ImageDataClient(ImageClientBase):
             connections=connections,
             parallel_size=self.parallel_download_size,
             parallel_connections=self.parallel_download_connections,
+            parallel_warmup=self.parallel_download_warmup,
+            parallel_rate=self.parallel_download_rate,
             prefer=prefer,
         )
         return self.data_service.download(img, dest, options)

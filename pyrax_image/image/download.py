@@ -5,7 +5,8 @@
 destination it is an iterator of chunks, verified before the last one is
 handed over. With one (a writer from :mod:`~pyrax_image.image.destinations`),
 :func:`download_into` opens it, lets :func:`choose_fetch` pick the strategy
-once (one stream resumed with ``Range``, or parallel ranges) and runs it;
+once (one stream resumed with ``Range``; parallel ranges; or, by default for
+a large image, one stream split into ranges if it proves slow) and runs it;
 the image is verified (its multihash, else MD5, else ``Content-MD5``, and the
 size) before a path is renamed into place.
 """
@@ -13,6 +14,7 @@ size) before a path is renamed into place.
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 from typing import Any, Callable, Dict, Iterator, Mapping, Optional
 
@@ -60,8 +62,10 @@ class ImageDownload:
     image's ``os_hash_value`` (or ``checksum``, then the ``Content-MD5``
     header) and size are checked before the last chunk is handed over
     (``ChecksumMismatch`` instead). Written to a destination, it says what
-    happened: ``bytes_read``, ``resumes``, ``connections`` used and
-    ``verified_with`` (the algorithm that matched). Dropping it, even half
+    happened: ``bytes_read``, ``resumes``, ``connections`` used,
+    ``split_at`` (the byte where its first stream handed the rest over to
+    parallel ranges, None if it did not) and ``verified_with`` (the
+    algorithm that matched). Dropping it, even half
     read, releases its connection and hashing thread at once.
     """
 
@@ -82,6 +86,7 @@ class ImageDownload:
         self.verify = options.verify
         self.progress = options.progress
         self.connections = 1
+        self.split_at: Optional[int] = None
         self.reader = RangedReader(
             open_request,
             self.size,
@@ -159,11 +164,38 @@ class ImageDownload:
 
     # -- parallel ranges ---------------------------------------------------------------
     def fetch_ranges(self, sink: Sink, connections: int) -> None:
-        """Fetch the image over ``connections`` ranges into ``sink.at``,
-        starting with the open 206 of the first range the reader holds."""
-        first = self.reader.take_held()
-        assert self.size is not None and sink.at is not None and first is not None
+        """Fetch the image over ``connections`` ranges into ``sink.at``, the
+        first read from the open 206 of the probe the reader holds."""
         self._held_open.hashes = hashes_for(self.info, threaded=False) if self.verify else None
+        self._fetch_rest(sink, connections)
+
+    def fetch_adaptive(self, sink: Sink, connections: int) -> None:
+        """Read the image as one stream into ``sink.at`` (hashed as it
+        arrives, as :meth:`__next__` does); if :class:`FirstStream` finds it
+        slow, stop it further on and fetch the rest over ``connections``
+        ranges, the stream itself reading the first of them."""
+        assert sink.at is not None and self.size is not None
+        if self.verify:
+            self._held_open.hashes = hashes_for(self.info, threaded=True)
+        judge = FirstStream(self.options, self.size)
+        for chunk in self.reader:
+            sink.at.write_at(self.bytes_read, chunk)
+            if self.hashes is not None:
+                self.hashes.update(chunk)
+            self._count(len(chunk))
+            if judge.too_slow(self.bytes_read, self.reader.honours_range, connections):
+                self.split_at = self.bytes_read
+                if self.hashes is not None:
+                    self.hashes.hash_inline()  # bounded memory once several threads hash
+                self._fetch_rest(sink, connections)
+                return
+        self._check(self.reader.first_headers)
+        self._done = True
+
+    def _fetch_rest(self, sink: Sink, connections: int) -> None:
+        """Fetch what the reader has not read over ``connections`` ranges,
+        the reader (open at its position) reading the first, then verify."""
+        assert self.size is not None and sink.at is not None
         fetch = ParallelFetch(
             self.open_request,
             self.size,
@@ -173,7 +205,7 @@ class ImageDownload:
             chunk_size=self.options.chunk_size,
             max_resumes=self.options.max_resumes,
             progress=self.progress,
-            first=first,
+            lead=self.reader,
             pause=self.pause,
         )
         self.connections = fetch.connections
@@ -182,7 +214,7 @@ class ImageDownload:
         finally:
             self.bytes_read = fetch.bytes_done
             self._ranges_resumed = fetch.resumes
-        self._check(first.headers)
+        self._check(self.reader.first_headers)
         self._done = True
 
     # -- the one check ---------------------------------------------------------------------
@@ -300,27 +332,82 @@ def open_image_download(api: ImageApi, img: Any, options: TransferOptions) -> Im
     )
 
 
+class FirstStream:
+    """The one judgement of a download's first stream (``connections=None``).
+
+    Asked after every chunk, it answers True at most once: when, at least
+    ``parallel_warmup`` seconds after the first chunk, the stream has moved
+    fewer than ``parallel_rate`` bytes a second since, the rest would take
+    longer than the warm-up at that rate, the server answered ``Range`` with
+    a 206 and the rest makes two parts or more. Across a long link one
+    stream is capped at its window over the round trip and ranges multiply
+    it; on a fast one the stream is left alone (one request, hashed as the
+    bytes arrive, nothing read back).
+    """
+
+    def __init__(self, options: TransferOptions, size: int):
+        self.warmup = options.parallel_warmup
+        self.slow_below = options.parallel_rate
+        self.size = size
+        self.started: Optional[float] = None
+        self.counted_from = 0
+        self.judged = False
+
+    def too_slow(self, done: int, honours_range: Optional[bool], connections: int) -> bool:
+        """Judge the stream once, ``done`` bytes into the image, if it is time."""
+        if self.judged:
+            return False
+        now = time.monotonic()
+        if self.started is None:
+            self.started, self.counted_from = now, done
+            return False
+        elapsed = now - self.started
+        if elapsed < self.warmup or elapsed <= 0:
+            return False
+        self.judged = True
+        rate = (done - self.counted_from) / elapsed
+        rest = self.size - done
+        slow = rate < self.slow_below and rest > rate * self.warmup
+        splittable = bool(honours_range) and len(plan_parts(self.size, connections, start=done)) >= 2
+        logger.debug(
+            "First stream: %.1f MiB/s after %.2f s, %d bytes left; %s",
+            rate / 1048576,
+            elapsed,
+            rest,
+            "splitting the rest into ranges" if slow and splittable else "kept as the one stream",
+        )
+        return slow and splittable
+
+
 def choose_fetch(download: ImageDownload, sink: Sink) -> Fetch:
     """The one choice of how ``download`` is fetched into ``sink``; sends the
     first request.
 
-    Parallel ranges when more than one connection is asked for (or, with
-    ``connections=None``, the image is at least ``parallel_size``), ``sink`` can
-    be written at offsets and the image is large enough for two parts, and
-    the server answers the first range with 206; else one stream resumed with
-    ``Range`` (a server that ignored ``Range`` has sent the whole image: that
-    open reply is read, not asked again).
+    When ``sink`` can be written at offsets and the image is large enough
+    for two parts: with ``connections`` > 1, parallel ranges from the start
+    if the server answers the first range (the probe) with 206; with
+    ``connections=None`` and an image of at least ``parallel_size``, one
+    stream asked with ``Range: bytes=0-`` that :class:`FirstStream` may split
+    into ranges (:meth:`ImageDownload.fetch_adaptive`). Else, and when the
+    server ignored ``Range`` (a 200: the whole image, read rather than asked
+    again), one stream resumed with ``Range``.
     """
     size = download.size
-    connections = download.options.connections_for(size)
+    options = download.options
+    connections = options.connections_for(size)
     parts = plan_parts(size, connections) if size and connections > 1 and sink.at is not None else []
     if len(parts) < 2:
         download.start()
         return _one_stream
-    probe = download.open_request({"Range": "bytes=0-%d" % (parts[0][1] - 1)})
-    download.reader.hold(probe)
-    if probe.status_code != 206:
-        logger.info("The server ignored Range (HTTP %d); downloading as one stream", probe.status_code)
+    if options.connections is None:
+        download.reader.ask_range = True
+        download.start()
+        return lambda download, sink: download.fetch_adaptive(sink, connections)
+    download.reader.end = parts[0][1]  # the probe asks for the first part only
+    download.start()
+    if not download.reader.honours_range:
+        logger.info("The server ignored Range; downloading as one stream")
+        download.reader.end = None
         return _one_stream
     return lambda download, sink: download.fetch_ranges(sink, connections)
 

@@ -103,6 +103,13 @@ class HashSet:
         """Stop the hashing thread (the digests stay as they were)."""
         self._join()
 
+    def hash_inline(self) -> None:
+        """Finish what the thread has queued, then hash each later chunk in
+        the thread that adds it (when several threads take turns adding,
+        each holds only its own chunk: no queue)."""
+        self._join()
+        self.threaded = False
+
 
 def verify_digests(
     info: Mapping[str, Any],

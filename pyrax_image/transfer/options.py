@@ -7,17 +7,22 @@ import time
 from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_callable, check_flag, check_int, check_text
+from pyrax_image.checks import check_callable, check_flag, check_int, check_seconds, check_text
 
 DEFAULT_CHUNK_SIZE = 1024 * 1024
 DEFAULT_HASH_ALGO = "sha512"  # the multihash assumed until the cloud names its own
 DEFAULT_MAX_RESUMES = 5  # times a dropped ranged read is asked again
 # A download of at least this many bytes into a destination that can be written
-# at offsets fetches this many ranges at once unless told otherwise
+# at offsets may fetch up to this many ranges at once unless told otherwise
 # (``connections=None``): one stream across a long link is capped at its window
-# over the round trip, parallel ranges are not.
+# over the round trip, parallel ranges are not. It starts as one stream; after
+# the warm-up (seconds), a stream slower than the rate (bytes a second) has the
+# rest of the image split into ranges. On a fast link (loopback, a LAN) one
+# stream is faster than several: fewer requests, no reading back to hash.
 DEFAULT_PARALLEL_SIZE = 64 * 1024 * 1024
 DEFAULT_PARALLEL_CONNECTIONS = 4
+DEFAULT_PARALLEL_WARMUP = 0.5
+DEFAULT_PARALLEL_RATE = 40 * 1024 * 1024
 # ``progress(bytes_done, total_or_None)``, called after each chunk; an
 # exception it raises aborts the transfer.
 Progress = Callable[[int, Optional[int]], None]
@@ -32,6 +37,8 @@ class _TransferFields(NamedTuple):
     connections: Optional[int] = 1
     parallel_size: int = DEFAULT_PARALLEL_SIZE
     parallel_connections: int = DEFAULT_PARALLEL_CONNECTIONS
+    parallel_warmup: float = DEFAULT_PARALLEL_WARMUP
+    parallel_rate: int = DEFAULT_PARALLEL_RATE
     store: Optional[str] = None
     prefer: Optional[Sequence[str]] = None
     inspect: bool = True
@@ -47,9 +54,12 @@ class TransferOptions(_TransferFields):
     ``progress(bytes_done, total_or_None)``: called after each chunk.
     ``hash_algo``: the multihash an upload assumes until the cloud names its
     own. ``max_resumes``: times a dropped read is asked again with ``Range``.
-    ``connections``: ranges a download fetches at once; None chooses:
-    ``parallel_connections`` for an image of at least ``parallel_size`` bytes,
-    else one stream. ``store``: the store of a multi-store cloud an upload
+    ``connections``: ranges a download fetches at once (1: one stream; more:
+    parallel ranges from the start); None chooses: an image of at least
+    ``parallel_size`` bytes starts as one stream and, if after
+    ``parallel_warmup`` seconds it moves fewer than ``parallel_rate`` bytes a
+    second, the rest is split over ``parallel_connections`` ranges; a smaller
+    image is one stream. ``store``: the store of a multi-store cloud an upload
     writes to (``X-Image-Meta-Store``; None: the default store). ``prefer``:
     the store ids a download reads from first (Glance's ``prefer`` query).
     ``inspect``: an upload of a path or a seekable file first checks that
@@ -78,6 +88,8 @@ class TransferOptions(_TransferFields):
             check_int("connections", self.connections, 1)
         check_int("parallel_size", self.parallel_size, 0)
         check_int("parallel_connections", self.parallel_connections, 1)
+        check_seconds("parallel_warmup", self.parallel_warmup)
+        check_int("parallel_rate", self.parallel_rate, 0)
         if self.store is not None:
             check_text("store", self.store)
         if self.prefer is not None:
@@ -85,7 +97,8 @@ class TransferOptions(_TransferFields):
         check_flag("inspect", self.inspect)
 
     def connections_for(self, size: Optional[int]) -> int:
-        """The ranges to fetch an image of ``size`` bytes over."""
+        """The most ranges an image of ``size`` bytes is fetched over (with
+        ``connections=None``, only if its first stream proves slow)."""
         if self.connections is not None:
             return self.connections
         return self.parallel_connections if size is not None and size >= self.parallel_size else 1

@@ -1,14 +1,17 @@
 """Several ranges of one remote body at once, written at their offsets, hashed in order.
 
-:class:`ParallelFetch` cuts ``[0, size)`` into parts and runs ``connections``
-workers, each fetching the next part not yet taken with ``Range`` (resumed
-from its last byte when its connection drops, on its own: the other ranges go
-on) and writing every chunk at its offset through a :class:`RandomAccess`
-destination. A hashing thread follows the contiguous prefix as it completes,
-reading it back (from the page cache) and feeding a
-:class:`~pyrax_image.transfer.HashSet`, so the digests are ready when the last
-byte lands: no second pass. Memory held: about one chunk per worker, plus one
-for hashing, whatever the size.
+:class:`ParallelFetch` cuts what is left of ``[0, size)`` into parts and runs
+``connections`` workers, each fetching the next part not yet taken with
+``Range`` (resumed from its last byte when its connection drops, on its own:
+the other ranges go on) and writing every chunk at its offset through a
+:class:`RandomAccess` destination. The first part is read by the *lead*, a
+reader already open at its start (the probe of a parallel download, or the
+one stream a download began with, stopped at the part's end), and hashed as
+it arrives, since it is the front of the image; a hashing thread follows
+the contiguous prefix after it as it completes, reading it back (from the
+page cache) and feeding the same :class:`~pyrax_image.transfer.HashSet`, so
+the digests are ready when the last byte lands: no second pass. Memory held:
+about one chunk per worker, plus one for hashing, whatever the size.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ import logging
 import os
 import threading
 from typing import Any, List, Optional, Protocol, Tuple
-
-import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_int
@@ -78,20 +79,26 @@ class FileObjectAccess:
             return bytes(self.handle.read(size))
 
 
-def plan_parts(size: int, connections: int, part_size: Optional[int] = None) -> List[Tuple[int, int]]:
-    """``[start, end)`` pairs covering ``size`` bytes: parts of ``part_size``
-    (default: 16 MiB, or less so that each connection gets at least one)."""
+def plan_parts(
+    size: int, connections: int, part_size: Optional[int] = None, start: int = 0
+) -> List[Tuple[int, int]]:
+    """``[first, end)`` pairs covering bytes ``start`` to ``size``: parts of
+    ``part_size`` (default: 16 MiB, or less so that each connection gets at
+    least one)."""
     if part_size is None:
-        part_size = max(MIN_PART_SIZE, min(DEFAULT_PART_SIZE, -(-size // connections)))
-    return [(start, min(start + part_size, size)) for start in range(0, size, part_size)]
+        part_size = max(MIN_PART_SIZE, min(DEFAULT_PART_SIZE, -(-(size - start) // connections)))
+    return [(first, min(first + part_size, size)) for first in range(start, size, part_size)]
 
 
 class ParallelFetch:
     """Fetch ``size`` bytes with up to ``connections`` ranged requests in flight.
 
-    ``first`` is an already-open 206 response for the first part (the probe
-    that showed the server honours ``Range``), used instead of a new request.
-    ``hashes`` (if any) receives the bytes in order. A range whose connection
+    ``lead`` is a reader already open at the first byte not yet fetched
+    (every byte before it written and given to ``hashes``, if any): its end
+    is lowered to the first part's, so it stops there (closing its
+    connection), and its bytes are hashed as they arrive; the other parts
+    are read back to be hashed in order. :attr:`resumes` counts the
+    resumes of the ranges it opened (the lead counts its own). A range whose connection
     breaks is resumed after ``pause`` (see :class:`~pyrax_image.transfer.RangedReader`). ``progress(done, size)``
     is called (serialised) as bytes arrive; what it raises aborts the fetch.
     :meth:`run` raises the first error of any worker after stopping the others.
@@ -108,7 +115,7 @@ class ParallelFetch:
         max_resumes: int = DEFAULT_MAX_RESUMES,
         progress: Optional[Progress] = None,
         part_size: Optional[int] = None,
-        first: Optional[requests.Response] = None,
+        lead: Optional[RangedReader] = None,
         pause: Pause = default_pause,
     ):
         check_int("connections", connections, 1)
@@ -120,16 +127,22 @@ class ParallelFetch:
         self.chunk_size = chunk_size
         self.max_resumes = max_resumes
         self.progress = progress
-        self.parts = plan_parts(size, connections, part_size)
+        start = lead.position if lead is not None else 0
+        self.parts = plan_parts(size, connections, part_size, start)
+        if not self.parts:
+            raise exc.InvalidArgument("Nothing is left to fetch after byte %d of %d" % (start, size))
         self.connections = min(connections, len(self.parts))
         self.written = [0] * len(self.parts)
-        self.bytes_done = 0
+        self.bytes_done = start
         self.resumes = 0
         self.pause = pause
-        self._first = first
+        self._lead = lead
+        if lead is not None:
+            lead.end = self.parts[0][1]
         self._next_part = 0
         self._complete = 0  # parts before this index are whole
-        self._hashed = 0
+        # Read back from here on; the lead's part (if any) is hashed as it arrives.
+        self._hashed = self.parts[0][1] if lead is not None else 0
         self._error: Optional[BaseException] = None
         self._stopping = threading.Event()
         self._changed = threading.Condition()
@@ -162,28 +175,32 @@ class ParallelFetch:
 
     def _fetch(self, index: int) -> None:
         start, end = self.parts[index]
-        reader = RangedReader(
-            self.open_request,
-            self.size,
-            self.chunk_size,
-            self.max_resumes,
-            start=start,
-            end=end,
-            pause=self.pause,
-        )
-        if index == 0 and self._first is not None:
-            first, self._first = self._first, None
-            reader.hold(first)
+        hashes = None
+        if index == 0 and self._lead is not None:
+            reader, hashes = self._lead, self.hashes
+        else:
+            reader = RangedReader(
+                self.open_request,
+                self.size,
+                self.chunk_size,
+                self.max_resumes,
+                start=start,
+                end=end,
+                pause=self.pause,
+            )
         try:
             for chunk in reader:
                 if self._stopping.is_set():
                     return
                 self.destination.write_at(start + self.written[index], chunk)
+                if hashes is not None:
+                    hashes.update(chunk)
                 self._wrote(index, len(chunk))
         finally:
             reader.close()
-            with self._changed:
-                self.resumes += reader.resumes
+            if reader is not self._lead:  # the lead's resumes are its owner's to count
+                with self._changed:
+                    self.resumes += reader.resumes
         if self.written[index] != end - start:
             raise exc.ConnectionFailed(
                 "Bytes %d-%d ended after %d bytes" % (start, end - 1, self.written[index])
@@ -247,8 +264,8 @@ class ParallelFetch:
                 thread.join(5)
             raise
         finally:
-            if self._first is not None:
-                self._first.close()
+            if self._lead is not None:
+                self._lead.close()
         if self._error is not None:
             raise self._error
         logger.debug(

@@ -69,6 +69,13 @@ class RangedReader:
     connection broke are kept (handed over), so connections dropping more
     often than ``chunk_size`` still make progress.
     A body arriving slower than ``min_progress`` ends with ``RequestTimeout``.
+
+    ``ask_range`` sends ``Range`` from the first request on (``bytes=0-``
+    for a whole body), so that :attr:`honours_range` says whether the server
+    answered with a 206. ``end`` may be lowered while the body is read (down
+    to the current position): the reader then stops there and closes the
+    connection rather than read the rest. Iterating it twice continues where
+    the first loop stopped (one reading, on the same connection).
     """
 
     def __init__(
@@ -81,8 +88,11 @@ class RangedReader:
         end: Optional[int] = None,
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
         pause: Pause = default_pause,
+        ask_range: bool = False,
     ):
         self.open_request = open_request
+        self.ask_range = ask_range
+        self.honours_range: Optional[bool] = None  # the last reply to a Range was a 206
         self.size = size
         self.chunk_size = check_int("chunk_size", chunk_size, 1)
         self.max_resumes = max_resumes
@@ -98,6 +108,7 @@ class RangedReader:
         self.first_headers: Dict[str, str] = {}
         self._pending: Optional[Tuple[requests.Response, bytes]] = None
         self._held: Optional[requests.Response] = None
+        self._chunks: Optional[Iterator[bytes]] = None
 
     def hold(self, response: requests.Response) -> None:
         """Take ``response``, already open (a probe's), as the reply to the
@@ -128,7 +139,7 @@ class RangedReader:
         left (a 416 for a range starting at the end).
         """
         headers: Dict[str, str] = {}
-        if self.position > 0 or self.end is not None:
+        if self.position > 0 or self.end is not None or self.ask_range:
             last = "" if self.end is None else str(self.end - 1)
             headers["Range"] = "bytes=%d-%s" % (self.position, last)
         try:
@@ -140,6 +151,8 @@ class RangedReader:
         self.response = response
         if not self.first_headers:
             self.first_headers = dict(response.headers)
+        if "Range" in headers:
+            self.honours_range = response.status_code == 206
         if response.status_code == 206:
             self._check_content_range(response)
             return response, b""
@@ -184,6 +197,11 @@ class RangedReader:
         raise exc.ConnectionFailed("The body ended before byte %d" % self.position)
 
     def __iter__(self) -> Iterator[bytes]:
+        if self._chunks is None:
+            self._chunks = self._read()
+        return self._chunks
+
+    def _read(self) -> Iterator[bytes]:
         while self._stop is None or self.position < self._stop:
             try:
                 opened, self._pending = (self._pending or self.open()), None
@@ -195,21 +213,21 @@ class RangedReader:
             if opened is None:
                 return
             response, leftover = opened
-            stop = self._stop
             try:
                 for chunk in self._chunks_of(response, leftover):
+                    stop = self._stop  # read each time: the end may be lowered meanwhile
                     if stop is not None and self.position + len(chunk) > stop:
                         chunk = chunk[: stop - self.position]
                     self.position += len(chunk)
                     yield chunk
-                    if stop is not None and self.position >= stop:
+                    if self._stop is not None and self.position >= self._stop:
                         break
             except _BODY_ERRORS as error:
                 self._drop(response, error)
                 continue
             finally:
                 response.close()
-            if stop is None or self.position >= stop:
+            if self._stop is None or self.position >= self._stop:
                 return
             self._drop(response, None)
 

@@ -1,4 +1,5 @@
-"""``download(..., connections=N)`` against the real Glance, through a fault proxy.
+"""``download(..., connections=N)``, and the default download split when its
+one stream is slow, against the real Glance, through a fault proxy.
 
 The proxy throttles each connection, cuts a range midway, flips a byte of one
 range, or hides ``Range`` from Glance; the tests check the bytes (identical,
@@ -43,6 +44,28 @@ def test_four_throttled_connections_fetch_every_range_once_verified(glance, via,
     assert len(asked) == 4 and asked[0][0] == 0 and asked[-1][1] == len(DATA) - 1
     assert all(asked[n][1] + 1 == asked[n + 1][0] for n in range(3))  # contiguous, no overlap
     assert len({entry.connection for entry in glance.requests("GET", FILE)}) == 4
+    assert leftovers(tmp_path) == []
+
+
+def test_a_slow_default_download_splits_its_stream_into_ranges(glance, via, fault_image, tmp_path):
+    """connections=None: one stream, slow through the proxy's per-connection
+    throttle (as one stream across a long link), keeps the bytes it has,
+    reads on to a split point and the rest comes over four connections."""
+    glance.add(throttle(512 * 1024), method="GET", path=FILE, times=None)
+    via.parallel_download_size = 1024 * 1024  # DATA counts as large here (default: 64 MiB)
+    via.parallel_download_warmup = 0.2
+    dest = tmp_path / "image.raw"
+    result = via.download(fault_image, str(dest), chunk_size=64 * 1024)
+    assert dest.read_bytes() == DATA
+    assert result.verified_with == "sha512" and result.bytes_read == len(DATA)
+    assert result.connections == 4 and 0 < result.split_at < len(DATA) // 2
+    sent = glance.requests("GET", FILE)
+    assert sent[0].headers["range"] == "bytes=0-"  # the stream; its 206 showed Range works
+    rest = sorted(tuple(int(n) for n in RANGE.match(entry.headers["range"]).groups()) for entry in sent[1:])
+    assert len(rest) == 3 and rest[-1][1] == len(DATA) - 1
+    assert all(rest[n][1] + 1 == rest[n + 1][0] for n in range(2))  # contiguous, no overlap
+    assert rest[0][0] > result.split_at  # the stream read on to its split point itself
+    assert len({entry.connection for entry in sent}) == 4
     assert leftovers(tmp_path) == []
 
 

@@ -76,13 +76,21 @@ def test_an_id_or_an_image_not_yet_active_is_fetched_first(alpha, cleanup, uniqu
     assert seen == [("GET", item), ("GET", item + "/file")]
 
 
-def test_a_large_download_fetches_parallel_ranges_by_default(alpha, cleanup, unique, tmp_path):
+def test_a_large_download_on_a_fast_link_stays_one_stream(alpha, cleanup, unique, tmp_path, caplog):
+    """By default a large image starts as one stream and, fast on loopback,
+    stays the one request (parallel ranges cost requests and a read-back)."""
     image = alpha.create(unique, img_format="raw", data=DATA)
     cleanup.append(image)
     alpha.parallel_download_size = 1024 * 1024  # DATA counts as large here (default: 64 MiB)
+    alpha.parallel_download_warmup = 0  # judged at its second chunk...
+    alpha.parallel_download_rate = 1024 * 1024  # ...split only under 1 MiB/s: never on loopback
     try:
-        done = alpha.download(image, str(tmp_path / "auto.raw"))
-        assert done.connections == alpha.parallel_download_connections == 4
+        seen = record_requests(alpha)
+        with caplog.at_level("DEBUG", logger="pyrax_image.data"):
+            done = alpha.download(image, str(tmp_path / "auto.raw"))
+        assert seen == [("GET", "/v2/images/%s/file" % image.id)]
+        assert done.connections == 1 and done.split_at is None and done.verified_with == "sha512"
+        assert "kept as the one stream" in caplog.text  # judged, not merely finished before
         assert (tmp_path / "auto.raw").read_bytes() == DATA
         one = alpha.download(image, str(tmp_path / "one.raw"), connections=1)
         assert one.connections == 1 and (tmp_path / "one.raw").read_bytes() == DATA
@@ -90,7 +98,9 @@ def test_a_large_download_fetches_parallel_ranges_by_default(alpha, cleanup, uni
             assert alpha.download(image, handle).connections == 1
         assert (tmp_path / "stream.raw").read_bytes() == DATA
     finally:
-        del alpha.parallel_download_size  # back to the class default for the other tests
+        del alpha.parallel_download_size  # back to the class defaults for the other tests
+        del alpha.parallel_download_warmup
+        del alpha.parallel_download_rate
 
 
 def test_an_image_under_the_threshold_is_one_stream(alpha, cleanup, unique, tmp_path):
