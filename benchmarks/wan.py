@@ -61,8 +61,9 @@ WORKFLOWS = {
 # fresh-process row's.
 KEEP_ALIVE = {"op": "get", "calls": 1}
 # Download rows: (title, worker op). To a path is what users do (ours then
-# fetches parallel ranges by default); into an open write-only file every
-# client uses one stream, which shows what one stream gets across the link.
+# starts one stream and splits it into parallel ranges when it is slow, as
+# across a long link); into an open write-only file every client uses one
+# stream, which shows what one stream gets across the link.
 DOWNLOADS = (
     ("download %d MiB to a path", "download"),
     ("download %d MiB into an open file", "download-file"),
@@ -170,7 +171,8 @@ class WanRun:
 
     def execute(self) -> None:
         uploads_only = self.options.uploads_only
-        if not uploads_only:
+        with_calls = not uploads_only and not self.options.downloads_only
+        if with_calls:
             log("listing images: %d" % self.images.ensure_listing(log))
             self.subject = self.images.subject()["id"]
         with tempfile.TemporaryDirectory(prefix="pyrax-bench-wan-") as scratch:
@@ -189,14 +191,14 @@ class WanRun:
                             "profile +%g ms: measured added RTT %.1f ms, link %g Mbit/s"
                             % (rtt, profile.measured_ms, rate)
                         )
-                        if not uploads_only:
+                        if with_calls:
                             self.calls(link, profile, scratch)
                         if source:
                             self.downloads(link, profile, scratch, source)
                         if local:
                             self.uploads(link, profile, local)
             finally:
-                if not uploads_only:
+                if with_calls:
                     self.images.delete(self.subject)
                 if source:
                     self.images.delete(source)
@@ -464,13 +466,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         action="store_true",
         help="only the uploads (--write-docs then rewrites only their table)",
     )
+    parser.add_argument(
+        "--downloads-only",
+        action="store_true",
+        help="only the download rows (no call workflows, no uploads; not with --write-docs)",
+    )
     parser.add_argument("--write-docs", action="store_true", help="write the tables into docs/performance.md")
     parser.add_argument("--json", help="also write the raw samples to this file")
     parser.add_argument("--conditions", help="what else the machine did meanwhile, for --write-docs")
     options = parser.parse_args(argv)
+    if options.downloads_only and (options.uploads_only or options.write_docs):
+        parser.error("--downloads-only prints its rows: the page is written from a whole run")
     options.rounds = options.rounds or (2 if options.quick else 5)
     options.data_rounds = options.data_rounds or (1 if options.quick else 3)
-    options.uploads = options.uploads or options.uploads_only
+    options.uploads = (options.uploads or options.uploads_only) and not options.downloads_only
     if options.size is None:
         options.size = 32 if options.quick else 256
     if os.geteuid() != 0:
