@@ -11,7 +11,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import IMAGE_COLUMNS
-from pyrax_image.cli.parser import POSITIONAL_HELP, add_action, add_new_image_options
+from pyrax_image.cli.parser import POSITIONAL_HELP, add_action, add_new_image_options, new_image_arguments
 from pyrax_image.display import human_size
 from pyrax_image.image.filters import IMAGE_FILTERS
 
@@ -42,8 +42,8 @@ def cmd_show(ctx: Any) -> int:
 
 def cmd_create(ctx: Any) -> int:
     opts = ctx.options
-    metadata = parse_pairs(opts.property, "--property")
-    metadata.update(
+    arguments = new_image_arguments(opts)
+    arguments["metadata"].update(
         {key: value for key, value in (("visibility", opts.visibility), ("tags", opts.tag)) if value}
     )
     data = readable_source(opts.file) if opts.file else None
@@ -54,14 +54,7 @@ def cmd_create(ctx: Any) -> int:
         if opts.store:
             extra["store"] = opts.store
         extra.update(via_container_options(opts))
-        image = ctx.client.create(
-            opts.name,
-            img_format=opts.disk_format,
-            data=data,
-            metadata=metadata,
-            img_container_format=opts.container_format,
-            **extra,
-        )
+        image = ctx.client.create(opts.name, data=data, **arguments, **extra)
     ctx.out.record(image)
     return 0
 

@@ -17,6 +17,7 @@ import importlib
 import sys
 from typing import Any, Dict, List, NoReturn, Optional, Sequence, Tuple
 
+from pyrax_image.cli.lookup import parse_pairs
 from pyrax_image.cli.output import FORMATS
 from pyrax_image.version import __version__
 
@@ -211,6 +212,16 @@ def add_new_image_options(
     parser.add_argument(
         "--property", action="append", metavar="KEY=VALUE", help="set this property (repeatable)"
     )
+
+
+def new_image_arguments(opts: Any) -> Dict[str, Any]:
+    """What the options of :func:`add_new_image_options` give the call that
+    makes the image (``create``, ``import_from_container``)."""
+    return {
+        "img_format": opts.disk_format,
+        "img_container_format": opts.container_format,
+        "metadata": parse_pairs(opts.property, "--property"),
+    }
 
 
 def parse(argv: Optional[Sequence[str]] = None) -> Any:

@@ -6,9 +6,9 @@ from typing import Any
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
-from pyrax_image.cli.lookup import find_image, parse_pairs
+from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import TASK_COLUMNS
-from pyrax_image.cli.parser import add_action, add_area, add_new_image_options
+from pyrax_image.cli.parser import add_action, add_area, add_new_image_options, new_image_arguments
 from pyrax_image.display import human_size
 from pyrax_image.image.client import ImageClient
 from pyrax_image.statuses import TASK_STATUSES
@@ -72,12 +72,10 @@ def cmd_import(ctx: Any) -> int:
         result = ctx.client.import_from_container(
             opts.object,
             opts.container,
-            img_format=opts.disk_format,
             img_name=opts.name,
             method=method,
-            metadata=parse_pairs(opts.property, "--property"),
-            img_container_format=opts.container_format,
             timeout=opts.timeout,
+            **new_image_arguments(opts),
         )
     ctx.out.record(result)
     return 0
