@@ -29,7 +29,7 @@ from pyrax_image.image.properties import read_only_names
 from pyrax_image.image.resources import Image
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
-from pyrax_image.transfer.options import DEFAULT_TRANSFER, TransferOptions
+from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.transfer.ranged import ReadAhead
 
 logger = logging.getLogger("pyrax_image.data")
@@ -85,13 +85,14 @@ def copy_image(
     source: CopySource,
     img: Any,
     target: Any,
-    name: Optional[str] = None,
-    copy_visibility: bool = False,
-    keep_on_failure: bool = False,
-    options: TransferOptions = DEFAULT_TRANSFER,
+    name: Optional[str],
+    copy_visibility: bool,
+    keep_on_failure: bool,
+    options: TransferOptions,
 ) -> Image:
     """Copy ``img`` of ``source`` (an ImageDataService) into ``target`` (an
-    ImageClient); return the new, active and verified ``Image``.
+    ImageClient); return the new, active and verified ``Image``. The
+    defaults are ``ImageClient.copy_image``'s, declared there only.
     ``options.progress`` follows the bytes sent to the target."""
     client = check_target(target)
     if name is not None and (not isinstance(name, str) or not name.strip()):
