@@ -279,4 +279,4 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     register_properties(areas, common)
     register_tags(areas, common)
     p = add_action(areas, common, "schema", cmd_schema, "a metadef JSON schema")
-    p.add_argument("schema", metavar="NAME", choices=METADEF_SCHEMAS, help=" | ".join(METADEF_SCHEMAS))
+    p.add_argument("schema", metavar="NAME", choices=tuple(METADEF_SCHEMAS), help=" | ".join(METADEF_SCHEMAS))

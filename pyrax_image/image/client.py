@@ -18,7 +18,7 @@ from pyrax_image.image.filters import ImageListing
 from pyrax_image.image.manager import ImageManager
 from pyrax_image.image.operations_client import ImageOperationsClient
 from pyrax_image.image.resources import Image, ImageMember, ImageTask
-from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager, TaskCalls
+from pyrax_image.image.tasks import ImageTasksManager, JSONSchemaManager, TaskCalls, schema_call
 from pyrax_image.metadefs.client import MetadefCalls
 from pyrax_image.utils import get_id
 
@@ -42,19 +42,6 @@ def assure_image(fnc: Callable[Concatenate[C, Image, P], T]) -> Callable[Concate
 
     # mypy cannot say "img by position or name" with Concatenate; the wrapper takes both.
     return cast("Callable[Concatenate[C, Any, P], T]", _wrapped)
-
-
-def schema_call(
-    read: Callable[[JSONSchemaManager], Dict[str, Any]],
-) -> Callable[[ImageClient], Dict[str, Any]]:
-    """pyrax's ``get_*_schema`` method of ``ImageClient`` for the schema
-    manager's method ``read`` (its docstring too)."""
-
-    def get_schema(self: ImageClient) -> Dict[str, Any]:
-        return read(self._schema_manager)
-
-    get_schema.__doc__ = read.__doc__
-    return get_schema
 
 
 class ImageClient(ImageListing, TaskCalls, ImageDataClient, ImageOperationsClient, MetadefCalls):

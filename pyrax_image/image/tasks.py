@@ -9,7 +9,7 @@ gets the same one.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Protocol
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_given_texts, check_int, check_text
@@ -24,19 +24,19 @@ from pyrax_image.statuses import TASK_STATUSES
 from pyrax_image.utils import get_id, quote_segment
 
 DEFAULT_IMPORT_FORMAT = "vhd"
-# The metadata-definition schemas, /schemas/metadefs/<name>.
-METADEF_SCHEMAS = (
-    "namespace",
-    "namespaces",
-    "resource_type",
-    "resource_types",
-    "object",
-    "objects",
-    "property",
-    "properties",
-    "tag",
-    "tags",
-)
+# The metadata-definition schemas, /schemas/metadefs/<name>: what each describes.
+METADEF_SCHEMAS = {
+    "namespace": "one metadef namespace",
+    "namespaces": "a list of metadef namespaces",
+    "resource_type": "one metadef resource type association",
+    "resource_types": "a list of resource type associations definition",
+    "object": "one metadef object",
+    "objects": "a list of metadef objects",
+    "property": "one metadef property",
+    "properties": "a list of metadef properties",
+    "tag": "one metadef tag",
+    "tags": "a list of metadef tags",
+}
 
 
 def import_task_body(
@@ -210,13 +210,32 @@ class TaskCalls:
 def schema_reader(path: str, what: str) -> Callable[[JSONSchemaManager], Dict[str, Any]]:
     """A :class:`JSONSchemaManager` method returning the schema of ``what``,
     ``GET /schemas/<path>`` (``ImageClient`` offers each through
-    :func:`~pyrax_image.image.client.schema_call`)."""
+    :func:`schema_call`)."""
 
     def read(self: JSONSchemaManager) -> Dict[str, Any]:
         return self._schema(path)
 
     read.__doc__ = "The JSON schema of %s." % what
     return read
+
+
+class HasSchemaManager(Protocol):
+    """What :func:`schema_call` needs of a client: its schema manager."""
+
+    _schema_manager: JSONSchemaManager
+
+
+def schema_call(
+    read: Callable[[JSONSchemaManager], Dict[str, Any]],
+) -> Callable[[HasSchemaManager], Dict[str, Any]]:
+    """pyrax's ``get_*_schema`` method of ``ImageClient`` for ``read`` (a
+    :func:`schema_reader`), called on the client's schema manager, with its docstring."""
+
+    def get_schema(self: HasSchemaManager) -> Dict[str, Any]:
+        return read(self._schema_manager)
+
+    get_schema.__doc__ = read.__doc__
+    return get_schema
 
 
 class JSONSchemaManager(BaseManager[BaseResource]):

@@ -9,9 +9,15 @@ deleting definitions is for admins: others get ``Forbidden``.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from pyrax_image.image.tasks import JSONSchemaManager
+from pyrax_image.image.tasks import (
+    METADEF_SCHEMAS,
+    HasSchemaManager,
+    JSONSchemaManager,
+    schema_call,
+    schema_reader,
+)
 from pyrax_image.lazy import built_once
 from pyrax_image.metadefs.managers import MetadefNamespaceManager, MetadefResourceTypeManager
 from pyrax_image.metadefs.resources import (
@@ -22,6 +28,12 @@ from pyrax_image.metadefs.resources import (
     MetadefResourceTypeAssociation,
     MetadefTag,
 )
+
+
+def metadef_schema(name: str) -> Callable[[HasSchemaManager], Dict[str, Any]]:
+    """pyrax-style ``get_metadef_<name>_schema``: ``GET /schemas/metadefs/<name>``,
+    the schema of what ``METADEF_SCHEMAS[name]`` says."""
+    return schema_call(schema_reader("metadefs/" + name, METADEF_SCHEMAS[name]))
 
 
 class MetadefCalls:
@@ -223,42 +235,13 @@ class MetadefCalls:
         self.metadef_namespaces.tags_of(namespace).delete_all()
 
     # -- schemas --------------------------------------------------------------------------
-    def get_metadef_namespace_schema(self) -> Dict[str, Any]:
-        """JSON schema of one metadef namespace."""
-        return self._schema_manager.metadef("namespace")
-
-    def get_metadef_namespaces_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of metadef namespaces."""
-        return self._schema_manager.metadef("namespaces")
-
-    def get_metadef_resource_type_schema(self) -> Dict[str, Any]:
-        """JSON schema of one metadef resource type association."""
-        return self._schema_manager.metadef("resource_type")
-
-    def get_metadef_resource_types_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of resource type associations definition."""
-        return self._schema_manager.metadef("resource_types")
-
-    def get_metadef_object_schema(self) -> Dict[str, Any]:
-        """JSON schema of one metadef object."""
-        return self._schema_manager.metadef("object")
-
-    def get_metadef_objects_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of metadef objects."""
-        return self._schema_manager.metadef("objects")
-
-    def get_metadef_property_schema(self) -> Dict[str, Any]:
-        """JSON schema of one metadef property."""
-        return self._schema_manager.metadef("property")
-
-    def get_metadef_properties_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of metadef properties."""
-        return self._schema_manager.metadef("properties")
-
-    def get_metadef_tag_schema(self) -> Dict[str, Any]:
-        """JSON schema of one metadef tag."""
-        return self._schema_manager.metadef("tag")
-
-    def get_metadef_tags_schema(self) -> Dict[str, Any]:
-        """JSON schema of a list of metadef tags."""
-        return self._schema_manager.metadef("tags")
+    get_metadef_namespace_schema = metadef_schema("namespace")
+    get_metadef_namespaces_schema = metadef_schema("namespaces")
+    get_metadef_resource_type_schema = metadef_schema("resource_type")
+    get_metadef_resource_types_schema = metadef_schema("resource_types")
+    get_metadef_object_schema = metadef_schema("object")
+    get_metadef_objects_schema = metadef_schema("objects")
+    get_metadef_property_schema = metadef_schema("property")
+    get_metadef_properties_schema = metadef_schema("properties")
+    get_metadef_tag_schema = metadef_schema("tag")
+    get_metadef_tags_schema = metadef_schema("tags")
