@@ -232,7 +232,7 @@ class ImageDataClient(ImageClientBase):
         ignores ``Range`` (and an image of one part) is read as one stream.
         By default (``connections=None``) an image of at least
         ``parallel_download_size`` bytes (64 MiB) written to such a destination
-        starts as one stream; if after ``parallel_download_warmup`` (0.5) s it
+        starts as one stream; if after ``parallel_download_warmup`` (0.25) s it
         moves under ``parallel_download_rate`` (40 MiB/s), as one stream
         across a long link does, it stops further on and the rest is fetched
         over ``parallel_download_connections`` (4) ranges (``split_at`` on

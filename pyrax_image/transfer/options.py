@@ -21,7 +21,7 @@ DEFAULT_MAX_RESUMES = 5  # times a dropped ranged read is asked again
 # stream is faster than several: fewer requests, no reading back to hash.
 DEFAULT_PARALLEL_SIZE = 64 * 1024 * 1024
 DEFAULT_PARALLEL_CONNECTIONS = 4
-DEFAULT_PARALLEL_WARMUP = 0.5
+DEFAULT_PARALLEL_WARMUP = 0.25
 DEFAULT_PARALLEL_RATE = 40 * 1024 * 1024
 # ``progress(bytes_done, total_or_None)``, called after each chunk; an
 # exception it raises aborts the transfer.

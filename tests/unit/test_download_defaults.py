@@ -1,5 +1,5 @@
 """How many ranges a download fetches when the caller does not say
-(docs/data.md: parallel ranges by default for large images)."""
+(docs/data.md: a large image's one stream is split into ranges when slow)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import pytest
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.destinations import writer_for
-from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, DEFAULT_PARALLEL_SIZE, TransferOptions
+from pyrax_image.transfer.options import (
+    DEFAULT_PARALLEL_CONNECTIONS,
+    DEFAULT_PARALLEL_RATE,
+    DEFAULT_PARALLEL_SIZE,
+    DEFAULT_PARALLEL_WARMUP,
+    TransferOptions,
+)
 
 
 def test_unset_connections_choose_by_size():
@@ -24,6 +30,8 @@ def test_given_connections_are_kept_whatever_the_size():
 
 def test_the_defaults_are_64_mib_and_4_ranges():
     assert (DEFAULT_PARALLEL_SIZE, DEFAULT_PARALLEL_CONNECTIONS) == (64 * 1024 * 1024, 4)
+    # a stream is judged a quarter second in, split under 40 MiB/s (docs/data.md)
+    assert (DEFAULT_PARALLEL_WARMUP, DEFAULT_PARALLEL_RATE) == (0.25, 40 * 1024 * 1024)
     options = TransferOptions(connections=None)
     assert options.connections_for(DEFAULT_PARALLEL_SIZE) == 4
     assert options.connections_for(DEFAULT_PARALLEL_SIZE - 1) == 1
