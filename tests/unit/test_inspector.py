@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import subprocess
 import sys
 
 import pytest
@@ -136,3 +137,68 @@ def test_refusals_pickle_with_their_facts():
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.disk_format, copy.inspection.format) == (str(error), "qcow2", "raw")
     assert isinstance(copy, exc.ImageRejected) and isinstance(copy, exc.InvalidArgument)
+
+
+# -- loading the inspector without running oslo_utils.strutils (issue 19 item 2) ------------------
+def fresh_python(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@needs_oslo
+def test_an_inspection_does_not_run_strutils_which_still_works_when_used(tmp_path):
+    path = tmp_path / "disk.raw"
+    path.write_bytes(b"\0" * 4096)
+    out = fresh_python(
+        "import sys\n"
+        "from pyrax_image.inspector import inspect_image\n"
+        "print(inspect_image(%r).format)\n"
+        "print(type(sys.modules['oslo_utils.strutils']).__name__)\n"
+        "from oslo_utils import strutils\n"
+        "print(strutils.mask_password('password=hunter2'))\n"
+        "from oslo_utils.imageutils import QemuImgInfo\n"
+        "print(QemuImgInfo('{\"virtual-size\": 2048, \"format\": \"raw\"}', format='json').virtual_size)\n"
+        "print(type(sys.modules['oslo_utils.strutils']).__name__)\n" % str(path)
+    )
+    assert out.split() == ["raw", "_LazyModule", "password=***", "2048", "module"]
+
+
+@needs_oslo
+def test_a_strutils_already_imported_is_left_as_it_is(tmp_path):
+    path = tmp_path / "disk.raw"
+    path.write_bytes(b"\0" * 4096)
+    out = fresh_python(
+        "import sys\n"
+        "import oslo_utils.strutils as before\n"
+        "from pyrax_image.inspector import inspect_image\n"
+        "print(inspect_image(%r).format)\n"
+        "print(sys.modules['oslo_utils.strutils'] is before, type(before).__name__)\n" % str(path)
+    )
+    assert out.split() == ["raw", "True", "module"]
+
+
+def test_a_deferred_module_runs_once_on_first_use(tmp_path, monkeypatch):
+    package = tmp_path / "deferred_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "probe.py").write_text("import sys\nsys.deferred_probe_runs += 1\nVALUE = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "deferred_probe_runs", 0, raising=False)
+    try:
+        inspector.defer_module("deferred_pkg.probe")
+        from deferred_pkg import probe  # as oslo_utils.imageutils.qemu imports strutils
+
+        assert sys.deferred_probe_runs == 0  # imported, not run
+        assert probe.VALUE == 42
+        assert probe.VALUE == 42 and sys.deferred_probe_runs == 1
+    finally:
+        sys.modules.pop("deferred_pkg.probe", None)
+        sys.modules.pop("deferred_pkg", None)
+
+
+@pytest.mark.parametrize("name", ["pyrax_image_no_such_module", "no_such_package.module", "sys"])
+def test_deferring_a_missing_or_loaded_module_changes_nothing(name):
+    before = sys.modules.get(name)
+    inspector.defer_module(name)
+    assert sys.modules.get(name) is before
