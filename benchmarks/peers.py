@@ -50,11 +50,20 @@ CLOSED = "-no-keepalive"
 # Data scenarios, each transfer in a fresh ``data_workers`` process. "raw-hash"
 # (requests verifying like the SDKs) is the reference; "raw" sends bare.
 DATA_OPS = ("upload", "download-file", "download", "download-connections-4", "copy-image")
-DATA_CLIENTS = ["raw-hash", "raw", "glanceclient", "openstacksdk", "pyrax_image", "pyrax_image-1"]
+DATA_CLIENTS = [
+    "raw-hash",
+    "raw",
+    "glanceclient",
+    "openstacksdk",
+    "pyrax_image",
+    "pyrax_image-1",
+    "pyrax_image-noverify",
+]
 # Issue #12's two (benchmarks/parallel_workers.py): "download-connections-4"
 # goes through a proxy throttling each connection to --throttle MB/s
 # ("pyrax_image-1" is pyrax_image with one stream), "copy-image" is
-# RegionOne -> RegionTwo. A client without a worker for an op is skipped.
+# RegionOne -> RegionTwo. "pyrax_image-noverify" uploads with verify=False,
+# to show what verification costs. A client without a worker for an op is skipped.
 MIB = 1024 * 1024
 
 
