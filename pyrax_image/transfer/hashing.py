@@ -1,8 +1,9 @@
 """Digests of a stream of bytes, computed on the way, and their verification.
 
-:class:`HashSet` feeds MD5 and one more algorithm (Glance's ``os_hash_algo``,
-SHA-512 by default) from a background thread, so hashing overlaps with the
-socket; :func:`verify_digests` compares them with what the server reports.
+:class:`HashSet` feeds MD5 and/or one more algorithm (Glance's
+``os_hash_algo``, SHA-512 by default), in the caller's thread (uploads) or
+a background thread overlapping the socket (``threaded``, downloads);
+:func:`verify_digests` compares them with what the server reports.
 """
 
 from __future__ import annotations

@@ -63,3 +63,20 @@ def test_a_reported_multihash_that_differs_fails_the_upload(cloud: Any, monkeypa
         client.create(name, img_format="raw", data=DATA)
     assert caught.value.algorithm == "sha512"
     assert client.list(name=name) == []  # the unverified image was deleted
+
+
+def test_a_fresh_client_creating_from_a_path_hashes_sha512_only(cloud: Any, monkeypatch, tmp_path) -> None:
+    """The benchmarks' case: a new process's first create(data=path) on a multihash cloud."""
+    path = tmp_path / "disk.raw"
+    path.write_bytes(DATA)
+    client = noauth_client(cloud["glance_noauth_url"], ALPHA)
+    fed: List[str] = []
+    real_new, real_md5 = hashlib.new, hashlib.md5
+    monkeypatch.setattr(hashing.hashlib, "new", lambda name, **kw: _Fed(real_new(name, **kw), fed))
+    monkeypatch.setattr(hashing.hashlib, "md5", lambda **kw: _Fed(real_md5(**kw), fed))
+    image = client.create("it-upload-path-" + uuid.uuid4().hex[:8], img_format="raw", data=str(path))
+    try:
+        assert fed == ["sha512"]  # no MD5, nothing hashed twice
+        assert (image.status, image.os_hash_value) == ("active", hashlib.sha512(DATA).hexdigest())
+    finally:
+        client.delete(image)
