@@ -10,7 +10,7 @@ Error responses become :mod:`pyrax_image.exceptions`. Its connection pool
 takes ``pool_size`` threads at once, starts afresh in a forked child
 (:mod:`pyrax_image.forks`) and is released by :meth:`Transport.close`; a
 request it would not resend never goes out on a connection idle past the
-retry policy's ``fresh_after_idle`` (:mod:`pyrax_image.http_pool`).
+retry policy's ``fresh_after_idle`` (``pyrax_image.http_pool``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ waits (:meth:`RetryPolicy.reconnect_wait`, on the transport's clock); how
 many resumes is the download's ``max_resumes``. A request that may not be
 resent goes out on a kept-alive connection idle at most ``fresh_after_idle``
 seconds (:meth:`RetryPolicy.idle_limit`; older ones are replaced by a fresh
-connection, :mod:`pyrax_image.http_pool`), so a server closing it at the end
+connection, ``pyrax_image.http_pool``), so a server closing it at the end
 of its keep-alive timeout cannot break it. Pass one as
 ``Transport(retry_policy=...)`` or ``ImageClient(..., retry_policy=...)``
 (as requests takes ``max_retries=Retry(...)``); a subclass may change any

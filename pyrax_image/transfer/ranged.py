@@ -71,7 +71,7 @@ class RangedReader:
     A body arriving slower than ``min_progress`` ends with ``RequestTimeout``.
 
     ``ask_range`` sends ``Range`` from the first request on (``bytes=0-``
-    for a whole body), so that :attr:`honours_range` says whether the server
+    for a whole body), so that ``honours_range`` says whether the server
     answered with a 206. ``end`` may be lowered while the body is read (down
     to the current position): the reader then stops there and closes the
     connection rather than read the rest. Iterating it twice continues where
