@@ -146,10 +146,16 @@ def fresh_python(code: str) -> str:
     return done.stdout
 
 
-@needs_oslo
-def test_an_inspection_does_not_run_strutils_which_still_works_when_used(tmp_path):
+@pytest.fixture
+def raw_disk(tmp_path) -> str:
+    """A small raw disk image for a fresh interpreter to inspect."""
     path = tmp_path / "disk.raw"
     path.write_bytes(b"\0" * 4096)
+    return str(path)
+
+
+@needs_oslo
+def test_an_inspection_does_not_run_strutils_which_still_works_when_used(raw_disk):
     out = fresh_python(
         "import sys\n"
         "from pyrax_image.inspector import inspect_image\n"
@@ -159,21 +165,19 @@ def test_an_inspection_does_not_run_strutils_which_still_works_when_used(tmp_pat
         "print(strutils.mask_password('password=hunter2'))\n"
         "from oslo_utils.imageutils import QemuImgInfo\n"
         "print(QemuImgInfo('{\"virtual-size\": 2048, \"format\": \"raw\"}', format='json').virtual_size)\n"
-        "print(type(sys.modules['oslo_utils.strutils']).__name__)\n" % str(path)
+        "print(type(sys.modules['oslo_utils.strutils']).__name__)\n" % raw_disk
     )
     assert out.split() == ["raw", "_LazyModule", "password=***", "2048", "module"]
 
 
 @needs_oslo
-def test_a_strutils_already_imported_is_left_as_it_is(tmp_path):
-    path = tmp_path / "disk.raw"
-    path.write_bytes(b"\0" * 4096)
+def test_a_strutils_already_imported_is_left_as_it_is(raw_disk):
     out = fresh_python(
         "import sys\n"
         "import oslo_utils.strutils as before\n"
         "from pyrax_image.inspector import inspect_image\n"
         "print(inspect_image(%r).format)\n"
-        "print(sys.modules['oslo_utils.strutils'] is before, type(before).__name__)\n" % str(path)
+        "print(sys.modules['oslo_utils.strutils'] is before, type(before).__name__)\n" % raw_disk
     )
     assert out.split() == ["raw", "True", "module"]
 
