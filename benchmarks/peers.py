@@ -131,8 +131,15 @@ def rotated(items: List[str], round_no: int) -> List[str]:
 
 def import_ms(python: str, module: str) -> float:
     """Milliseconds ``python -X importtime`` spends importing ``module`` after
-    ``import requests`` (for "requests": importing requests itself)."""
+    ``import requests`` (for "requests": importing requests itself).
+
+    The same import runs once unmeasured first, free to write its bytecode
+    caches (as pip does when it installs a wheel): with PYTHONDONTWRITEBYTECODE
+    set and a source tree without them, every measured run would compile the
+    modules again and time the compiler, not the import."""
     code = "import requests" if module == "requests" else "import requests; import %s" % module
+    warm = {name: value for name, value in env().items() if name != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([python, "-c", code], capture_output=True, env=warm, check=True)
     out = subprocess.run([python, "-X", "importtime", "-c", code], capture_output=True, text=True, env=env())
     out.check_returncode()
     top: List[tuple] = []

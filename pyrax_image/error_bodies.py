@@ -8,7 +8,6 @@ a new error body format is read here, in :func:`message_and_details`.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -27,6 +26,8 @@ _RULE = re.compile(r"<hr\b", re.IGNORECASE)
 
 def _clean(text: str) -> str:
     """Strip HTML tags, entities and runs of white space from a message."""
+    import html  # html.entities' table is imported when an error needs it, not with pyrax_image
+
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
 
 

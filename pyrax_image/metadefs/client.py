@@ -1,7 +1,9 @@
 """ImageClient's metadata-definition calls, pyrax-style (``list_metadef_…``, ``get_metadef_…``).
 
 Each is one line over the managers of :mod:`pyrax_image.metadefs.managers`
-(``images.metadef_namespaces``, ``images.metadef_resource_types``); a
+(``images.metadef_namespaces``, ``images.metadef_resource_types``, built on
+first use, so that ``import pyrax_image`` loads neither them nor the
+resources); a
 namespace is named by its name or given as a ``MetadefNamespace``, an
 object, property or tag by its name or its resource. Creating, changing and
 deleting definitions is for admins: others get ``Forbidden``.
@@ -9,7 +11,7 @@ deleting definitions is for admins: others get ``Forbidden``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from pyrax_image.image.tasks import (
     METADEF_SCHEMAS,
@@ -19,15 +21,17 @@ from pyrax_image.image.tasks import (
     schema_reader,
 )
 from pyrax_image.lazy import built_once
-from pyrax_image.metadefs.managers import MetadefNamespaceManager, MetadefResourceTypeManager
-from pyrax_image.metadefs.resources import (
-    MetadefNamespace,
-    MetadefObject,
-    MetadefProperty,
-    MetadefResourceType,
-    MetadefResourceTypeAssociation,
-    MetadefTag,
-)
+
+if TYPE_CHECKING:
+    from pyrax_image.metadefs.managers import MetadefNamespaceManager, MetadefResourceTypeManager
+    from pyrax_image.metadefs.resources import (
+        MetadefNamespace,
+        MetadefObject,
+        MetadefProperty,
+        MetadefResourceType,
+        MetadefResourceTypeAssociation,
+        MetadefTag,
+    )
 
 
 def metadef_schema(name: str) -> Callable[[HasSchemaManager], Dict[str, Any]]:
@@ -44,12 +48,16 @@ class MetadefCalls:
     @property
     def metadef_namespaces(self) -> MetadefNamespaceManager:
         """The manager of metadata definition namespaces."""
+        from pyrax_image.metadefs.managers import MetadefNamespaceManager
+
         client: Any = self  # mixed into ImageClient, the BaseClient the manager needs
         return built_once(self, "_metadef_namespace_manager", lambda: MetadefNamespaceManager(client))
 
     @property
     def metadef_resource_types(self) -> MetadefResourceTypeManager:
         """The manager of the resource types metadata definitions apply to."""
+        from pyrax_image.metadefs.managers import MetadefResourceTypeManager
+
         client: Any = self  # mixed into ImageClient, the BaseClient the manager needs
         return built_once(self, "_metadef_resource_type_manager", lambda: MetadefResourceTypeManager(client))
 

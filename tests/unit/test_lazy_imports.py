@@ -1,10 +1,13 @@
 """What ``import pyrax_image`` and a first ``list()`` leave unloaded.
 
 The data machinery (the image data service and the modules doing its work,
-the transfer layer, object storage), dateutil and the configuration-file
-parsers, and inspect (the listing methods' signatures are built when asked for)
-cost import time a program that only lists images never uses: they
-are imported on first use. Each check runs in a fresh interpreter and reads
+the transfer layer, object storage), the other API areas ``ImageClient``
+mixes in (metadata definitions, versions, locations, stores, usage, the
+cache), sync, inspection, Cloud Files and the CLI, dateutil and the
+configuration-file parsers, inspect (the listing methods' signatures are built
+when asked for) and html (HTML error bodies) cost import time a program that
+only lists images never uses: they are imported on first use, and each area
+works on its first call. Each check runs in a fresh interpreter and reads
 ``sys.modules`` (what is loaded, not how long it took). ``requests`` is
 imported first and the heavy modules it loaded are then dropped from
 ``sys.modules``, so one there again was imported by pyrax_image: on Python
@@ -43,8 +46,38 @@ DATA_MODULES = [
     "pyrax_image.object_storage.resources",
     "pyrax_image.object_storage.upload",
 ]
-OTHER_MODULES = ["pyrax_image.cli", "dateutil", "configparser", "yaml", "uuid", "inspect", "dataclasses"]
-HEAVY = DATA_MODULES + OTHER_MODULES
+# The API areas beyond images and tasks, each loaded by its first call
+# (AREA_CALLS); the metadefs and operations managers are built on first use.
+METADEF_MODULES = [
+    "pyrax_image.metadefs.checks",
+    "pyrax_image.metadefs.contents",
+    "pyrax_image.metadefs.documents",
+    "pyrax_image.metadefs.managers",
+    "pyrax_image.metadefs.resources",
+]
+AREA_MODULES = METADEF_MODULES + [
+    "pyrax_image.image.cache",
+    "pyrax_image.image.discovery",
+    "pyrax_image.image.locations",
+    "pyrax_image.image.stores",
+    "pyrax_image.image.usage",
+    "pyrax_image.sync",
+    "pyrax_image.sync_report",
+    "pyrax_image.inspector",
+    "pyrax_image.cloud_files",
+]
+OTHER_MODULES = [
+    "pyrax_image.cli",
+    "dateutil",
+    "configparser",
+    "yaml",
+    "uuid",
+    "inspect",
+    "dataclasses",
+    "html",
+    "html.entities",
+]
+HEAVY = DATA_MODULES + AREA_MODULES + OTHER_MODULES
 # requests loaded, then what it loaded of the heavy modules forgotten.
 AFTER_REQUESTS = """
 import json, sys, requests
@@ -136,9 +169,85 @@ def test_the_data_service_is_built_on_first_use_and_then_kept():
 def test_the_lazy_packages_still_export_their_names():
     code = (
         "import json\n"
-        "from pyrax_image import object_storage, transfer\n"
-        "names = [(m.__name__, n) for m in (object_storage, transfer) for n in m.__all__"
+        "import pyrax_image\n"
+        "from pyrax_image import metadefs, object_storage, transfer\n"
+        "names = [(m.__name__, n) for m in (metadefs, object_storage, transfer, pyrax_image) for n in m.__all__"
         " if getattr(m, n, None) is None]\n"
         "print(json.dumps(names))\n"
     )
     assert loaded_by(code) == set()
+
+
+# One call of each lazily loaded area through a real client (the unit tests'
+# ``responses``), in a fresh interpreter: what the area needs is absent before
+# its call and loaded by it, and the call answers as it does when loaded eagerly.
+AREA_CALLS = """
+import json, sys
+import responses
+from pyrax_image import ImageClient, TokenIdentity
+from pyrax_image import exceptions as exc
+
+V2 = "http://glance.test:9292/v2"
+IMAGE = "11111111-2222-3333-4444-555555555555"
+client = ImageClient(TokenIdentity("tok", tenant_id="proj"), management_url="http://glance.test:9292")
+results = {}
+
+
+def first_call(area, modules, call):
+    absent = [name for name in modules if name not in sys.modules]
+    answer = call()
+    results[area] = {"absent": absent, "loaded": [n for n in modules if n in sys.modules], "answer": answer}
+
+
+def html_error():
+    try:
+        client.get(IMAGE)
+    except exc.NotFound as error:
+        return error.message
+
+
+with responses.RequestsMock() as rsps:
+    rsps.get(V2 + "/metadefs/namespaces", json={"namespaces": [{"namespace": "OS::Compute::Quota"}]})
+    rsps.get("http://glance.test:9292/versions", json={"versions": [{"id": "v2.17", "status": "CURRENT"}]})
+    rsps.get(V2 + "/images/" + IMAGE + "/locations", json=[{"url": "file:///d/x", "metadata": {"store": "fast"}}])
+    rsps.get(V2 + "/info/stores/detail", json={"stores": [{"id": "fast", "default": "true", "type": "file"}]})
+    rsps.get(V2 + "/info/usage", json={"usage": {"image_count_total": {"limit": 10, "usage": 3}}})
+    rsps.get(V2 + "/cache", json={"cached_images": [], "queued_images": [IMAGE]})
+    rsps.get(V2 + "/images/" + IMAGE, body="<html><h1>Not Found</h1><p>No image &amp; no data</p></html>",
+             status=404, content_type="text/html")
+    first_call(
+        "metadefs",
+        %r,
+        lambda: [ns.namespace for ns in client.list_metadef_namespaces()],
+    )
+    first_call("versions", ["pyrax_image.image.discovery"], lambda: [v.version for v in client.list_versions()])
+    first_call(
+        "locations", ["pyrax_image.image.locations"], lambda: [l.store for l in client.list_image_locations(IMAGE)]
+    )
+    first_call("stores", ["pyrax_image.image.stores"], lambda: [s.is_default for s in client.get_stores_detail()])
+    first_call("usage", ["pyrax_image.image.usage"], lambda: client.get_usage().image_count_total.remaining)
+    first_call("cache", ["pyrax_image.image.cache"], lambda: [i.id for i in client.list_cached_images().queued])
+    first_call("html error body", ["html", "html.entities"], html_error)
+print(json.dumps(results))
+""" % ([name for name in METADEF_MODULES if name != "pyrax_image.metadefs.documents"],)
+
+
+def test_each_lazy_area_works_on_its_first_call():
+    out = subprocess.run(
+        [sys.executable, "-c", AREA_CALLS], capture_output=True, text=True, cwd=str(ROOT), timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout.strip().splitlines()[-1])
+    image = "11111111-2222-3333-4444-555555555555"
+    answers = {
+        "metadefs": ["OS::Compute::Quota"],
+        "versions": ["2.17"],
+        "locations": ["fast"],
+        "stores": [True],
+        "usage": 7,
+        "cache": [image],
+        "html error body": "No image & no data",
+    }
+    assert {area: result["answer"] for area, result in results.items()} == answers
+    for area, result in results.items():
+        assert result["absent"] == result["loaded"] and result["loaded"], area
