@@ -77,8 +77,6 @@ class ImageDownload:
         min_progress: Optional[MinimumProgress] = DEFAULT_MIN_PROGRESS,
         pause: Pause = default_pause,
     ):
-        self.open_request = open_request
-        self.pause = pause
         self.info = info
         self.options = options
         self.image_id: Optional[str] = info.get("id")
@@ -196,18 +194,7 @@ class ImageDownload:
         """Fetch what the reader has not read over ``connections`` ranges,
         the reader (open at its position) reading the first, then verify."""
         assert self.size is not None and sink.at is not None
-        fetch = ParallelFetch(
-            self.open_request,
-            self.size,
-            sink.at,
-            connections,
-            hashes=self.hashes,
-            chunk_size=self.options.chunk_size,
-            max_resumes=self.options.max_resumes,
-            progress=self.progress,
-            lead=self.reader,
-            pause=self.pause,
-        )
+        fetch = ParallelFetch(self.reader, sink.at, connections, self.hashes, self.progress)
         self.connections = fetch.connections
         try:
             fetch.run()

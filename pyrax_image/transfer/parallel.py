@@ -24,8 +24,8 @@ from typing import Any, List, Optional, Protocol, Tuple
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_int
 from pyrax_image.transfer.hashing import HashSet
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_MAX_RESUMES, Progress
-from pyrax_image.transfer.ranged import Opener, Pause, RangedReader, default_pause
+from pyrax_image.transfer.options import Progress
+from pyrax_image.transfer.ranged import RangedReader
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -91,58 +91,50 @@ def plan_parts(
 
 
 class ParallelFetch:
-    """Fetch ``size`` bytes with up to ``connections`` ranged requests in flight.
+    """Fetch the body ``lead`` reads with up to ``connections`` ranged requests in flight.
 
     ``lead`` is a reader already open at the first byte not yet fetched
     (every byte before it written and given to ``hashes``, if any): its end
     is lowered to the first part's, so it stops there (closing its
     connection), and its bytes are hashed as they arrive; the other parts
-    are read back to be hashed in order. :attr:`resumes` counts the
-    resumes of the ranges it opened (the lead counts its own). A range whose connection
-    breaks is resumed after ``pause`` (see :class:`~pyrax_image.transfer.RangedReader`). ``progress(done, size)``
+    are read back to be hashed in order. Each other part is read by a
+    reader like the lead (:meth:`~pyrax_image.transfer.RangedReader.reader_of`:
+    the same request, chunk size, resumes and pauses); :attr:`resumes` counts
+    their resumes (the lead counts its own). ``progress(done, size)``
     is called (serialised) as bytes arrive; what it raises aborts the fetch.
     :meth:`run` raises the first error of any worker after stopping the others.
     """
 
     def __init__(
         self,
-        open_request: Opener,
-        size: int,
+        lead: RangedReader,
         destination: RandomAccess,
         connections: int,
         hashes: Optional[HashSet] = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        max_resumes: int = DEFAULT_MAX_RESUMES,
         progress: Optional[Progress] = None,
         part_size: Optional[int] = None,
-        lead: Optional[RangedReader] = None,
-        pause: Pause = default_pause,
     ):
         check_int("connections", connections, 1)
-        check_int("size", size, 1)
-        self.open_request = open_request
-        self.size = size
+        self.size = check_int("size", lead.size, 1)
         self.destination = destination
         self.hashes = hashes
-        self.chunk_size = chunk_size
-        self.max_resumes = max_resumes
+        self.chunk_size = lead.chunk_size
         self.progress = progress
-        start = lead.position if lead is not None else 0
-        self.parts = plan_parts(size, connections, part_size, start)
+        self.parts = plan_parts(self.size, connections, part_size, lead.position)
         if not self.parts:
-            raise exc.InvalidArgument("Nothing is left to fetch after byte %d of %d" % (start, size))
+            raise exc.InvalidArgument(
+                "Nothing is left to fetch after byte %d of %d" % (lead.position, self.size)
+            )
         self.connections = min(connections, len(self.parts))
         self.written = [0] * len(self.parts)
-        self.bytes_done = start
+        self.bytes_done = lead.position
         self.resumes = 0
-        self.pause = pause
         self._lead = lead
-        if lead is not None:
-            lead.end = self.parts[0][1]
+        lead.end = self.parts[0][1]
         self._next_part = 0
         self._complete = 0  # parts before this index are whole
-        # Read back from here on; the lead's part (if any) is hashed as it arrives.
-        self._hashed = self.parts[0][1] if lead is not None else 0
+        # Read back from here on; the lead's part is hashed as it arrives.
+        self._hashed = self.parts[0][1]
         self._error: Optional[BaseException] = None
         self._stopping = threading.Event()
         self._changed = threading.Condition()
@@ -175,19 +167,10 @@ class ParallelFetch:
 
     def _fetch(self, index: int) -> None:
         start, end = self.parts[index]
-        hashes = None
-        if index == 0 and self._lead is not None:
+        if index == 0:
             reader, hashes = self._lead, self.hashes
         else:
-            reader = RangedReader(
-                self.open_request,
-                self.size,
-                self.chunk_size,
-                self.max_resumes,
-                start=start,
-                end=end,
-                pause=self.pause,
-            )
+            reader, hashes = self._lead.reader_of(start, end), None
         try:
             for chunk in reader:
                 if self._stopping.is_set():
@@ -264,8 +247,7 @@ class ParallelFetch:
                 thread.join(5)
             raise
         finally:
-            if self._lead is not None:
-                self._lead.close()
+            self._lead.close()
         if self._error is not None:
             raise self._error
         logger.debug(

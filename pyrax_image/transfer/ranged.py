@@ -110,6 +110,20 @@ class RangedReader:
         self._held: Optional[requests.Response] = None
         self._chunks: Optional[Iterator[bytes]] = None
 
+    def reader_of(self, start: int, end: int) -> RangedReader:
+        """A reader of bytes ``[start, end)`` of the same body, asked, paced
+        and resumed as this one is (a part of a parallel fetch)."""
+        return RangedReader(
+            self.open_request,
+            self.size,
+            self.chunk_size,
+            self.max_resumes,
+            start=start,
+            end=end,
+            min_progress=self.min_progress,
+            pause=self.pause,
+        )
+
     def hold(self, response: requests.Response) -> None:
         """Take ``response``, already open (a probe's), as the reply to the
         next request, so that it is read rather than asked for again."""

@@ -18,7 +18,9 @@ import requests
 
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer import HashSet
+from pyrax_image.transfer.options import Progress
 from pyrax_image.transfer.parallel import FileObjectAccess, ParallelFetch, plan_parts
+from pyrax_image.transfer.ranged import RangedReader
 from tests.unit.helpers import dropping_body
 
 DATA = os.urandom(300_000)
@@ -48,12 +50,15 @@ class RangedServer:
         return response
 
 
-def fetch(server: RangedServer, **kwargs: object) -> tuple[io.BytesIO, ParallelFetch]:
+def fetch(
+    server: RangedServer, progress: Progress | None = None, **reading: object
+) -> tuple[io.BytesIO, ParallelFetch]:
+    """Fetch DATA over 3 connections in parts of 40,000 bytes, the lead a
+    reader of ``server`` made with ``reading`` (its parts' readers copy it)."""
     handle = io.BytesIO()
     hashes = HashSet("sha512", threaded=False, md5=False)
-    options = dict(connections=3, hashes=hashes, chunk_size=4096, part_size=40_000)
-    options.update(kwargs)
-    job = ParallelFetch(server, len(DATA), FileObjectAccess(handle, 0), **options)  # type: ignore[arg-type]
+    lead = RangedReader(server, len(DATA), chunk_size=4096, **reading)  # type: ignore[arg-type]
+    job = ParallelFetch(lead, FileObjectAccess(handle, 0), 3, hashes, progress, part_size=40_000)
     job.run()
     return handle, job
 
@@ -101,3 +106,17 @@ def test_a_progress_callback_that_raises_aborts_the_fetch():
     with pytest.raises(KeyboardInterrupt):
         fetch(RangedServer(), progress=progress)
     assert seen == sorted(seen) and seen[-1] < len(DATA)
+
+
+def test_a_part_is_read_as_its_lead_is_read():
+    """Each part's reader is asked, paced, resumed and timed as the lead."""
+    paused: List[int] = []
+    lead = RangedReader(RangedServer(), len(DATA), 4096, 2, min_progress=None, pause=paused.append)
+    part = lead.reader_of(40_000, 80_000)
+    assert (part.open_request, part.size, part.chunk_size, part.max_resumes) == (
+        lead.open_request,
+        len(DATA),
+        4096,
+        2,
+    )
+    assert (part.min_progress, part.pause, part.start, part.end) == (None, paused.append, 40_000, 80_000)
