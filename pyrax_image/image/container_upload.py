@@ -37,7 +37,7 @@ from pyrax_image.object_storage.parallel_upload import (
 )
 from pyrax_image.object_storage.tempurl import DEFAULT_TEMP_URL_SECONDS
 from pyrax_image.replies import expect_object, invalid, kind_of
-from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, VIA_CONTAINER_OPTIONS, TransferOptions
+from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, TransferOptions
 from pyrax_image.utils import get_id
 
 IMPORT_METHODS = ("web-download", "task")
@@ -46,51 +46,51 @@ IMPORT_METHODS = ("web-download", "task")
 IMPORT_POLL_SECONDS = 0.5
 
 
-class ViaContainer(NamedTuple):
-    """How an upload goes through object storage, checked when made (before
-    any request): the container (created if missing, kept), the segment size,
-    the parallel PUTs, the import method (None: web-download where the cloud
-    enables it, else the task) and whether the objects stay afterwards."""
-
-    container: str
+class _RouteFields(NamedTuple):
+    via_container: Optional[str] = None
     segment_size: int = DEFAULT_SEGMENT_SIZE
     connections: int = DEFAULT_PARALLEL_CONNECTIONS
     import_method: Optional[str] = None
     keep_segments: bool = False
 
-    @classmethod
-    def checked(
-        cls,
-        via_container: Any,
-        segment_size: Optional[int] = None,
-        connections: Optional[int] = None,
-        import_method: Optional[str] = None,
-        keep_segments: bool = False,
-    ) -> ViaContainer:
-        """The route of these options, refused (``InvalidArgument``) when one is wrong."""
-        container = paths.container_name(via_container)
-        if import_method is not None and import_method not in IMPORT_METHODS:
+
+class ViaContainer(_RouteFields):
+    """How an upload goes through object storage, declared once (its fields
+    are the keyword arguments of ``create()`` and ``upload()``) and checked
+    when made, before any request: ``via_container``, the container (created
+    if missing, kept; None: the data goes straight to Glance, and the others
+    must be left at their defaults); ``segment_size`` (None: 32 MiB); ``connections``,
+    the segments PUT at once (None: 4); ``import_method`` (None: web-download
+    where the cloud enables it, else the task); ``keep_segments``: whether
+    the objects stay afterwards. Immutable, as ``TransferOptions``."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ViaContainer:
+        given = _RouteFields(*args, **kwargs)  # None: the default
+        if given.via_container is None:
+            named = [
+                name
+                for name, value in given._asdict().items()
+                if value is not None and value is not False and value != cls._field_defaults[name]
+            ]
+            if named:
+                raise exc.InvalidArgument("%s need via_container" % ", ".join(sorted(named)))
+            return super().__new__(cls)
+        if given.import_method is not None and given.import_method not in IMPORT_METHODS:
             raise exc.InvalidArgument(
-                "import_method must be one of %s or None, not %r" % (", ".join(IMPORT_METHODS), import_method)
+                "import_method must be one of %s or None, not %r"
+                % (", ".join(IMPORT_METHODS), given.import_method)
             )
-        return cls(
-            container,
+        segment_size, connections = given.segment_size, given.connections
+        return super().__new__(
+            cls,
+            paths.container_name(given.via_container),
             DEFAULT_SEGMENT_SIZE if segment_size is None else check_segment_size(segment_size),
             DEFAULT_PARALLEL_CONNECTIONS if connections is None else check_int("connections", connections, 1),
-            import_method,
-            check_flag("keep_segments", keep_segments),
+            given.import_method,
+            check_flag("keep_segments", given.keep_segments),
         )
-
-
-def route_from(options: Dict[str, Any]) -> Optional[ViaContainer]:
-    """Pop the route's options out of ``create()``'s keyword arguments; None
-    without ``via_container`` (then none of the others may be given)."""
-    given = {name: options.pop(name) for name in VIA_CONTAINER_OPTIONS if name in options}
-    if given.get("via_container") is None:
-        if any(value is not None and value is not False for value in given.values()):
-            raise exc.InvalidArgument("%s need via_container" % ", ".join(sorted(given)))
-        return None
-    return ViaContainer.checked(**given)
 
 
 def check_source(data: Any) -> None:
@@ -154,8 +154,10 @@ def upload_via_container(
     keep_on_failure: bool = False,
 ) -> Image:
     """Upload ``data`` (a path or seekable binary file) through container
-    ``route.container`` into a new image of record ``body`` or the queued
+    ``route.via_container`` into a new image of record ``body`` or the queued
     ``image``; return the active image, verified."""
+    container = route.via_container
+    assert container is not None  # the caller chose this route
     size = source_size(data)  # refused before any request
     method = choose_import_method(api, route.import_method)
     if method == "task" and image is not None:
@@ -164,24 +166,20 @@ def upload_via_container(
             "via_container=...) on this cloud" % get_id(image)
         )
     storage = storage_access.reachable("upload through object storage")
-    storage.method_put(paths.container_path(route.container))
+    storage.method_put(paths.container_path(container))
     segments = ParallelSegmentUpload(
         storage,
-        route.container,
+        container,
         "%s-%s" % (_base_name(data), uuid.uuid4().hex[:12]),
         data,
-        segment_size=route.segment_size,
-        connections=route.connections,
-        chunk_size=options.chunk_size,
-        hash_algo=options.hash_algo,
-        progress=options.progress,
+        route.segment_size,
+        route.connections,
+        options,
     )
     done = False
     try:
         with ThreadPoolExecutor(max_workers=1) as signer:  # the key's round trip beside the segments
-            signing = signer.submit(
-                temp_url_of, storage, route.container, segments.name, DEFAULT_TEMP_URL_SECONDS
-            )
+            signing = signer.submit(temp_url_of, storage, container, segments.name, DEFAULT_TEMP_URL_SECONDS)
             digests = segments.upload()
             url = signing.result()
         result = _import(api, url, method, body, image, keep_on_failure, digests, size)

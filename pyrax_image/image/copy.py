@@ -82,7 +82,7 @@ def check_target(target: Any) -> CopyTarget:
 
 
 def copy_image(
-    source: CopySource,
+    api: ImageApi,
     img: Any,
     target: Any,
     name: Optional[str],
@@ -90,14 +90,14 @@ def copy_image(
     keep_on_failure: bool,
     options: TransferOptions,
 ) -> Image:
-    """Copy ``img`` of ``source`` (an ImageDataService) into ``target`` (an
+    """Copy ``img`` of the client behind ``api`` into ``target`` (an
     ImageClient); return the new, active and verified ``Image``. The
     defaults are ``ImageClient.copy_image``'s, declared there only.
     ``options.progress`` follows the bytes sent to the target."""
     client = check_target(target)
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise exc.MissingName("The copy needs a non-empty name")
-    download = open_image_download(source.api, img, options._replace(verify=True, progress=None))
+    download = open_image_download(api, img, options._replace(verify=True, progress=None))
     info = download.info
     if info.get("status") != "active":
         raise exc.ImageStatusError(
@@ -116,14 +116,7 @@ def copy_image(
         chunks = ReadAhead(download.start(), READ_AHEAD_CHUNKS)
         # No hashing on this side: the download verifies the source's
         # multihash, and the copy's (computed by the target) must equal it.
-        stream = UploadStream(
-            chunks,
-            options.chunk_size,
-            size=info.get("size"),
-            hash_algo=None,
-            progress=options.progress,
-            md5=False,
-        )
+        stream = UploadStream(chunks, options._replace(hash_algo=None), info.get("size"), md5=False)
         try:
             send_image_data(client.data_service.api.http, created, "file", stream)
         finally:

@@ -25,7 +25,6 @@ from pyrax_image.transfer.options import (
     DEFAULT_PARALLEL_SIZE,
     DEFAULT_PARALLEL_WARMUP,
     UPLOAD_OPTIONS,
-    VIA_CONTAINER_OPTIONS,
     Progress,
     TransferOptions,
 )
@@ -121,17 +120,21 @@ class ImageDataClient(ImageClientBase):
         where the cloud enables it, else ``"task"``, the import task, which
         makes the image itself) and ``keep_segments``.
         """
-        allowed = set(UPLOAD_OPTIONS) | set(VIA_CONTAINER_OPTIONS) | {"size", "keep_on_failure"}
+        from pyrax_image.image.container_upload import ViaContainer
+
+        allowed = set(UPLOAD_OPTIONS) | set(ViaContainer._fields) | {"size", "keep_on_failure"}
         unknown = sorted(set(upload_args) - allowed)
         if unknown:
             raise TypeError("create() got an unexpected keyword argument %r" % unknown[0])
         size = upload_args.pop("size", None)
         keep_on_failure = check_flag("keep_on_failure", upload_args.pop("keep_on_failure", False))
-        route = {name: upload_args.pop(name) for name in VIA_CONTAINER_OPTIONS if name in upload_args}
+        route = ViaContainer(
+            **{name: upload_args.pop(name) for name in ViaContainer._fields if name in upload_args}
+        )
         options = TransferOptions(**upload_args)
         if data is not None and (container is not None or obj is not None):
             raise exc.InvalidArgument("Give either data or container/obj, not both")
-        if data is None and container is None and obj is None and not route:
+        if data is None and container is None and obj is None and route.via_container is None:
             return self._manager.post_record(
                 self._manager.record_body(name, img_format, img_container_format, metadata)
             )
@@ -195,13 +198,9 @@ class ImageDataClient(ImageClientBase):
             store=store,
             inspect=inspect,
         )
-        route = dict(
-            via_container=via_container,
-            segment_size=segment_size,
-            connections=connections,
-            import_method=import_method,
-            keep_segments=keep_segments,
-        )
+        from pyrax_image.image.container_upload import ViaContainer
+
+        route = ViaContainer(via_container, segment_size, connections, import_method, keep_segments)
         return self.data_service.upload(img, data, size, options, route)
 
     def download(
@@ -287,7 +286,9 @@ class ImageDataClient(ImageClientBase):
         options = TransferOptions(chunk_size=chunk_size, progress=progress, max_resumes=max_resumes)
         if stores is not None:
             return self.data_service.copy_between_stores(img, target, stores)
-        return self.data_service.copy_image(img, target, name, copy_visibility, keep_on_failure, options)
+        from pyrax_image.image.copy import copy_image
+
+        return copy_image(self.data_service.api, img, target, name, copy_visibility, keep_on_failure, options)
 
     # -- interoperable import -----------------------------------------------------------
     def stage(

@@ -1,15 +1,16 @@
 """ImageDataService: the one owner of an image client's data work.
 
 It uploads (and discards what a failed upload leaves), downloads, stages and
-imports, waits for images and tasks, and moves images to and from object
-storage. It owns the state of that work: the digests of staged data (checked
-once the image is active) and the hash algorithm the cloud reported.
-``ImageClient`` keeps pyrax's method names, builds the one
-:class:`~pyrax_image.transfer.options.TransferOptions` of a call and calls
-here; this service calls down only (the image manager to POST, GET and
-delete records, the step modules ``uploads``, ``download``, ``importing``,
-``waiters``, ``storage_access``, ``object_transfer``, ``copy``), and
-nothing below calls back up.
+imports, waits for images and tasks, moves images to and from object storage
+and copies an image between the stores of its cloud. It owns the state of
+that work: the digests of staged data (checked once the image is active) and
+the hash algorithm the cloud reported. ``ImageClient`` keeps pyrax's method
+names, builds the one :class:`~pyrax_image.transfer.options.TransferOptions`
+of a call and calls here (a copy to another client it hands to
+:func:`~pyrax_image.image.copy.copy_image` itself); this service calls down
+only (the image manager to POST, GET and delete records, the step modules
+``uploads``, ``download``, ``importing``, ``waiters``, ``storage_access``,
+``object_transfer``, ``copy``), and nothing below calls back up.
 """
 
 from __future__ import annotations
@@ -78,20 +79,19 @@ class ImageDataService:
         data: Any,
         size: Optional[int],
         options: TransferOptions,
-        route_options: Optional[Dict[str, Any]] = None,
+        route: container_upload.ViaContainer,
     ) -> Image:
         """Stream ``data`` into a queued image; verify it once active.
 
         Only the digest the cloud will report is computed while sending (see
         :func:`~pyrax_image.image.uploads.hashes_to_compute`); should the
         active image report another algorithm, a source that can be read
-        again is hashed again with it. With ``route_options`` naming
-        ``via_container`` the data goes through object storage
+        again is hashed again with it. With ``route.via_container`` the
+        data goes through object storage
         (:func:`~pyrax_image.image.container_upload.upload_via_container`).
         """
         get_id(img)
-        route = container_upload.route_from(dict(route_options or {}))
-        if route is None:
+        if route.via_container is None:
             return self._send(img, self._checked_upload(img, data, size, options))
         _check_via_container(size, options)
         inspection = self.inspect(data, options)
@@ -141,14 +141,7 @@ class ImageDataService:
     @staticmethod
     def _open_upload(data: Any, size: Optional[int], options: TransferOptions) -> PreparedUpload:
         """Open the data (nothing is sent yet)."""
-        stream = UploadStream(
-            data,
-            chunk_size=options.chunk_size,
-            size=size,
-            progress=options.progress,
-            hash_algo=options.hash_algo,
-        )
-        return PreparedUpload(stream, options.verify, options.store)
+        return PreparedUpload(UploadStream(data, options, size), options.verify, options.store)
 
     def _send(self, img: Any, upload: PreparedUpload) -> Image:
         """Send a prepared upload to ``img``; with ``verify``, the image must
@@ -192,22 +185,21 @@ class ImageDataService:
         obj: Any,
         size: Optional[int],
         options: TransferOptions,
-        keep_on_failure: bool = False,
-        inspection: Optional[ImageInspection] = None,
-        route_options: Optional[Dict[str, Any]] = None,
+        keep_on_failure: bool,
+        inspection: Optional[ImageInspection],
+        route: container_upload.ViaContainer,
     ) -> Image:
         """Open the data (``data``, or object ``obj`` of ``container``), POST
         the record ``body`` through the image manager, then upload into the
         new image; unless ``keep_on_failure``, delete the image if the upload
         fails (then re-raise), so nothing stays queued. Data Glance would
         refuse (``inspection``, from :meth:`inspect`) raises before any request.
-        With ``route_options`` naming ``via_container``, local ``data`` goes
+        With ``route.via_container``, local ``data`` goes
         through object storage and a server-side import instead (everything
         refusable refused before any request)."""
         if inspection is not None:
             inspection.check(body["disk_format"], body["container_format"])
-        route = container_upload.route_from(dict(route_options or {}))
-        if route is not None:
+        if route.via_container is not None:
             if container is not None or obj is not None:
                 raise exc.InvalidArgument("via_container uploads local data: give data, not container/obj")
             _check_via_container(size, options)
@@ -242,19 +234,6 @@ class ImageDataService:
         return downloads.download_into(download, writer)
 
     # -- copies -------------------------------------------------------------------------
-    def copy_image(
-        self,
-        img: Any,
-        target: Any,
-        name: Optional[str],
-        copy_visibility: bool,
-        keep_on_failure: bool,
-        options: TransferOptions,
-    ) -> Image:
-        """Copy ``img`` into ``target``, another image client, through this one
-        (see :func:`~pyrax_image.image.copy.copy_image`)."""
-        return copies.copy_image(self, img, target, name, copy_visibility, keep_on_failure, options)
-
     def copy_between_stores(self, img: Any, target: Any, stores: List[str]) -> Image:
         """Copy ``img`` between this cloud's stores server-side (``target``
         must be this service's own client)."""

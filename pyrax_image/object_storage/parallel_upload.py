@@ -9,7 +9,7 @@ manifest. Each segment's body reads its byte range of the source, so a resend
 replaying a consumed stream; each PUT must answer the MD5 of the bytes read
 as its ETag (a mismatch is sent once more, then ``ChecksumMismatch``).
 Beside the PUTs one thread hashes the whole source in order (MD5 and
-``hash_algo``), so whatever is made from the object can be verified.
+the options' ``hash_algo``), so whatever is made from the object can be verified.
 :meth:`~ParallelSegmentUpload.delete` removes the manifest and every segment
 stored, also after a failure.
 """
@@ -32,7 +32,7 @@ from pyrax_image.object_storage.resources import StorageClient
 from pyrax_image.object_storage.upload import check_manifest_etag, unquote_etag
 from pyrax_image.transfer.bodies import _KeepsSourceError, raise_source_error
 from pyrax_image.transfer.hashing import HashSet
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress
+from pyrax_image.transfer.options import DEFAULT_TRANSFER, TransferOptions
 from pyrax_image.transfer.parallel import FileObjectAccess, plan_parts
 from pyrax_image.transfer.sources import remaining_size, start_position
 
@@ -129,7 +129,8 @@ class SegmentBody(_KeepsSourceError):
 class ParallelSegmentUpload:
     """Store a seekable source as SLO ``name`` in ``container`` through
     ``connections`` parallel segment PUTs (segments under ``<name>.segments/<random>/``
-    in the same container); :meth:`upload` returns the digests of the whole source."""
+    in the same container), read in the ``options``' chunks, reporting to its
+    ``progress``; :meth:`upload` returns the digests of the whole source."""
 
     def __init__(
         self,
@@ -139,14 +140,11 @@ class ParallelSegmentUpload:
         data: Any,
         segment_size: int = DEFAULT_SEGMENT_SIZE,
         connections: int = 4,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
-        progress: Optional[Progress] = None,
+        options: TransferOptions = DEFAULT_TRANSFER,
     ):
         paths.object_path(container, name)
         check_segment_size(segment_size)
         check_int("connections", connections, 1)
-        check_int("chunk_size", chunk_size, 1)
         self.size = source_size(data)
         self.client = client
         self.container = container
@@ -154,9 +152,9 @@ class ParallelSegmentUpload:
         self.data = data
         self.segment_size = max(segment_size, -(-self.size // MAX_SEGMENTS))
         self.connections = connections
-        self.chunk_size = chunk_size
-        self.hash_algo = hash_algo
-        self.progress = progress
+        self.chunk_size = options.chunk_size
+        self.hash_algo = options.hash_algo
+        self.progress = options.progress
         self.prefix = "%s.segments/%s" % (name, uuid.uuid4().hex)
         self.stored: List[str] = []  # segment names Swift may hold
         self.etags: Dict[int, str] = {}  # the MD5 of each segment stored whole

@@ -14,9 +14,8 @@ import os
 from typing import Any, Callable, Dict, Iterator, Optional, Protocol, runtime_checkable
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_callable, check_int
 from pyrax_image.transfer.hashing import HashSet
-from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, DEFAULT_HASH_ALGO, Progress
+from pyrax_image.transfer.options import DEFAULT_TRANSFER, TransferOptions
 from pyrax_image.transfer.sources import SourceReader
 
 
@@ -78,8 +77,10 @@ class UploadStream(_KeepsSourceError):
     ``len`` is the byte count when known (requests then sends Content-Length;
     otherwise the body goes chunked). Buffers and seekable sources can be
     rewound, so a retry resends the data from the start and hashes it afresh;
-    a one-shot iterator cannot once started. ``progress(bytes_done, total)`` is
-    called after each chunk; an exception it raises aborts the transfer.
+    a one-shot iterator cannot once started. It reads in ``options.chunk_size``
+    pieces, hashes ``options.hash_algo`` (and MD5 with ``md5``) and calls
+    ``options.progress(bytes_done, total)`` after each chunk; an exception it
+    raises aborts the transfer.
 
     The digests are computed in the sending thread:
     Glance hashes what it receives (MD5 and its multihash) in the one worker
@@ -92,23 +93,19 @@ class UploadStream(_KeepsSourceError):
     def __init__(
         self,
         data: Any,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        options: TransferOptions = DEFAULT_TRANSFER,
         size: Optional[int] = None,
-        hash_algo: Optional[str] = DEFAULT_HASH_ALGO,
-        progress: Optional[Progress] = None,
         md5: bool = True,
     ):
-        check_int("chunk_size", chunk_size, 1)
-        check_callable("progress", progress)
-        self.reader = SourceReader(data, chunk_size, what="Image data", size=size)
+        self.reader = SourceReader(data, options.chunk_size, what="Image data", size=size)
         self.data = data
-        self.chunk_size = chunk_size
-        self.hash_algo = hash_algo
+        self.chunk_size = options.chunk_size
+        self.hash_algo = options.hash_algo
         self.md5 = md5
-        self.progress = progress
+        self.progress = options.progress
         self.len: Optional[int] = size if size is not None else self.reader.size
         self.bytes_sent = 0
-        self.hashes = HashSet(hash_algo, threaded=False, md5=md5)
+        self.hashes = HashSet(self.hash_algo, threaded=False, md5=md5)
         self._started = False
 
     @property

@@ -133,9 +133,6 @@ def _check_prefer(prefer: Any) -> None:
 DEFAULT_TRANSFER = TransferOptions()
 # The options an upload takes (``create(..., **upload_args)`` accepts these).
 UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo", "store", "inspect")
-# The options of create()/upload() sending a local file through object storage
-# (pyrax_image.image.container_upload.ViaContainer).
-VIA_CONTAINER_OPTIONS = ("via_container", "segment_size", "connections", "import_method", "keep_segments")
 
 
 class MinimumProgress:

@@ -13,6 +13,7 @@ import responses
 
 from pyrax_image import exceptions as exc
 from pyrax_image.transfer import HashSet, UploadStream, verify_digests
+from pyrax_image.transfer.options import TransferOptions
 from tests.unit.helpers import (
     FILE,
     IMAGE_ID,
@@ -51,7 +52,7 @@ def test_stream_chunks_and_hashes_every_kind_of_source(tmp_path):
         iter([DATA[:1000], b"", DATA[1000:]]),
     ]
     for source in sources:
-        stream = UploadStream(source, chunk_size=1024)
+        stream = UploadStream(source, TransferOptions(chunk_size=1024))
         chunks = list(stream)
         assert b"".join(chunks) == DATA
         assert stream.bytes_sent == len(DATA)
@@ -76,24 +77,22 @@ def test_stream_knows_the_size_of_bytes_files_and_paths_not_iterators(tmp_path):
 
 
 def test_stream_chunk_size_is_respected():
-    stream = UploadStream(DATA, chunk_size=1000)
+    stream = UploadStream(DATA, TransferOptions(chunk_size=1000))
     assert sized_chunks(stream)[:-1] == [1000] * (len(DATA) // 1000)
 
 
 @pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"chunk_size": 0},
-        {"chunk_size": -1},
-        {"chunk_size": 1.5},
-        {"chunk_size": True},
-        {"size": -1},
-        {"progress": 3},
-    ],
+    "options",
+    [{"chunk_size": 0}, {"chunk_size": -1}, {"chunk_size": 1.5}, {"chunk_size": True}, {"progress": 3}],
 )
-def test_stream_rejects_bad_arguments(kwargs):
+def test_the_options_of_a_stream_are_refused_when_made(options):
     with pytest.raises(exc.InvalidArgument):
-        UploadStream(DATA, **kwargs)
+        UploadStream(DATA, TransferOptions(**options))
+
+
+def test_stream_rejects_a_negative_size():
+    with pytest.raises(exc.InvalidArgument):
+        UploadStream(DATA, size=-1)
 
 
 @pytest.mark.parametrize("source", [12, 3.5, None, object()])
@@ -120,7 +119,7 @@ def test_stream_shorter_or_longer_than_its_size_raises():
 
 
 def test_stream_rewind_restarts_data_and_hashes():
-    stream = UploadStream(io.BytesIO(DATA), chunk_size=512)
+    stream = UploadStream(io.BytesIO(DATA), TransferOptions(chunk_size=512))
     first = b"".join(stream)
     assert stream.rewindable
     stream.rewind()
@@ -140,11 +139,19 @@ def test_iterator_stream_is_rewindable_only_before_it_starts():
 
 def test_progress_reports_bytes_and_total():
     seen: List[Any] = []
-    list(UploadStream(DATA, chunk_size=2048, progress=lambda done, total: seen.append((done, total))))
+    list(
+        UploadStream(
+            DATA, TransferOptions(chunk_size=2048, progress=lambda done, total: seen.append((done, total)))
+        )
+    )
     assert seen[-1] == (len(DATA), len(DATA))
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     unknown: List[Any] = []
-    list(UploadStream(iter([b"ab", b"cd"]), progress=lambda done, total: unknown.append((done, total))))
+    list(
+        UploadStream(
+            iter([b"ab", b"cd"]), TransferOptions(progress=lambda done, total: unknown.append((done, total)))
+        )
+    )
     assert unknown == [(2, None), (4, None)]
 
 
