@@ -111,8 +111,7 @@ class AuthIdentity(CredentialIdentity):
         self._received_at = 0.0
         self._logins = 0  # completed logins, so concurrent first uses share one
         self._catalog: Optional[ServiceCatalog] = None
-        self._tenant_id: Optional[str] = None
-        self._tenant_name: Optional[str] = None
+        self._project = {}
         self.token = None
         self.expires: Optional[datetime] = None
         self.user: Dict[str, Any] = {}

@@ -8,7 +8,7 @@ gave; the other half logs in with it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, Optional, Tuple, Union, overload
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_cert, check_flag, check_path, check_url, check_verify, optional_text
@@ -17,13 +17,41 @@ from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.secrets import SECRET_FIELDS
 
 
+class Credential:
+    """A credential as an attribute of the identity: read as given (the
+    project's, ``reported``, as given and then as the server reported it
+    at login), set through ``_set_creds`` (checked, remembered as a secret
+    when it is one)."""
+
+    def __init__(self, doc: str, reported: bool = False):
+        self.__doc__ = doc
+        self.reported = reported
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, identity: None, owner: Any = None) -> Credential: ...
+
+    @overload
+    def __get__(self, identity: CredentialIdentity, owner: Any = None) -> Optional[str]: ...
+
+    def __get__(self, identity: Optional[CredentialIdentity], owner: Any = None) -> Any:
+        if identity is None:
+            return self
+        return (identity._project if self.reported else identity._creds).get(self.name)
+
+    def __set__(self, identity: CredentialIdentity, value: Optional[str]) -> None:
+        identity._set_creds(**{self.name: value})
+
+
 class CredentialIdentity(BaseIdentity):
     """Credentials, project, identity URL and TLS settings of an identity."""
 
     default_auth_endpoint: Optional[str] = None
     _creds: Dict[str, Any]
-    _tenant_id: Optional[str]
-    _tenant_name: Optional[str]
+    _project: Dict[str, Optional[str]]  # tenant_id and tenant_name: as given, then as reported
     _auth_endpoint: Optional[str]
     _transport: Transport
     _verify_ssl: Union[bool, str]
@@ -41,10 +69,7 @@ class CredentialIdentity(BaseIdentity):
                 self.secrets.add(value)
             optional_text(name, value)
         self._creds.update(values)
-        if "tenant_id" in values:
-            self._tenant_id = values["tenant_id"]
-        if "tenant_name" in values:
-            self._tenant_name = values["tenant_name"]
+        self._project.update((key, values[key]) for key in ("tenant_id", "tenant_name") if key in values)
 
     @classmethod
     def _credential_names(cls) -> Tuple[str, ...]:
@@ -53,27 +78,11 @@ class CredentialIdentity(BaseIdentity):
     def _cred(self, name: str) -> Any:
         return self._creds.get(name)
 
-    username = property(lambda self: self._cred("username"), lambda self, v: self._set_creds(username=v))
-    password = property(lambda self: self._cred("password"), lambda self, v: self._set_creds(password=v))
-    api_key = property(lambda self: self._cred("api_key"), lambda self, v: self._set_creds(api_key=v))
-
-    @property
-    def tenant_id(self) -> Optional[str]:
-        """The project (tenant) id: as given, then as the server reported it."""
-        return self._tenant_id
-
-    @tenant_id.setter
-    def tenant_id(self, value: Optional[str]) -> None:
-        self._set_creds(tenant_id=value)
-
-    @property
-    def tenant_name(self) -> Optional[str]:
-        """The project (tenant) name: as given, then as the server reported it."""
-        return self._tenant_name
-
-    @tenant_name.setter
-    def tenant_name(self, value: Optional[str]) -> None:
-        self._set_creds(tenant_name=value)
+    username = Credential("The user name, as given.")
+    password = Credential("The password, as given.")
+    api_key = Credential("The API key (Rackspace), as given.")
+    tenant_id = Credential("The project (tenant) id: as given, then as the server reported it.", True)
+    tenant_name = Credential("The project (tenant) name: as given, then as the server reported it.", True)
 
     @property  # type: ignore[override]
     def verify_ssl(self) -> Union[bool, str]:
@@ -137,7 +146,7 @@ class CredentialIdentity(BaseIdentity):
             username=username, password=password, tenant_id=tenant_id, **{**domains, **credentials}
         )
         if "tenant_name" not in credentials:
-            self._tenant_name = None
+            self._project["tenant_name"] = None
         if region:
             self.region = region
         if authenticate:

@@ -334,8 +334,8 @@ class KeystoneIdentity(AuthIdentity):
         expires = parse_expiry(token.get(expires_key), response)
         self._issued_at = parse_issued(token.get("issued_at"))
         parsed = parse_catalog(catalog, self, response)
-        self._tenant_id = optional_text(project, "id", what, response) or self._tenant_id
-        self._tenant_name = optional_text(project, "name", what, response) or self._tenant_name
+        for key, member in (("tenant_id", "id"), ("tenant_name", "name")):
+            self._project[key] = optional_text(project, member, what, response) or self._project.get(key)
         return expires, parsed
 
 
