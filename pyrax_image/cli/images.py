@@ -11,7 +11,14 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image, parse_pairs
 from pyrax_image.cli.output import IMAGE_COLUMNS
-from pyrax_image.cli.parser import POSITIONAL_HELP, add_action, add_new_image_options, new_image_arguments
+from pyrax_image.cli.parser import (
+    POSITIONAL_HELP,
+    add_action,
+    add_filter_options,
+    add_new_image_options,
+    filter_arguments,
+    new_image_arguments,
+)
 from pyrax_image.display import human_size
 from pyrax_image.image.filters import IMAGE_FILTERS
 
@@ -22,9 +29,7 @@ NO_INSPECT_HELP = "send the file without first checking that Glance would take i
 
 def cmd_list(ctx: Any) -> int:
     opts = ctx.options
-    filters = {
-        spec.name: getattr(opts, spec.name) for spec in IMAGE_FILTERS if getattr(opts, spec.name) is not None
-    }
+    filters = filter_arguments(opts, IMAGE_FILTERS)
     if opts.all:
         images = list(ctx.client.iter_all(page_size=opts.limit, **filters))
     else:
@@ -225,15 +230,7 @@ def via_container_options(opts: Any) -> Dict[str, Any]:
 def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add the image commands to the ``commands`` subparsers."""
     p = add_action(commands, common, "list", cmd_list, "list images (one page unless --all)")
-    for spec in IMAGE_FILTERS:
-        p.add_argument(
-            "--" + spec.name.replace("_", "-"),
-            help=spec.help,
-            metavar=spec.metavar or None,
-            choices=spec.choices or None,
-            action="append" if spec.repeatable else "store",
-            type=int if spec.annotation == "Optional[int]" else str,
-        )
+    add_filter_options(p, IMAGE_FILTERS)
     p.add_argument("--limit", type=int, metavar="N", help="at most N images a page (default: the server's)")
     p.add_argument("--all", action="store_true", help="follow every page")
 

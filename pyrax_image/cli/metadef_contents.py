@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli.parser import add_action, add_area
+from pyrax_image.metadefs.checks import CONTENT_SORT_KEYS, PROPERTY_TYPES, SORT_DIRS
 
 OBJECT_COLUMNS = (
     ("NAME", lambda info: info.get("name")),
@@ -27,8 +28,6 @@ PROPERTY_COLUMNS = (
     ("DEFAULT", lambda info: info.get("default")),
 )
 TAG_COLUMNS = (("NAME", lambda info: info.get("name")), ("CREATED", lambda info: info.get("created_at")))
-SORT_DIRS = ("asc", "desc")
-PROPERTY_TYPES = ("array", "boolean", "integer", "number", "object", "string", "null")
 
 
 def json_option(text: Optional[str], option: str) -> Any:
@@ -262,11 +261,7 @@ def register_tags(areas: Any, common: Any) -> None:
     p = add_action(actions, common, "list", cmd_tag_list, "a namespace's tags", "NAMESPACE")
     p.add_argument("--limit", type=int, help="at most this many tags (default: the server's)")
     p.add_argument("--marker", help="the tag after which the list starts")
-    p.add_argument(
-        "--sort-key",
-        choices=("created_at", "updated_at", "name"),
-        help="sort by: created_at, updated_at or name",
-    )
+    p.add_argument("--sort-key", choices=CONTENT_SORT_KEYS, help="sort by: " + ", ".join(CONTENT_SORT_KEYS))
     p.add_argument("--sort-dir", choices=SORT_DIRS, help="asc or desc")
     add_action(actions, common, "show", cmd_tag_show, "one tag", "NAMESPACE", "TAG")
     p = add_action(

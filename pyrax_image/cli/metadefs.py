@@ -13,7 +13,6 @@ from typing import Any, Dict
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli.metadef_contents import (
-    SORT_DIRS,
     deleted,
     given,
     register_objects,
@@ -22,7 +21,7 @@ from pyrax_image.cli.metadef_contents import (
 )
 from pyrax_image.cli.parser import add_action, add_area
 from pyrax_image.image.tasks import METADEF_SCHEMAS
-from pyrax_image.metadefs.checks import NAMESPACE_SORT_KEYS
+from pyrax_image.metadefs.checks import NAMESPACE_SORT_KEYS, NAMESPACE_VISIBILITIES, SORT_DIRS
 
 NAMESPACE_COLUMNS = (
     ("NAMESPACE", lambda info: info.get("namespace")),
@@ -166,7 +165,7 @@ def _protection_options(parser: Any) -> None:
 def _namespace_fields(parser: Any) -> None:
     parser.add_argument("--display-name", help="the human-readable name")
     parser.add_argument("--description", help="what the namespace is for")
-    parser.add_argument("--visibility", choices=("public", "private"), help="public or private")
+    parser.add_argument("--visibility", choices=NAMESPACE_VISIBILITIES, help="public or private")
     _protection_options(parser)
 
 
@@ -181,7 +180,7 @@ def _register_namespaces(areas: Any, common: Any) -> None:
     )
     p.add_argument(
         "--visibility",
-        choices=("public", "private"),
+        choices=NAMESPACE_VISIBILITIES,
         help="only namespaces of this visibility: public or private",
     )
     p.add_argument(

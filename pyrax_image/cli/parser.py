@@ -224,6 +224,25 @@ def new_image_arguments(opts: Any) -> Dict[str, Any]:
     }
 
 
+def add_filter_options(parser: argparse.ArgumentParser, filters: Sequence[Any]) -> None:
+    """An option for each named filter of a listing (``IMAGE_FILTERS``,
+    ``TASK_FILTERS``): its help, choices, metavar and type as declared there."""
+    for spec in filters:
+        parser.add_argument(
+            "--" + spec.name.replace("_", "-"),
+            help=spec.help,
+            metavar=spec.metavar or None,
+            choices=spec.choices or None,
+            action="append" if spec.repeatable else "store",
+            type=int if spec.annotation == "Optional[int]" else str,
+        )
+
+
+def filter_arguments(opts: Any, filters: Sequence[Any]) -> Dict[str, Any]:
+    """The filters the options of :func:`add_filter_options` were given."""
+    return {spec.name: getattr(opts, spec.name) for spec in filters if getattr(opts, spec.name) is not None}
+
+
 def parse(argv: Optional[Sequence[str]] = None) -> Any:
     """The parsed options; exits with status 2 on a usage error, 0 on --help."""
     parser = build_parser()

@@ -8,10 +8,17 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli import progress
 from pyrax_image.cli.lookup import find_image
 from pyrax_image.cli.output import TASK_COLUMNS
-from pyrax_image.cli.parser import add_action, add_area, add_new_image_options, new_image_arguments
+from pyrax_image.cli.parser import (
+    add_action,
+    add_area,
+    add_filter_options,
+    add_new_image_options,
+    filter_arguments,
+    new_image_arguments,
+)
 from pyrax_image.display import human_size
 from pyrax_image.image.client import ImageClient
-from pyrax_image.statuses import TASK_STATUSES
+from pyrax_image.image.tasks import TASK_FILTERS
 
 SCHEMAS = {
     "image": "get_image_schema",
@@ -25,13 +32,7 @@ SCHEMAS = {
 
 def cmd_task_list(ctx: Any) -> int:
     opts = ctx.options
-    tasks = ctx.client.list_tasks(
-        type=opts.type,
-        status=opts.status,
-        sort_key=opts.sort_key,
-        sort_dir=opts.sort_dir,
-        page_size=opts.page_size,
-    )
+    tasks = ctx.client.list_tasks(page_size=opts.page_size, **filter_arguments(opts, TASK_FILTERS))
     ctx.out.table(tasks, TASK_COLUMNS)
     return 0
 
@@ -104,12 +105,7 @@ def register(commands: Any, common: Any, transfer: Any) -> None:
     """Add ``task``, ``image-tasks``, ``import``, ``export`` and ``schema`` to the ``commands`` subparsers."""
     actions = add_area(commands, common, "task", "list, show or wait for tasks")
     p = add_action(actions, common, "list", cmd_task_list, "every task")
-    p.add_argument("--type", help="import, ...")
-    p.add_argument(
-        "--status", choices=TASK_STATUSES, help="only tasks in this status: %s" % ", ".join(TASK_STATUSES)
-    )
-    p.add_argument("--sort-key", help="created_at (the default), updated_at, status, type, id")
-    p.add_argument("--sort-dir", choices=("asc", "desc"), help="asc or desc (default desc)")
+    add_filter_options(p, TASK_FILTERS)
     p.add_argument("--page-size", type=int, metavar="N", help="tasks per request")
     for action, func, text in (
         ("show", cmd_task_show, "one task"),

@@ -51,7 +51,9 @@ def _text(field: str, value: Any) -> str:
     return value
 
 
-def _choice(allowed: Iterable[str]) -> Callable[[str, Any], str]:
+def choice(allowed: Iterable[str]) -> Callable[[str, Any], str]:
+    """The check of a filter taking one of ``allowed``."""
+
     def check(field: str, value: Any) -> str:
         if not isinstance(value, str) or value not in allowed:
             raise exc.InvalidArgument(
@@ -86,7 +88,7 @@ def _status(field: str, value: Any) -> str:
 def _sort_list(allowed: Iterable[str]) -> Callable[[str, Any], Any]:
     """One sort key (or direction), or a list of them: sent repeated
     (``sort_key=name&sort_key=size``), Glance pairing each with its direction."""
-    one = _choice(allowed)
+    one = choice(allowed)
 
     def check(field: str, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
@@ -103,9 +105,9 @@ def _sort(value: Any) -> str:
     text = _text("sort", value)
     for part in text.split(","):
         key, _, direction = part.strip().partition(":")
-        _choice(SORT_KEYS)("sort key", key)
+        choice(SORT_KEYS)("sort key", key)
         if direction:
-            _choice(SORT_DIRS)("sort direction", direction)
+            choice(SORT_DIRS)("sort direction", direction)
     return text
 
 
@@ -129,7 +131,8 @@ def _as_list(value: Any) -> List[Any]:
 
 
 class ImageFilter(NamedTuple):
-    """One of pyrax's named filters: its parameter, the type the listing
+    """One named filter of a listing (pyrax's image filters; the task
+    filters of ``image/tasks.py``): its parameter, the type the listing
     methods declare for it, how its value is checked and encoded
     (``encode(name, value)``, raising ``InvalidArgument``), and what the
     command line offers (``choices``, ``metavar``; ``repeatable`` for
@@ -153,14 +156,14 @@ IMAGE_FILTERS = (
     ImageFilter(
         "visibility",
         "Optional[str]",
-        _choice(VISIBILITIES),
+        choice(VISIBILITIES),
         "only images of this visibility: public, private, shared, community, or all",
         VISIBILITIES,
     ),
     ImageFilter(
         "member_status",
         "Optional[str]",
-        _choice(MEMBER_STATUS_FILTERS),
+        choice(MEMBER_STATUS_FILTERS),
         "shared images by your answer: pending, accepted, rejected, or all",
         tuple(sorted(MEMBER_STATUS_FILTERS)),
     ),
@@ -210,21 +213,28 @@ FILTER_NAMES = tuple(spec.name for spec in IMAGE_FILTERS)
 ALL_PAGE_SIZE = 1000
 
 
-def given(arguments: Mapping[str, Any]) -> Dict[str, Any]:
-    """The named filters among a listing method's ``locals()``, so that each
-    method passes them on without writing their names again."""
-    return {name: arguments[name] for name in FILTER_NAMES}
+def given(arguments: Mapping[str, Any], filters: Sequence[ImageFilter] = IMAGE_FILTERS) -> Dict[str, Any]:
+    """The named ``filters`` among a listing method's ``locals()``, so that
+    each method passes them on without writing their names again."""
+    return {spec.name: arguments[spec.name] for spec in filters}
+
+
+def encoded(filters: Sequence[ImageFilter], values: Dict[str, Any]) -> Dict[str, Any]:
+    """The query parameters of the named ``filters`` given in ``values``
+    (each checked; None means "not filtered"), taken out of ``values``."""
+    params: Dict[str, Any] = {}
+    for spec in filters:
+        value = values.pop(spec.name, None)
+        if value is not None:
+            params[spec.name] = spec.encode(spec.name, value)
+    return params
 
 
 def image_query(**filters: Any) -> Dict[str, Any]:
     """The query parameters of a listing: the named filters checked, then
     any other filter (``os_hidden``, ``protected``, ``created_at="gte:..."``,
     ``sort``, custom properties) as given; None means "not filtered"."""
-    params: Dict[str, Any] = {}
-    for spec in IMAGE_FILTERS:
-        value = filters.pop(spec.name, None)
-        if value is not None:
-            params[spec.name] = spec.encode(spec.name, value)
+    params = encoded(IMAGE_FILTERS, filters)
     if "sort" in filters and ("sort_key" in params or "sort_dir" in params):
         raise exc.InvalidArgument("Use either sort or sort_key/sort_dir, not both")
     directions = params.get("sort_dir")

@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Protocol
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_given_texts, check_int, check_text
 from pyrax_image.image.client_base import ImageClientBase
+from pyrax_image.image.filters import SORT_DIRS, ImageFilter, choice, encoded, given
 from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import ImageTask
 from pyrax_image.manager import BaseManager
@@ -24,6 +25,18 @@ from pyrax_image.statuses import TASK_STATUSES
 from pyrax_image.utils import get_id, quote_segment
 
 DEFAULT_IMPORT_FORMAT = "vhd"
+# The task filters, in the order they are sent. ImageTasksManager.list and
+# TaskCalls.list_tasks write them as typed parameters (before page_size), and
+# ``pyrax-image task list`` offers them; tests/unit/test_listing_declared.py
+# fails if a signature and this disagree.
+TASK_FILTERS = (
+    ImageFilter("type", "Optional[str]", check_text, "import, ..."),
+    ImageFilter("status", "Optional[str]", choice(TASK_STATUSES), "only tasks in this status", TASK_STATUSES),
+    ImageFilter(
+        "sort_key", "Optional[str]", check_text, "created_at (the default), updated_at, status, type, id"
+    ),
+    ImageFilter("sort_dir", "Optional[str]", choice(SORT_DIRS), "asc or desc (default desc)", SORT_DIRS),
+)
 # The metadata-definition schemas, /schemas/metadefs/<name>: what each describes.
 METADEF_SCHEMAS = {
     "namespace": "one metadef namespace",
@@ -70,21 +83,7 @@ class ImageTasksManager(BaseManager[ImageTask]):
     ) -> List[ImageTask]:
         """Every task matching the filters (each checked before any request),
         following the server's ``next`` links."""
-        query: Dict[str, Any] = {}
-        if type is not None:
-            query["type"] = check_text("type", type)
-        if status is not None:
-            if status not in TASK_STATUSES:
-                raise exc.InvalidArgument(
-                    "status must be one of %s, not %r" % (", ".join(TASK_STATUSES), status)
-                )
-            query["status"] = status
-        if sort_key is not None:
-            query["sort_key"] = check_text("sort_key", sort_key)
-        if sort_dir is not None:
-            if sort_dir not in ("asc", "desc"):
-                raise exc.InvalidArgument("sort_dir must be 'asc' or 'desc', not %r" % (sort_dir,))
-            query["sort_dir"] = sort_dir
+        query = encoded(TASK_FILTERS, given(locals(), TASK_FILTERS))
         if page_size is not None:
             query["limit"] = check_int("page_size", page_size, 1)
         return list(self.iter_all(**query))
@@ -178,9 +177,7 @@ class TaskCalls:
         """Every task, over all pages (pages of ``page_size``), of a ``type``
         (``import``) and ``status`` (pending, processing, success, failure),
         sorted by ``sort_key`` (default created_at) in ``sort_dir``."""
-        return self._tasks_manager.list(
-            type=type, status=status, sort_key=sort_key, sort_dir=sort_dir, page_size=page_size
-        )
+        return self._tasks_manager.list(page_size=page_size, **given(locals(), TASK_FILTERS))
 
     def list_image_tasks(self, img: Any) -> List[ImageTask]:
         """The tasks that worked on an image (imports, copies), oldest first.

@@ -21,6 +21,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.cli.parser import build_parser
 from pyrax_image.image.filters import FILTER_NAMES, IMAGE_FILTERS
 from pyrax_image.image.manager import ImageManager
+from pyrax_image.image.tasks import TASK_FILTERS, ImageTasksManager
 from pyrax_image.resource import ResourceList
 from tests.unit.helpers import IMAGES, assert_no_request, image_info
 
@@ -46,10 +47,27 @@ def test_each_listing_declares_the_filters_as_typed_parameters(method, paging):
     assert parameters[-1].kind is inspect.Parameter.VAR_KEYWORD  # custom-property filters stay open
 
 
-def test_the_command_line_offers_every_declared_filter():
-    list_parser = build_parser()._subparsers._group_actions[0].choices["list"]
-    options = {action.dest: action for action in list_parser._actions}
-    for spec in IMAGE_FILTERS:
+@pytest.mark.parametrize(
+    "method", [ImageClient.list_tasks, ImageTasksManager.list], ids=lambda m: m.__qualname__
+)
+def test_each_task_listing_declares_the_task_filters_as_typed_parameters(method):
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    assert [p.name for p in parameters] == [spec.name for spec in TASK_FILTERS] + ["page_size"]
+    for parameter, spec in zip(parameters, TASK_FILTERS):
+        assert (parameter.annotation, parameter.default) == (spec.annotation, None), spec.name
+
+
+def command_options(*path):
+    parser = build_parser()
+    for name in path:
+        parser = parser._subparsers._group_actions[0].choices[name]
+    return {action.dest: action for action in parser._actions}
+
+
+@pytest.mark.parametrize("path, filters", [(["list"], IMAGE_FILTERS), (["task", "list"], TASK_FILTERS)])
+def test_the_command_line_offers_every_declared_filter(path, filters):
+    options = command_options(*path)
+    for spec in filters:
         action = options[spec.name]
         assert tuple(action.choices or ()) == spec.choices, spec.name
         assert (action.type is int) == (spec.annotation == "Optional[int]"), spec.name
