@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from pyrax_image import exceptions as exc
@@ -93,6 +93,14 @@ def check_timeout(value: Any) -> Timeout:
             check_seconds("timeout (read)", value[1], positive=True),
         )
     return check_seconds("timeout", value, positive=True)
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[str]) -> str:
+    """``value`` if it is one of ``allowed`` (which the message lists, in that order)."""
+    choices = tuple(allowed)
+    if not isinstance(value, str) or value not in choices:
+        raise exc.InvalidArgument("%s must be one of %s, not %r" % (name, ", ".join(choices), value))
+    return value
 
 
 def check_int(name: str, value: Any, minimum: int = 0, digits: bool = False) -> int:

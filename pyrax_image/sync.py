@@ -26,6 +26,7 @@ import logging
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_choice
 from pyrax_image.image import copy as copies
 from pyrax_image.image.client import ImageClient
 from pyrax_image.sync_report import COPIED, DELETED, FAILED, SKIPPED, UPDATED, SyncReport, SyncResult
@@ -158,10 +159,7 @@ def sync_images(
     if any(target is source_client for target in targets):
         raise exc.InvalidArgument("A target cannot be the source client itself")
     choice = ImageSelector.of(selector)
-    if copy_method not in COPY_METHODS:
-        raise exc.InvalidArgument(
-            "copy_method must be one of %s, not %r" % (", ".join(COPY_METHODS), copy_method)
-        )
+    check_choice("copy_method", copy_method, COPY_METHODS)
     if isinstance(parallel, bool) or not isinstance(parallel, int) or parallel < 1:
         raise exc.InvalidArgument("parallel must be a positive integer, not %r" % (parallel,))
     label = source_label or str(source_client.management_url)

@@ -31,7 +31,7 @@ from typing import (
 )
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_int
+from pyrax_image.checks import check_choice, check_int
 from pyrax_image.image.resources import Image
 from pyrax_image.manager import BaseManager, page_params
 from pyrax_image.resource import ResourceList
@@ -52,16 +52,9 @@ def _text(field: str, value: Any) -> str:
 
 
 def choice(allowed: Iterable[str]) -> Callable[[str, Any], str]:
-    """The check of a filter taking one of ``allowed``."""
-
-    def check(field: str, value: Any) -> str:
-        if not isinstance(value, str) or value not in allowed:
-            raise exc.InvalidArgument(
-                "%s must be one of %s, not %r" % (field, ", ".join(sorted(allowed)), value)
-            )
-        return str(value)
-
-    return check
+    """The check of a filter taking one of ``allowed`` (listed sorted)."""
+    listed = sorted(allowed)
+    return lambda field, value: check_choice(field, value, listed)
 
 
 def _tags(field: str, value: Any) -> List[str]:

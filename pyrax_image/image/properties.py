@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Mapping
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_flag, check_int, check_text
+from pyrax_image.checks import check_choice, check_flag, check_int, check_text
 
 MAX_LENGTH = 255
 # What Glance 33 refuses to let a client set: the attributes its image schema
@@ -80,10 +80,7 @@ def read_only_names(names: Iterable[Any]) -> List[str]:
 def check_property(key: str, value: Any) -> None:
     """Refuse a value Glance would reject (or misread) for ``key``."""
     if key == "visibility":
-        if value not in VISIBILITY_VALUES:
-            raise exc.InvalidArgument(
-                "visibility must be one of %s, not %r" % (", ".join(VISIBILITY_VALUES), value)
-            )
+        check_choice("visibility", value, VISIBILITY_VALUES)
     elif key in INTEGER_ATTRIBUTES:
         check_int(key, value)
     elif key in BOOLEAN_ATTRIBUTES:

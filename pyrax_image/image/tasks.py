@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Protocol
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_given_texts, check_int, check_text
+from pyrax_image.checks import check_choice, check_given_texts, check_int, check_text
 from pyrax_image.image.client_base import ImageClientBase
 from pyrax_image.image.filters import SORT_DIRS, ImageFilter, choice, encoded, given
 from pyrax_image.image.properties import check_properties
@@ -254,6 +254,5 @@ class JSONSchemaManager(BaseManager[BaseResource]):
 
     def metadef(self, name: str) -> Dict[str, Any]:
         """Schema of a metadata definition entity, ``name`` one of :data:`METADEF_SCHEMAS`."""
-        if not isinstance(name, str) or name not in METADEF_SCHEMAS:
-            raise exc.InvalidArgument("name must be one of %s, not %r" % (", ".join(METADEF_SCHEMAS), name))
+        check_choice("name", name, METADEF_SCHEMAS)
         return self._schema("metadefs/" + name)

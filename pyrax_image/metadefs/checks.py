@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_flag, check_text
+from pyrax_image.checks import check_choice, check_flag, check_text
 from pyrax_image.resource import BaseResource
 
 NAMESPACE_VISIBILITIES = ("private", "public")
@@ -47,14 +47,6 @@ PROPERTY_FIELDS = (
     "additionalItems",
 )
 PROPERTY_TYPES = ("array", "boolean", "integer", "number", "object", "string", "null")
-
-
-def check_choice(name: str, value: Any, allowed: Iterable[str]) -> str:
-    """Refuse anything but one of ``allowed``."""
-    choices = tuple(allowed)
-    if not isinstance(value, str) or value not in choices:
-        raise exc.InvalidArgument("%s must be one of %s, not %r" % (name, ", ".join(choices), value))
-    return value
 
 
 def check_name(what: str, value: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_flag, check_text
+from pyrax_image.checks import check_choice, check_flag, check_text
 from pyrax_image.client import BaseClient
 from pyrax_image.manager import BaseManager, R, page_params
 from pyrax_image.metadefs.checks import (
@@ -20,7 +20,6 @@ from pyrax_image.metadefs.checks import (
     OBJECT_FIELDS,
     PROPERTY_FIELDS,
     PROPERTY_TYPES,
-    check_choice,
     check_fields,
     check_name,
     expect_dict,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_text
+from pyrax_image.checks import check_choice, check_text
 from pyrax_image.client import BaseClient
 from pyrax_image.manager import BaseManager, page_params
 from pyrax_image.metadefs.checks import (
@@ -23,7 +23,6 @@ from pyrax_image.metadefs.checks import (
     NAMESPACE_FIELDS,
     NAMESPACE_SORT_KEYS,
     NAMESPACE_VISIBILITIES,
-    check_choice,
     check_fields,
     namespace_body,
     namespace_name,

@@ -15,7 +15,7 @@ from typing import Any, Optional
 from urllib.parse import quote, unquote, urlsplit
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_seconds, check_text
+from pyrax_image.checks import check_choice, check_seconds, check_text
 from pyrax_image.object_storage.paths import object_path
 
 DEFAULT_TEMP_URL_SECONDS = 3600  # how long a temporary URL made for an import lasts
@@ -26,8 +26,7 @@ TEMP_URL_DIGESTS = ("sha256", "sha512")
 
 def temp_url_signature(key: str, method: str, expires: int, path: str, digest: str = "sha256") -> str:
     """The ``temp_url_sig`` value for ``path`` (the unquoted ``/v1/...`` path)."""
-    if digest not in TEMP_URL_DIGESTS:
-        raise exc.InvalidArgument("digest must be one of %s, not %r" % (", ".join(TEMP_URL_DIGESTS), digest))
+    check_choice("digest", digest, TEMP_URL_DIGESTS)
     body = "%s\n%d\n%s" % (method, expires, path)
     mac = hmac.new(key.encode("utf-8"), body.encode("utf-8"), getattr(hashlib, digest))
     if digest == "sha256":
@@ -40,8 +39,7 @@ def check_temp_url_request(method: Any, seconds: Any, digest: Any) -> str:
     if not isinstance(method, str) or method.upper() not in TEMP_URL_METHODS:
         raise exc.InvalidArgument("method must be one of %s, not %r" % (", ".join(TEMP_URL_METHODS), method))
     check_seconds("seconds", seconds, positive=True)
-    if digest not in TEMP_URL_DIGESTS:
-        raise exc.InvalidArgument("digest must be one of %s, not %r" % (", ".join(TEMP_URL_DIGESTS), digest))
+    check_choice("digest", digest, TEMP_URL_DIGESTS)
     return method.upper()
 
 

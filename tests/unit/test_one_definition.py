@@ -23,6 +23,7 @@ ONE_HOME = {
     ("check_seconds", "check_number"): "checks.py",
     ("check_timeout",): "checks.py",
     ("check_int",): "checks.py",
+    ("check_choice",): "checks.py",
     ("check_callable", "check_progress"): "checks.py",
     ("check_headers",): "checks.py",
     ("check_path",): "checks.py",
