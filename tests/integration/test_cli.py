@@ -338,6 +338,9 @@ def test_ctrl_c_during_a_download_exits_130(alice: Dict[str, str], name: str, pa
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=alice,
+            # Ctrl-C as a terminal sends it: a suite started in the background
+            # ignores SIGINT, and a child would inherit that (and not stop).
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         assert process.stdout is not None
         first = process.stdout.read(1)  # the data flows; unread, the pipe fills and the writer blocks
