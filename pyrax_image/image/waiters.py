@@ -4,7 +4,8 @@
 raises ``ImageStatusError`` when it can no longer get there (killed, deleted,
 deactivated, or an import that failed), ``WaitTimeout`` when time runs out.
 ``wait_for_task`` returns a ``success`` task and raises ``TaskFailed`` (with
-the server's message) for ``failure``.
+the server's message) for ``failure``. ``wait_for_import_end`` returns the
+image once no import holds it any more.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0
+IMPORT_END_INTERVAL = 0.5
+# The property by which Glance marks the import task working on an image.
+IMPORT_LOCK = "os_glance_import_task"
 Callback = Callable[[Any], None]
 FailureCheck = Callable[[Image], Optional[str]]
 
@@ -150,6 +154,31 @@ def wait_for_task(
             raise exc.TaskFailed(hide_url_secrets(info.get("message") or "Task %s failed" % task_id), current)
         if clock.expired():
             raise exc.WaitTimeout("Task %s is still %s after %ss" % (task_id, status, timeout))
+        clock.pause(interval)
+
+
+def wait_for_import_end(
+    api: ImageApi,
+    img: Any,
+    timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
+    interval: float = IMPORT_END_INTERVAL,
+) -> Image:
+    """Poll an image until no import holds it (Glance drops the
+    ``os_glance_import_task`` lock as the flow's last step) and return it.
+
+    An import makes the image active before its last steps, which save the
+    whole record read earlier: a change made before the lock is gone can be
+    overwritten with the old values, so wait here before changing an image
+    just imported."""
+    check_timing(timeout, interval)
+    clock = _Clock(timeout)
+    image_id = get_id(img)
+    while True:
+        image = api.images.get(image_id)
+        if IMPORT_LOCK not in image.to_dict():
+            return image
+        if clock.expired():
+            raise exc.WaitTimeout("Image %s is still locked by an import after %ss" % (image_id, timeout))
         clock.pause(interval)
 
 

@@ -5,9 +5,13 @@ must say, what an update changes, and arguments refused before any request
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from pyrax_image import TokenIdentity
 from pyrax_image import exceptions as exc
+from pyrax_image.image import waiters
 from pyrax_image.sync import (
     PROVENANCE_IMAGE,
     PROVENANCE_SOURCE,
@@ -121,6 +125,41 @@ def test_a_record_a_killed_run_had_created_late_is_deleted_after_the_run(rsps):
         ("skipped", "kept"),
         ("deleted", "late"),
     ]
+
+
+def test_a_glance_download_copy_is_changed_only_once_the_import_has_let_go_of_it(rsps, monkeypatch):
+    # Glance's flow makes the copy active, then saves the whole record it had
+    # read once more before dropping its lock: a protected=True sent while the
+    # lock is held is reverted (the copy stayed unprotected). The sync waits.
+    monkeypatch.setattr(waiters._Clock, "sleep", staticmethod(lambda seconds: None))
+    identity = TokenIdentity("token", tenant_id="p")
+    source = make_client([], identity=identity, region_name="RegionOne")
+    target = make_client([], url="https://two.example.com", identity=identity, region_name="RegionTwo")
+    label = str(source.management_url)
+    protected = dict(SOURCE, protected=True)
+    rsps.get(source.management_url + "/v2/images", json={"images": [protected]})
+    rsps.get("https://two.example.com/v2/info/import", json={"import-methods": {"value": ["glance-download"]}})
+    for _ in range(5):  # counterparts (shown, hidden), same name and data, late copies (shown, hidden)
+        rsps.get("https://two.example.com/v2/images", json={"images": []})
+    made = {key: value for key, value in wanted_attributes(protected, label).items() if key != "protected"}
+    made.update(id="copy", status="queued", protected=False)
+    rsps.post("https://two.example.com/v2/images", json=made, status=201)
+    rsps.post("https://two.example.com/v2/images/copy/import", status=202)
+    active = dict(made, status="active", size=10, checksum="c", os_hash_algo="sha512", os_hash_value="h")
+    locked = dict(active, os_glance_import_task="task")
+    for body in (dict(made, status="importing"), locked, locked, active):
+        rsps.get("https://two.example.com/v2/images/copy", json=body)
+    rsps.patch("https://two.example.com/v2/images/copy", json=dict(active, protected=True))
+    report = sync_images(source, [target], {"tag": "golden"}, copy_method="glance-download")
+    assert [(row.action, row.target_id) for row in report.results] == [("copied", "copy")]
+    steps = [
+        (call.request.method, "os_glance_import_task" in call.response.text)
+        for call in rsps.calls
+        if call.request.url.startswith("https://two.example.com/v2/images/copy")
+    ]
+    assert steps[-3:] == [("GET", True), ("GET", False), ("PATCH", False)]
+    [patch] = [call.request.body for call in rsps.calls if call.request.method == "PATCH"]
+    assert json.loads(patch) == [{"op": "add", "path": "/protected", "value": True}]
 
 
 def test_a_result_gives_its_fields_in_order_and_stays_its_own_object():

@@ -157,3 +157,17 @@ def test_task_messages_are_reported_without_temp_url_signatures(client, rsps, cl
     with pytest.raises(exc.TaskFailed) as caught:
         client.wait_for_task("t1")
     assert "SECRETSIG" not in str(caught.value) and "temp_url_sig=***" in caught.value.message
+
+
+def test_wait_for_import_end_returns_the_image_once_no_import_holds_it(client, rsps, clock):
+    locked = image_info(status="active", os_glance_import_task="t1")
+    for body in (locked, locked, image_info(status="active")):
+        rsps.get(ITEM, json=body)
+    image = waiters.wait_for_import_end(client.data_service.api, IMAGE_ID, interval=1)
+    assert "os_glance_import_task" not in image.to_dict() and clock.sleeps == [1, 1]
+
+
+def test_wait_for_import_end_gives_up_after_its_timeout(client, rsps, clock):
+    rsps.get(ITEM, json=image_info(status="active", os_glance_import_task="t1"))
+    with pytest.raises(exc.WaitTimeout, match="still locked by an import"):
+        waiters.wait_for_import_end(client.data_service.api, IMAGE_ID, timeout=2, interval=1)
