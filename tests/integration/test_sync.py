@@ -21,6 +21,7 @@ import pytest
 
 from pyrax_image import ImageClient, KeystoneIdentity
 from pyrax_image import exceptions as exc
+from pyrax_image.image import waiters
 from pyrax_image.sync import (
     PROVENANCE_IMAGE,
     PROVENANCE_SOURCE,
@@ -227,3 +228,19 @@ def test_selection_is_checked_before_any_request(one, two):
         sync_images(one, [two], {"tag": "x"}, parallel=0)
     with pytest.raises(exc.InvalidArgument):
         sync_images(one, [one], {"tag": "x"})
+
+
+def test_a_change_after_wait_for_import_end_is_not_reverted_by_the_import(one, two, tag):
+    # Glance's glance-download flow shows the image active while it still holds
+    # it (os_glance_import_task) and then saves the record it had read: a
+    # change sent in between could be reverted. After the wait it stays.
+    source = make_images(one, tag, 1)[0]
+    for _ in range(3):
+        created = two.create(tag, img_format="raw", metadata={"tags": [tag]})
+        two.import_image(created, "glance-download", remote_region="RegionOne", remote_image_id=source.id)
+        two.wait_for_status(created, "active", interval=0.2)
+        image = waiters.wait_for_import_end(two.data_service.api, created)
+        assert "os_glance_import_task" not in image.to_dict() and image.status == "active"
+        two.update(created, {"protected": True, "os_distro": "debian"})
+        again = two.get(created.id).to_dict()
+        assert (again["protected"], again["os_distro"]) == (True, "debian")
