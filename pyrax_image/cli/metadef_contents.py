@@ -13,7 +13,8 @@ from typing import Any, Dict, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.cli.parser import add_action, add_area
-from pyrax_image.metadefs.checks import CONTENT_SORT_KEYS, PROPERTY_TYPES, SORT_DIRS
+from pyrax_image.image.filters import SORT_DIRS
+from pyrax_image.metadefs.checks import CONTENT_SORT_KEYS, PROPERTY_TYPES
 
 OBJECT_COLUMNS = (
     ("NAME", lambda info: info.get("name")),

@@ -20,8 +20,9 @@ from pyrax_image.cli.metadef_contents import (
     register_tags,
 )
 from pyrax_image.cli.parser import add_action, add_area
+from pyrax_image.image.filters import SORT_DIRS
 from pyrax_image.image.tasks import METADEF_SCHEMAS
-from pyrax_image.metadefs.checks import NAMESPACE_SORT_KEYS, NAMESPACE_VISIBILITIES, SORT_DIRS
+from pyrax_image.metadefs.checks import NAMESPACE_SORT_KEYS, NAMESPACE_VISIBILITIES
 
 NAMESPACE_COLUMNS = (
     ("NAMESPACE", lambda info: info.get("namespace")),

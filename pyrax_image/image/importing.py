@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
+from pyrax_image.checks import check_choice
 from pyrax_image.client import BaseClient
 from pyrax_image.image.uploads import send_image_data
 from pyrax_image.transfer.bodies import UploadStream
@@ -30,8 +31,7 @@ def import_body(
     remote_service_interface: Optional[str] = None,
 ) -> Dict[str, Any]:
     """The JSON body of ``POST /v2/images/{id}/import``, checked locally."""
-    if method not in IMPORT_METHODS:
-        raise exc.InvalidArgument("method must be one of %s, not %r" % (", ".join(IMPORT_METHODS), method))
+    check_choice("method", method, IMPORT_METHODS)
     body_method: Dict[str, Any] = {"name": method}
     if method == "web-download":
         if not isinstance(uri, str) or not uri.lower().startswith(("http://", "https://")):

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import (
+    check_choice,
     check_flag,
     check_given_texts,
     check_int,
@@ -72,10 +73,7 @@ def import_from_container(
 ) -> Union[Image, ImageTask]:
     """Import an object server-side through a temporary URL; see
     ``ImageClient.import_from_container`` (which gives every option and its default)."""
-    if method not in IMPORT_FROM_CONTAINER_METHODS:
-        raise exc.InvalidArgument(
-            "method must be one of %s, not %r" % (", ".join(IMPORT_FROM_CONTAINER_METHODS), method)
-        )
+    check_choice("method", method, IMPORT_FROM_CONTAINER_METHODS)
     if not isinstance(obj, StorageObject):
         paths.object_path(cont, obj)
     check_given_texts(img_format=img_format, img_name=img_name, img_container_format=img_container_format)

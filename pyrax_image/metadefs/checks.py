@@ -10,10 +10,10 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_choice, check_flag, check_text
+from pyrax_image.image.filters import SORT_DIRS
 from pyrax_image.resource import BaseResource
 
 NAMESPACE_VISIBILITIES = ("private", "public")
-SORT_DIRS = ("asc", "desc")
 # The sort keys Glance's metadef tables have (glance/db/sqlalchemy/models_metadef.py).
 NAMESPACE_SORT_KEYS = (
     "created_at",

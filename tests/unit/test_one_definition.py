@@ -30,6 +30,7 @@ ONE_HOME = {
     ("check_url", "check_endpoint_url"): "checks.py",
     ("check_token",): "checks.py",
     ("parse_timestamp",): "replies.py",
+    ("SORT_DIRS",): "image/filters.py",
     ("READ_ONLY_ATTRIBUTES", "SERVER_OWNED"): "image/properties.py",
     ("SECRET_FIELDS",): "secrets.py",
     ("SECRET_HEADERS",): "secrets.py",
