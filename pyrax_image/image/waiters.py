@@ -11,7 +11,7 @@ image once no import holds it any more.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Set, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Set, TypeVar, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_callable, check_seconds
@@ -31,6 +31,7 @@ IMPORT_END_INTERVAL = 0.5
 IMPORT_LOCK = "os_glance_import_task"
 Callback = Callable[[Any], None]
 FailureCheck = Callable[[Image], Optional[str]]
+R = TypeVar("R")
 
 
 def check_timing(timeout: Optional[float], interval: float, callback: Any = None) -> None:
@@ -79,6 +80,26 @@ class _Clock:
         self.sleep(interval)
 
 
+def _poll(
+    fetch: Callable[[], R],
+    finished: Callable[[R], bool],
+    still: Callable[[R], str],
+    timeout: Optional[float],
+    interval: float,
+) -> R:
+    """The one poll loop: ``fetch()`` every ``interval`` seconds until
+    ``finished`` holds for what it returned (``finished`` raises at a dead
+    end); ``WaitTimeout`` saying ``still(last)`` once ``timeout`` has passed."""
+    clock = _Clock(timeout)
+    while True:
+        current = fetch()
+        if finished(current):
+            return current
+        if clock.expired():
+            raise exc.WaitTimeout(still(current))
+        clock.pause(interval)
+
+
 def wait_for_status(
     api: ImageApi,
     img: Any,
@@ -92,9 +113,9 @@ def wait_for_status(
     (one or several); ``callback(image)`` is called after each poll."""
     check_timing(timeout, interval, callback)
     wanted = _wanted_statuses(status)
-    clock = _Clock(timeout)
     image_id = get_id(img)
-    while True:
+
+    def fetch() -> Image:
         try:
             image = api.images.get(image_id)
         except exc.NotFound:
@@ -104,15 +125,18 @@ def wait_for_status(
                 "Image %s was deleted while waiting for %s" % (image_id, _names(wanted)),
                 {"id": image_id, "status": "deleted"},
             )
-        current = image.to_dict().get("status")
         if callback is not None:
             callback(image)
         if isinstance(img, Image):
             img.replace_details(image.to_dict())
             img.loaded = True
-            image = img
+            return img
+        return image
+
+    def finished(image: Image) -> bool:
+        current = image.to_dict().get("status")
         if current in wanted:
-            return image
+            return True
         if current in IMAGE_DEAD_ENDS:
             raise exc.ImageStatusError(
                 "Image %s is %s and will not become %s" % (image_id, current, _names(wanted)), image
@@ -120,12 +144,17 @@ def wait_for_status(
         problem = (failure_check or failed_import)(image)
         if problem:
             raise exc.ImageStatusError("Image %s: %s" % (image_id, problem), image)
-        if clock.expired():
-            raise exc.WaitTimeout(
-                "Image %s is still %s after %ss (waiting for %s)"
-                % (image_id, current, timeout, _names(wanted))
-            )
-        clock.pause(interval)
+        return False
+
+    def still(image: Image) -> str:
+        return "Image %s is still %s after %ss (waiting for %s)" % (
+            image_id,
+            image.to_dict().get("status"),
+            timeout,
+            _names(wanted),
+        )
+
+    return _poll(fetch, finished, still, timeout, interval)
 
 
 def wait_for_task(
@@ -137,24 +166,27 @@ def wait_for_task(
 ) -> ImageTask:
     """Poll a task until it succeeds (returned) or fails (``TaskFailed``)."""
     check_timing(timeout, interval, callback)
-    clock = _Clock(timeout)
     task_id = get_id(task)
-    while True:
+
+    def fetch() -> ImageTask:
         current = api.tasks.get(task_id)
-        info = current.to_dict()
         if callback is not None:
             callback(current)
         if isinstance(task, ImageTask):
-            task.replace_details(info)
-            current = task
-        status = info.get("status")
-        if status == "success":
-            return current
-        if status == "failure":
+            task.replace_details(current.to_dict())
+            return task
+        return current
+
+    def finished(current: ImageTask) -> bool:
+        info = current.to_dict()
+        if info.get("status") == "failure":
             raise exc.TaskFailed(hide_url_secrets(info.get("message") or "Task %s failed" % task_id), current)
-        if clock.expired():
-            raise exc.WaitTimeout("Task %s is still %s after %ss" % (task_id, status, timeout))
-        clock.pause(interval)
+        return info.get("status") == "success"
+
+    def still(current: ImageTask) -> str:
+        return "Task %s is still %s after %ss" % (task_id, current.to_dict().get("status"), timeout)
+
+    return _poll(fetch, finished, still, timeout, interval)
 
 
 def wait_for_import_end(
@@ -171,15 +203,14 @@ def wait_for_import_end(
     overwritten with the old values, so wait here before changing an image
     just imported."""
     check_timing(timeout, interval)
-    clock = _Clock(timeout)
     image_id = get_id(img)
-    while True:
-        image = api.images.get(image_id)
-        if IMPORT_LOCK not in image.to_dict():
-            return image
-        if clock.expired():
-            raise exc.WaitTimeout("Image %s is still locked by an import after %ss" % (image_id, timeout))
-        clock.pause(interval)
+    return _poll(
+        lambda: api.images.get(image_id),
+        lambda image: IMPORT_LOCK not in image.to_dict(),
+        lambda image: "Image %s is still locked by an import after %ss" % (image_id, timeout),
+        timeout,
+        interval,
+    )
 
 
 def failed_import(image: Image) -> Optional[str]:
