@@ -69,11 +69,8 @@ class ViaContainer(_RouteFields):
     def __new__(cls, *args: Any, **kwargs: Any) -> ViaContainer:
         given = _RouteFields(*args, **kwargs)  # None: the default
         if given.via_container is None:
-            named = [
-                name
-                for name, value in given._asdict().items()
-                if value is not None and value is not False and value != cls._field_defaults[name]
-            ]
+            chosen = dict(zip(_RouteFields._fields, args), **kwargs)  # what the caller gave
+            named = [name for name, value in chosen.items() if value is not None and value is not False]
             if named:
                 raise exc.InvalidArgument("%s need via_container" % ", ".join(sorted(named)))
             return super().__new__(cls)

@@ -239,11 +239,22 @@ def test_the_task_is_chosen_where_web_download_is_not_offered(swift_client, rsps
         ({"via_container": "staging", "segment_size": 1000}, io.BytesIO(DATA), "segment_size"),
         ({"via_container": "staging", "size": 5}, io.BytesIO(DATA), "size"),
         ({"segment_size": MIB}, io.BytesIO(DATA), "via_container"),
+        # At their defaults too: without via_container they would do nothing.
+        ({"connections": 4}, io.BytesIO(DATA), "connections need via_container"),
+        ({"segment_size": 32 * MIB}, io.BytesIO(DATA), "segment_size need via_container"),
     ],
 )
 def test_wrong_options_are_refused_before_any_request(swift_client, rsps, kwargs, data, match):
     with pytest.raises(exc.InvalidArgument, match=match):
         swift_client.create("img", img_format="raw", data=data, inspect=False, **kwargs)
+    assert len(rsps.calls) == 0
+
+
+@pytest.mark.parametrize("kwargs", [{"connections": 4}, {"segment_size": 32 * MIB}, {"keep_segments": True}])
+def test_upload_options_without_via_container_are_refused_before_any_request(swift_client, rsps, kwargs):
+    image = swift_client._manager.resource_class(swift_client._manager, image_info(disk_format="raw"))
+    with pytest.raises(exc.InvalidArgument, match="need via_container"):
+        swift_client.upload(image, io.BytesIO(DATA), inspect=False, **kwargs)
     assert len(rsps.calls) == 0
 
 
