@@ -126,11 +126,10 @@ class ImageTasksManager(BaseManager[ImageTask]):
             raise exc.InvalidArgument("The task type must be a non-empty string, not %r" % (name,))
         if cont is None and name in ("export", "import") and "input" not in kwargs:
             raise exc.InvalidArgument("A container is required for an %s task" % name)
-        if name in ("export", "import") and "input" not in kwargs:
-            self._create_body(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
+        body = self._create_body(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
         if cont is not None:
             self.api.storage_access.check_container(cont)
-        return super().create(name, img=img, cont=cont, img_format=img_format, img_name=img_name, **kwargs)
+        return self.create_task(body)
 
     def create_task(self, body: Dict[str, Any]) -> ImageTask:
         """``POST /tasks`` with a ready body (see :func:`import_task_body`)."""

@@ -122,6 +122,28 @@ def test_task_with_missing_container_is_not_created(client, rsps):
     assert len(rsps.calls) == 1
 
 
+def test_a_task_body_is_built_once_before_the_container_check(client, rsps, monkeypatch):
+    # create builds the body (its checks included) before asking object storage,
+    # then sends that same body: no second build after the check.
+    manager = client._tasks_manager
+    built = []
+    build = manager._create_body
+    monkeypatch.setattr(manager, "_create_body", lambda *a, **k: built.append(build(*a, **k)) or built[-1])
+    client.object_storage_url = SWIFT
+    rsps.head(SWIFT + "/images", status=204)
+    rsps.post(TASKS, status=201, json=task_info())
+    client.import_task("disk.vhd", "images")
+    assert [c.request.method for c in rsps.calls] == ["HEAD", "POST"]
+    assert len(built) == 1 and sent_json(rsps) == built[0]
+
+
+def test_a_bad_import_task_is_refused_before_the_container_check(client, rsps):
+    client.object_storage_url = SWIFT
+    with pytest.raises(exc.InvalidArgument):
+        client.import_task("disk.vhd", "images", img_name=5)
+    assert_no_request(rsps)
+
+
 def test_task_without_container_sends_nothing(client, rsps):
     with pytest.raises(exc.InvalidArgument):
         client.export_task(IMAGE_ID, None)
