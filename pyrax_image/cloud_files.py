@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Literal, Optional, overload
 
-from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_flag, check_int
 from pyrax_image.object_storage import client as _storage
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage import resources as _resources
-from pyrax_image.object_storage.listing import container_headers, entry_name, iter_listing, object_headers
+from pyrax_image.object_storage.listing import iter_listing
 from pyrax_image.object_storage.metadata import (
     CONTAINER_META_PREFIX,
     object_headers_to_send,
@@ -136,11 +135,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         prefix: Optional[str] = None,
     ) -> List[Container]:
         """The account's containers (every page unless ``limit``)."""
-        params = {"end_marker": end_marker, "prefix": prefix}
-        return [
-            Container(self, item["name"], container_headers(item))
-            for item in iter_listing(self, "", params, limit, marker)
-        ]
+        return self._containers(Container, {"end_marker": end_marker, "prefix": prefix}, limit, marker)
 
     def list_containers(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[str]:
         """The names of the account's containers."""
@@ -194,7 +189,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
     ) -> List[StorageObject]:
         """The objects of a container (every page unless ``limit``; with
         ``delimiter``, pseudo-folders come as objects named after the ``subdir``)."""
-        return list(self._objects(container, limit, marker, prefix, delimiter, end_marker))
+        return list(self._objects(StorageObject, container, limit, marker, prefix, delimiter, end_marker))
 
     get_container_objects = list_container_objects
 
@@ -208,30 +203,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
         self, container: Any, prefix: Optional[str] = None
     ) -> Iterator[StorageObject]:
         """Every object of a container, page by page as the iterator advances."""
-        return self._objects(container, None, None, prefix, None, None)
-
-    def _objects(
-        self,
-        container: Any,
-        limit: Optional[int],
-        marker: Optional[str],
-        prefix: Optional[str],
-        delimiter: Optional[str],
-        end_marker: Optional[str],
-    ) -> Iterator[StorageObject]:
-        cname = paths.container_name(container)
-        if delimiter == "":
-            raise exc.InvalidArgument("delimiter cannot be empty")
-        params = {"prefix": prefix, "delimiter": delimiter, "end_marker": end_marker}
-        entries = iter_listing(self, paths.container_path(cname), params, limit, marker)  # checks them now
-        return self._wrap_entries(cname, entries)
-
-    def _wrap_entries(self, cname: str, entries: Iterator[Dict[str, Any]]) -> Iterator[StorageObject]:
-        try:
-            for item in entries:
-                yield StorageObject(self, cname, entry_name(item), object_headers(item))
-        except exc.NotFound:
-            raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
+        return self._objects(StorageObject, container, None, None, prefix)
 
     # -- objects --------------------------------------------------------------------
     def get_object(self, container: Any, obj: Any) -> StorageObject:
@@ -332,6 +304,7 @@ class CloudFilesClient(_storage.ObjectStorageClient):
     ) -> Optional[_resources.StorageObject]:
         """Upload a file given by path or as a file object (named after the
         file unless ``obj_name``), streamed; large files are segmented."""
+        check_flag("return_none", return_none)
         if content_length is not None:
             kwargs["size"] = check_int("content_length", content_length, digits=True)
         obj_name = paths.upload_name(file_or_path, obj_name)

@@ -10,7 +10,7 @@ shares that client's HTTP session, retries and logging.
 from __future__ import annotations
 
 import secrets
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple, Type, TypeVar
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_flag, check_int, check_text
@@ -19,7 +19,7 @@ from pyrax_image.http import Transport
 from pyrax_image.identity.base import BaseIdentity
 from pyrax_image.manager import check_criteria
 from pyrax_image.object_storage import paths
-from pyrax_image.object_storage.listing import container_headers, iter_listing, object_headers
+from pyrax_image.object_storage.listing import container_headers, entry_name, iter_listing, object_headers
 from pyrax_image.object_storage.metadata import decoded_headers, swift_headers
 from pyrax_image.object_storage.resources import Container, StorageObject
 from pyrax_image.object_storage.tempurl import (
@@ -31,6 +31,9 @@ from pyrax_image.object_storage.upload import DEFAULT_SEGMENT_THRESHOLD, ObjectU
 from pyrax_image.transfer.options import DEFAULT_CHUNK_SIZE, Progress
 
 TEMP_URL_KEY_HEADER = "X-Account-Meta-Temp-Url-Key"
+
+ContainerT = TypeVar("ContainerT", bound=Container)
+ObjectT = TypeVar("ObjectT", bound=StorageObject)
 
 
 class ObjectStorageClient(BaseClient[Container]):
@@ -79,9 +82,15 @@ class ObjectStorageClient(BaseClient[Container]):
     # -- containers -----------------------------------------------------------------
     def list(self, limit: Optional[int] = None, marker: Optional[str] = None) -> List[Container]:
         """The account's containers (every page unless ``limit``), as pyrax's ``list``."""
+        return self._containers(Container, {}, limit, marker)
+
+    def _containers(
+        self, kind: Type[ContainerT], params: Dict[str, Any], limit: Optional[int], marker: Optional[str]
+    ) -> List[ContainerT]:
+        """The account listing (filtered by ``params``) as ``kind`` containers."""
         return [
-            Container(self, item["name"], container_headers(item))
-            for item in iter_listing(self, "", {}, limit, marker)
+            kind(self, entry_name(item), container_headers(item))
+            for item in iter_listing(self, "", params, limit, marker)
         ]
 
     def get(self, item: Any) -> Container:
@@ -148,12 +157,36 @@ class ObjectStorageClient(BaseClient[Container]):
         marker: Optional[str] = None,
     ) -> List[StorageObject]:
         """The objects of a container (all pages unless ``limit``)."""
-        name = paths.container_name(container)
-        entries = iter_listing(self, paths.container_path(name), {"prefix": prefix}, limit, marker)
+        return list(self._objects(StorageObject, container, limit, marker, prefix))
+
+    def _objects(
+        self,
+        kind: Type[ObjectT],
+        container: Any,
+        limit: Optional[int],
+        marker: Optional[str],
+        prefix: Optional[str],
+        delimiter: Optional[str] = None,
+        end_marker: Optional[str] = None,
+    ) -> Iterator[ObjectT]:
+        """A container's listing as ``kind`` objects, page by page as the
+        iterator advances (with ``delimiter``, pseudo-folders come as objects
+        named after the ``subdir``); the arguments are checked now."""
+        cname = paths.container_name(container)
+        if delimiter == "":
+            raise exc.InvalidArgument("delimiter cannot be empty")
+        params = {"prefix": prefix, "delimiter": delimiter, "end_marker": end_marker}
+        entries = iter_listing(self, paths.container_path(cname), params, limit, marker)
+        return self._wrap_entries(kind, cname, entries)
+
+    def _wrap_entries(
+        self, kind: Type[ObjectT], cname: str, entries: Iterator[Dict[str, Any]]
+    ) -> Iterator[ObjectT]:
         try:
-            return [StorageObject(self, name, item["name"], object_headers(item)) for item in entries]
+            for item in entries:
+                yield kind(self, cname, entry_name(item), object_headers(item))
         except exc.NotFound:
-            raise exc.NoSuchContainer("Container %r does not exist" % name) from None
+            raise exc.NoSuchContainer("Container %r does not exist" % cname) from None
 
     # -- objects ----------------------------------------------------------------------
     def get_object(self, container: Any, obj: Any) -> StorageObject:

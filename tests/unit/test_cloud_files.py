@@ -203,6 +203,15 @@ def test_store_object_return_none(cf, rsps):
     assert Container(cf, "imgs é").store_object("x", b"1", return_none=True) is None
 
 
+def test_return_none_must_be_a_flag_before_any_request(cf, rsps):
+    # upload_file sent the data, then took "yes" as true (store_object checked it).
+    with pytest.raises(exc.InvalidArgument, match="return_none"):
+        cf.store_object("imgs é", "x", b"1", return_none="yes")
+    with pytest.raises(exc.InvalidArgument, match="return_none"):
+        cf.upload_file("imgs é", io.BytesIO(b"1"), obj_name="x", return_none="yes")
+    assert_no_request(rsps)
+
+
 @pytest.mark.parametrize("ttl", [0, -5, "soon"])
 def test_bad_ttl_sends_nothing(cf, rsps, ttl):
     with pytest.raises(exc.InvalidArgument):

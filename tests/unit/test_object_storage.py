@@ -127,6 +127,24 @@ def test_list_container_objects_follows_markers(swift, rsps):
     assert [o.name for o in swift.list_container_objects("c", prefix="p")] == ["p1", "p2"]
 
 
+def test_listings_take_a_subdir_entry_as_a_pseudo_folder(swift, rsps):
+    # A server may answer with {"subdir": ...} entries (delimiter listings): the
+    # objects and containers listings name them after it (was KeyError: 'name').
+    rsps.get(SWIFT + "/c?format=json", json=[{"subdir": "d/"}])
+    rsps.get(SWIFT + "/c?format=json&marker=d%2F", json=[])
+    [folder] = swift.list_container_objects("c")
+    assert (folder.name, folder.content_type) == ("d/", "pseudo/subdirectory")
+    rsps.get(SWIFT + "?format=json", json=[{"subdir": "x"}])
+    rsps.get(SWIFT + "?format=json&marker=x", json=[])
+    assert [cont.name for cont in swift.list()] == ["x"]
+
+
+def test_listing_a_missing_container_is_no_such_container(swift, rsps):
+    rsps.get(SWIFT + "/nope?format=json", status=404)
+    with pytest.raises(exc.NoSuchContainer, match="nope"):
+        swift.list_container_objects("nope")
+
+
 def test_delete_static_large_object_deletes_segments(swift, rsps):
     head_object(rsps, "big", DATA, **{"X-Static-Large-Object": "True"})
     rsps.delete(SWIFT + "/c/big?multipart-manifest=delete")
