@@ -199,8 +199,8 @@ class BaseManager(Generic[R]):
             for item in page:
                 yield self._make_listed(item)
 
-    def _get(self, uri: str) -> R:
-        response, body = self.api.method_get(uri)
+    def _get(self, uri: str, params: Optional[Dict[str, Any]] = None) -> R:
+        response, body = self.api.method_get(uri, params=params)
         return self._make(self._unwrap(body, response=response), loaded=True)
 
     def _create(self, uri: str, body: Any) -> R:

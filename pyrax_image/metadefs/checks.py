@@ -82,6 +82,12 @@ def sort_params(sort_key: Optional[str], sort_dir: Optional[str], keys: Iterable
     return params
 
 
+def resource_type_query(resource_type: Optional[str]) -> Optional[Dict[str, str]]:
+    """The query naming ``resource_type`` (property names then carry its
+    prefix), or None when not given."""
+    return {"resource_type": check_text("resource_type", resource_type)} if resource_type else None
+
+
 def check_fields(changes: Dict[str, Any], allowed: Iterable[str], what: str) -> None:
     unknown = sorted(set(changes) - set(allowed))
     if unknown:

@@ -24,6 +24,7 @@ from pyrax_image.metadefs.checks import (
     check_name,
     expect_dict,
     name_of,
+    resource_type_query,
     sort_params,
 )
 from pyrax_image.metadefs.resources import (
@@ -162,9 +163,7 @@ class MetadefPropertyManager(_ContentManager[MetadefProperty]):
 
     def get(self, item: Any, resource_type: Optional[str] = None) -> MetadefProperty:
         """One property definition; with ``resource_type``, ``item`` may carry that type's prefix."""
-        params = {"resource_type": check_text("resource_type", resource_type)} if resource_type else None
-        response, body = self.api.method_get(self._item_uri(item), params=params)
-        return self._make(self._unwrap(body, response=response), loaded=True)
+        return self._get(self._item_uri(item), resource_type_query(resource_type))
 
     def create(self, name: str, title: str, type: str, **definition: Any) -> MetadefProperty:
         """Define a property: ``type`` is a JSON-schema type; ``definition`` takes
@@ -215,8 +214,7 @@ class MetadefTagManager(_ContentManager[MetadefTag]):
 
     def create(self, name: str, *args: Any, **kwargs: Any) -> MetadefTag:
         """Define tag ``name`` (Conflict if it exists)."""
-        response, body = self.api.method_post(self._item_uri(name))
-        return self._make(self._unwrap(body, response=response), loaded=True)
+        return self._create(self._item_uri(name), None)
 
     def create_many(self, names: List[str], append: bool = False) -> List[MetadefTag]:
         """Define several tags in one request. They REPLACE the namespace's

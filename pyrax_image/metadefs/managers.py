@@ -26,6 +26,7 @@ from pyrax_image.metadefs.checks import (
     check_fields,
     namespace_body,
     namespace_name,
+    resource_type_query,
     sort_params,
 )
 from pyrax_image.metadefs.contents import (
@@ -104,9 +105,7 @@ class MetadefNamespaceManager(MergingManager[MetadefNamespace]):
     def get(self, item: Any, resource_type: Optional[str] = None) -> MetadefNamespace:
         """The whole namespace: objects, properties, tags and associations included
         (``resource_type``: property names carry that type's prefix)."""
-        params = {"resource_type": check_text("resource_type", resource_type)} if resource_type else None
-        response, body = self.api.method_get(self._item_uri(item), params=params)
-        return self._make(self._unwrap(body, response=response), loaded=True)
+        return self._get(self._item_uri(item), resource_type_query(resource_type))
 
     def create(  # type: ignore[override]
         self,

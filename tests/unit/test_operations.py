@@ -13,6 +13,7 @@ import responses
 
 from pyrax_image import Image, ImageTask
 from pyrax_image import exceptions as exc
+from pyrax_image.image.usage import QuotaUsage
 from tests.unit.helpers import (
     BASE,
     IMAGE_ID,
@@ -224,6 +225,18 @@ def test_get_usage_is_typed(client, rsps):
     assert got.image_size_total.limit == 1024 and got.image_size_total.remaining == 1014
     assert got.image_count_total.remaining is None and got.image_stage_total is None
     assert set(got.quotas) == {"image_size_total", "image_count_total"}
+
+
+QUOTA_NAMES = ("image_size_total", "image_stage_total", "image_count_total", "image_count_uploading")
+
+
+@pytest.mark.parametrize("name", QUOTA_NAMES)
+def test_each_quota_attribute_reads_its_own_glance_name(client, rsps, name):
+    rsps.get(V2 + "/info/usage", json={"usage": {name: {"limit": 7, "usage": 2}}})
+    got = client.get_usage()
+    assert {other: getattr(got, other) for other in QUOTA_NAMES} == {
+        other: QuotaUsage(7, 2) if other == name else None for other in QUOTA_NAMES
+    }
 
 
 @pytest.mark.parametrize(
