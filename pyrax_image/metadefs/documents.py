@@ -16,7 +16,7 @@ import os
 from typing import Any, Dict, List, Optional, Protocol
 
 from pyrax_image import exceptions as exc
-from pyrax_image.metadefs.checks import NAMESPACE_CONTENTS, NAMESPACE_FIELDS, namespace_body
+from pyrax_image.metadefs.checks import NAMESPACE_CONTENTS, NAMESPACE_FIELDS, OBJECT_FIELDS, namespace_body
 from pyrax_image.metadefs.resources import MetadefNamespace
 from pyrax_image.replies import invalid
 from pyrax_image.transfer.files import replacing
@@ -25,7 +25,6 @@ MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # Glance's own files are at most ~60 KiB
 # Read from a document but never sent (an API reply's bookkeeping).
 SERVER_FIELDS = ("created_at", "updated_at", "self", "schema", "owner")
 ASSOCIATION_FIELDS = ("name", "prefix", "properties_target")
-OBJECT_FIELDS = ("name", "description", "properties", "required")
 
 
 class Namespaces(Protocol):

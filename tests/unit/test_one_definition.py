@@ -31,6 +31,7 @@ ONE_HOME = {
     ("check_token",): "checks.py",
     ("parse_timestamp",): "replies.py",
     ("SORT_DIRS",): "image/filters.py",
+    ("OBJECT_FIELDS",): "metadefs/checks.py",
     ("READ_ONLY_ATTRIBUTES", "SERVER_OWNED"): "image/properties.py",
     ("SECRET_FIELDS",): "secrets.py",
     ("SECRET_HEADERS",): "secrets.py",
