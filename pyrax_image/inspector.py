@@ -50,9 +50,10 @@ DEFERRED_MODULE = "oslo_utils.strutils"
 
 def format_inspector() -> Any:
     """oslo.utils' ``format_inspector`` module; ``InspectorNotInstalled``
-    without the ``inspect`` extra. Loading it does not run ``oslo_utils.strutils``
-    (see :func:`defer_module`), which alone took longer than the rest of an
-    inspection (135-270 ms)."""
+    without the ``inspect`` extra. Where :func:`defer_module` can defer it
+    safely (CPython 3.11.9+, 3.12.3+, 3.13+), loading it does not run
+    ``oslo_utils.strutils``, which alone takes longer than the rest of an
+    inspection (135-270 ms); on older interpreters the first call pays that."""
     try:
         if "oslo_utils.imageutils" not in sys.modules:
             defer_module(DEFERRED_MODULE)
@@ -70,7 +71,16 @@ def defer_module(name: str) -> None:
     ``from parent import child`` costs nothing until then, and any later use
     finds the whole module (an ``import parent.child`` statement runs it at
     once). Nothing happens when it is already imported or cannot be found:
-    it is then imported, or not, as usual."""
+    it is then imported, or not, as usual.
+
+    The lazy module stays in ``sys.modules`` for the whole process, shared by
+    the host's threads, so it is registered only where ``LazyLoader`` locks
+    the first load (CPython gh-114763, in 3.11.9, 3.12.3 and 3.13.0; never
+    in 3.9 or 3.10): before that fix, a second thread using the module while
+    the first use runs it finds it half-filled (``AttributeError``). The check
+    is the lock itself (``loader_state["lock"]``, which the fix added), not a
+    version number. Without it nothing is deferred: the module runs when it
+    is first imported, as it would without this function."""
     if name in sys.modules:
         return
     try:
@@ -81,8 +91,10 @@ def defer_module(name: str) -> None:
         return
     spec.loader = importlib.util.LazyLoader(spec.loader)
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     spec.loader.exec_module(module)
+    if "lock" not in spec.loader_state:  # a LazyLoader without the gh-114763 fix
+        return
+    sys.modules[name] = module
     parent, _, child = name.rpartition(".")
     if parent in sys.modules:
         setattr(sys.modules[parent], child, module)  # as the import system does

@@ -140,6 +140,13 @@ def test_refusals_pickle_with_their_facts():
 
 
 # -- loading the inspector without running oslo_utils.strutils (issue 19 item 2) ------------------
+# The CPython releases whose importlib.util.LazyLoader locks a lazy module's first load
+# (gh-114763, Misc/NEWS.d/3.11.9.rst and 3.12.3.rst; 3.13.0): only there is strutils deferred.
+LAZY_LOADING_THREAD_SAFE = sys.implementation.name == "cpython" and (
+    sys.version_info >= (3, 12, 3) or (3, 11, 9) <= sys.version_info < (3, 12)
+)
+
+
 def fresh_python(code: str) -> str:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -155,7 +162,7 @@ def raw_disk(tmp_path) -> str:
 
 
 @needs_oslo
-def test_an_inspection_does_not_run_strutils_which_still_works_when_used(raw_disk):
+def test_an_inspection_defers_strutils_only_where_lazy_loading_is_thread_safe(raw_disk):
     out = fresh_python(
         "import sys\n"
         "from pyrax_image.inspector import inspect_image\n"
@@ -167,7 +174,54 @@ def test_an_inspection_does_not_run_strutils_which_still_works_when_used(raw_dis
         "print(QemuImgInfo('{\"virtual-size\": 2048, \"format\": \"raw\"}', format='json').virtual_size)\n"
         "print(type(sys.modules['oslo_utils.strutils']).__name__)\n" % raw_disk
     )
-    assert out.split() == ["raw", "_LazyModule", "password=***", "2048", "module"]
+    loaded_by_the_inspection = "_LazyModule" if LAZY_LOADING_THREAD_SAFE else "module"
+    assert out.split() == ["raw", loaded_by_the_inspection, "password=***", "2048", "module"]
+
+
+# Threads that all use a module the inspector may have deferred, at once, before anything ran
+# it: the first use runs it; the others must wait for it, not see it half-filled. oslo's
+# strutils first, then modules whose run sleeps between two definitions (a wide window).
+THREADS_USING_A_DEFERRED_MODULE = """
+import sys, threading
+from pyrax_image.inspector import defer_module, format_inspector
+
+def used_by_threads_at_once(package, child, attribute):
+    barrier = threading.Barrier(20)
+    failures = []
+
+    def use():
+        module = getattr(__import__(package, fromlist=[child]), child)
+        barrier.wait()
+        try:
+            getattr(module, attribute)
+        except AttributeError as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=use) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(failures)
+
+format_inspector()
+print(used_by_threads_at_once("oslo_utils", "strutils", "mask_password"))
+sys.path.insert(0, %r)
+for round in range(3):
+    defer_module("slow_package.slow%%d" %% round)
+    print(used_by_threads_at_once("slow_package", "slow%%d" %% round, "LAST"))
+"""
+
+
+@needs_oslo
+def test_threads_using_strutils_at_once_after_an_inspection_all_find_it_whole(tmp_path):
+    package = tmp_path / "slow_package"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for round in range(3):
+        (package / ("slow%d.py" % round)).write_text("import time\nFIRST = 1\ntime.sleep(0.05)\nLAST = 2\n")
+    out = fresh_python(THREADS_USING_A_DEFERRED_MODULE % str(tmp_path))
+    assert out.split() == ["0", "0", "0", "0"]  # threads that saw a half-run module, per round
 
 
 @needs_oslo
@@ -182,7 +236,7 @@ def test_a_strutils_already_imported_is_left_as_it_is(raw_disk):
     assert out.split() == ["raw", "True", "module"]
 
 
-def test_a_deferred_module_runs_once_on_first_use(tmp_path, monkeypatch):
+def test_a_module_is_deferred_only_where_lazy_loading_is_thread_safe(tmp_path, monkeypatch):
     package = tmp_path / "deferred_pkg"
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -191,9 +245,11 @@ def test_a_deferred_module_runs_once_on_first_use(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "deferred_probe_runs", 0, raising=False)
     try:
         inspector.defer_module("deferred_pkg.probe")
+        assert ("deferred_pkg.probe" in sys.modules) is LAZY_LOADING_THREAD_SAFE
         from deferred_pkg import probe  # as oslo_utils.imageutils.qemu imports strutils
 
-        assert sys.deferred_probe_runs == 0  # imported, not run
+        # deferred: imported, not run; else run by that import, as usual
+        assert sys.deferred_probe_runs == (0 if LAZY_LOADING_THREAD_SAFE else 1)
         assert probe.VALUE == 42
         assert probe.VALUE == 42 and sys.deferred_probe_runs == 1
     finally:
