@@ -28,7 +28,6 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_choice
 from pyrax_image.image import copy as copies
-from pyrax_image.image import waiters
 from pyrax_image.image.client import ImageClient
 from pyrax_image.sync_report import COPIED, DELETED, FAILED, SKIPPED, UPDATED, SyncReport, SyncResult
 
@@ -373,10 +372,10 @@ class _TargetSync:
             self.target.import_image(
                 created, "glance-download", remote_region=self.source.region_name, remote_image_id=info["id"]
             )
-            self.target.wait_for_status(created, "active")
-            # The flow saves the whole record once more after making it active:
-            # a change sent before its lock is gone could be reverted.
-            copy = waiters.wait_for_import_end(self.target.data_service.api, created)
+            # One wait for active and the lock gone: the flow saves the whole
+            # record once more after making it active, so a change sent before
+            # its lock is gone could be reverted.
+            copy = self.target.wait_for_import_end(created)
             copies.check_same_data(info, copy.to_dict())
             changes = differences(copy.to_dict(), wanted)  # Glance sets some properties itself
             if changes:

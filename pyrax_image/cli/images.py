@@ -91,7 +91,7 @@ def cmd_stage(ctx: Any) -> int:
     if not opts.stage_only:
         ctx.client.import_image(image, "glance-direct")
         with progress.waiting("import", opts):
-            image = ctx.client.wait_for_status(image, "active", timeout=opts.timeout)
+            image = ctx.client.wait_for_import_end(image, timeout=opts.timeout)
     ctx.out.record(image)
     return 0
 

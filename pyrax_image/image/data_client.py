@@ -302,7 +302,7 @@ class ImageDataClient(ImageClientBase):
     ) -> Image:
         """Stream data to the image's staging area (then ``import_image(img,
         "glance-direct")``). The digests sent are remembered, and checked when
-        ``wait_for_status`` sees the image active. Returns the image reloaded.
+        ``wait_for_import_end`` or ``wait_for_status`` sees the image active. Returns the image reloaded.
         A path or a seekable file Glance would refuse to import raises first,
         as in :meth:`upload` (``inspect=False``: not checked)."""
         return self.data_service.stage(
@@ -363,6 +363,22 @@ class ImageDataClient(ImageClientBase):
         limit). ``callback(image)`` is called after each poll. Data staged by
         ``stage`` is verified once the image is active."""
         return self.data_service.wait_for_status(img, status, timeout, interval, callback)
+
+    def wait_for_import_end(
+        self,
+        img: Any,
+        timeout: Optional[float] = _waiters.DEFAULT_WAIT_TIMEOUT,
+        interval: float = _waiters.DEFAULT_WAIT_INTERVAL,
+    ) -> Image:
+        """Poll until no import holds the image (its ``os_glance_import_task``
+        is gone) and return it, active. Glance makes an imported image active
+        before the import's last step writes back the record it read earlier,
+        so a change made before then can be reverted: call this (instead of
+        ``wait_for_status``) after ``import_image`` before changing the image.
+        Raises ``ImageStatusError`` when the import ended without making it
+        active (with the reason), ``WaitTimeout`` after ``timeout`` seconds
+        (None: no limit). Data staged by ``stage`` is verified."""
+        return self.data_service.wait_for_import_end(img, timeout, interval)
 
     def wait_for_task(
         self,

@@ -275,7 +275,20 @@ class ImageDataService:
     ) -> Image:
         """Poll until the image has ``status``; staged data is verified once
         the image is active."""
-        image = waiters.wait_for_status(self.api, img, status, timeout, interval, callback)
+        return self._verified_if_staged(
+            waiters.wait_for_status(self.api, img, status, timeout, interval, callback)
+        )
+
+    def wait_for_import_end(self, img: Any, timeout: Optional[float], interval: float) -> Image:
+        """Poll until no import holds the image, active (``ImageStatusError``
+        when the import ended otherwise); staged data is verified then. The
+        defaults are ``ImageClient.wait_for_import_end``'s."""
+        image = waiters.wait_for_import_end(self.api, img, timeout, interval)
+        return self._verified_if_staged(self._refreshed(img, image))
+
+    def _verified_if_staged(self, image: Image) -> Image:
+        """``image``, its data checked against the digests ``stage`` sent
+        once it is active (``ChecksumMismatch``); each staging checked once."""
         info = image.to_dict()
         staged = self._staged.get(info.get("id", ""))
         if staged and info.get("status") == "active":

@@ -34,7 +34,7 @@ from pyrax_image.image.waiters import (
     check_timing,
     image_tasks,
     new_task_failure,
-    wait_for_status,
+    wait_for_import_end,
     wait_for_task,
 )
 from pyrax_image.object_storage import ObjectStorageClient, StorageObject, paths
@@ -104,7 +104,7 @@ def import_from_container(
         import_image(api.http, image, import_body("web-download", uri=url))
         if not wait:
             return api.images.get(image)
-        wait_for_import(api, image, known, timeout, interval)
+        image = wait_for_import(api, image, known, timeout, interval)
         check_object_md5(image, source)
         return image
     except BaseException:
@@ -126,10 +126,12 @@ def temp_url_of(storage: ObjectStorageClient, container: str, name: str, seconds
 def wait_for_import(
     api: ImageApi, image: Image, known: List[str], timeout: Optional[float], interval: float
 ) -> Image:
-    """Wait until an import started on ``image`` made it active; a new task
-    of the image that failed (not one of ``known``) raises at once."""
+    """Wait until an import started on ``image`` has ended, the image active
+    and no longer held by it (a change made earlier could be reverted); when
+    it ends otherwise, the reason is a new task of the image that failed (not
+    one of ``known``)."""
     failure_check = new_task_failure(api.http, image, known)
-    return wait_for_status(api, image, "active", timeout, interval, failure_check=failure_check)
+    return wait_for_import_end(api, image, timeout, interval, failure_check=failure_check)
 
 
 def task_import(

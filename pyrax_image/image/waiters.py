@@ -5,7 +5,8 @@ raises ``ImageStatusError`` when it can no longer get there (killed, deleted,
 deactivated, or an import that failed), ``WaitTimeout`` when time runs out.
 ``wait_for_task`` returns a ``success`` task and raises ``TaskFailed`` (with
 the server's message) for ``failure``. ``wait_for_import_end`` returns the
-image once no import holds it any more.
+image once no import holds it any more, and raises ``ImageStatusError`` when
+the import ended without making it active.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0
-IMPORT_END_INTERVAL = 0.5
 # The property by which Glance marks the import task working on an image.
 IMPORT_LOCK = "os_glance_import_task"
 Callback = Callable[[Any], None]
@@ -193,10 +193,15 @@ def wait_for_import_end(
     api: ImageApi,
     img: Any,
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
-    interval: float = IMPORT_END_INTERVAL,
+    interval: float = DEFAULT_WAIT_INTERVAL,
+    failure_check: Optional[FailureCheck] = None,
 ) -> Image:
     """Poll an image until no import holds it (Glance drops the
-    ``os_glance_import_task`` lock as the flow's last step) and return it.
+    ``os_glance_import_task`` lock as the flow's last step) and return it,
+    active; ``ImageStatusError`` when the import ended without making it
+    active (reverted to queued or left importing, the lock dropped or not:
+    with the reason ``failure_check(image)`` gives, else the failed stores
+    and task's; killed, deleted or deactivated).
 
     An import makes the image active before its last steps, which save the
     whole record read earlier: a change made before the lock is gone can be
@@ -204,13 +209,73 @@ def wait_for_import_end(
     just imported."""
     check_timing(timeout, interval)
     image_id = get_id(img)
-    return _poll(
-        lambda: api.images.get(image_id),
-        lambda image: IMPORT_LOCK not in image.to_dict(),
-        lambda image: "Image %s is still locked by an import after %ss" % (image_id, timeout),
-        timeout,
-        interval,
+
+    def fetch() -> Image:
+        try:
+            return api.images.get(image_id)
+        except exc.NotFound:
+            raise exc.ImageStatusError(
+                "Image %s was deleted while waiting for its import to end" % image_id,
+                {"id": image_id, "status": "deleted"},
+            )
+
+    def finished(image: Image) -> bool:
+        info = image.to_dict()
+        if info.get("status") in IMAGE_DEAD_ENDS:
+            raise exc.ImageStatusError(
+                "Image %s is %s: its import will not make it active" % (image_id, info.get("status")), image
+            )
+        if IMPORT_LOCK in info:
+            # A failed glance-download can keep its lock (Glance 33's revert
+            # of the metadata step fails before the lock's): failed is failed.
+            problem = (failure_check or failed_import)(image) or _lock_task_failure(image)
+        elif info.get("status") == "active":
+            return True
+        else:
+            problem = (failure_check and failure_check(image)) or _ended_unusable(image)
+        if problem:
+            raise exc.ImageStatusError("Image %s: %s" % (image_id, problem), image)
+        return False
+
+    def still(image: Image) -> str:
+        return "Image %s is still held by import task %s after %ss" % (
+            image_id,
+            image.to_dict().get(IMPORT_LOCK),
+            timeout,
+        )
+
+    return _poll(fetch, finished, still, timeout, interval)
+
+
+def _ended_unusable(image: Image) -> str:
+    """What an image no import holds any more, queued or importing, says
+    of the import: Glance sets it back to ``queued`` (``importing`` when its data
+    failed a check before any store), its failed stores in
+    ``os_glance_failed_import`` (empty on a single-store cloud), the reason
+    in the import's task."""
+    info = image.to_dict()
+    failed = info.get("os_glance_failed_import")
+    reason = latest_task_message(image.manager.api, info["id"])
+    return "its import ended with the image %s%s%s" % (
+        info.get("status"),
+        ": the import failed for store(s) %s" % failed if failed else "",
+        ": %s" % reason if reason else "",
     )
+
+
+def _lock_task_failure(image: Image) -> Optional[str]:
+    """Why the task still holding a queued image failed, once it has: an
+    import the flow reverted (it marks ``os_glance_importing_to_stores``)
+    without dropping its lock."""
+    info = image.to_dict()
+    if info.get("status") != "queued" or "os_glance_importing_to_stores" not in info:
+        return None
+    for task in image_tasks(image.manager.api, info["id"]):
+        if task.get("id") == info.get(IMPORT_LOCK) and task.get("status") == "failure":
+            return "the import failed: %s" % hide_url_secrets(
+                task.get("message") or "task %s failed" % task["id"]
+            )
+    return None
 
 
 def failed_import(image: Image) -> Optional[str]:

@@ -21,7 +21,6 @@ import pytest
 
 from pyrax_image import ImageClient, KeystoneIdentity
 from pyrax_image import exceptions as exc
-from pyrax_image.image import waiters
 from pyrax_image.sync import (
     PROVENANCE_IMAGE,
     PROVENANCE_SOURCE,
@@ -238,8 +237,7 @@ def test_a_change_after_wait_for_import_end_is_not_reverted_by_the_import(one, t
     for _ in range(3):
         created = two.create(tag, img_format="raw", metadata={"tags": [tag]})
         two.import_image(created, "glance-download", remote_region="RegionOne", remote_image_id=source.id)
-        two.wait_for_status(created, "active", interval=0.2)
-        image = waiters.wait_for_import_end(two.data_service.api, created)
+        image = two.wait_for_import_end(created, interval=0.2)
         assert "os_glance_import_task" not in image.to_dict() and image.status == "active"
         two.update(created, {"protected": True, "os_distro": "debian"})
         again = two.get(created.id).to_dict()

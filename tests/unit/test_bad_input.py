@@ -256,6 +256,10 @@ ROWS["ImageClient"] = {
     + each("interval", WRONG_SECONDS + [0], IMAGE_ID)
     + each("callback", WRONG_CALLBACKS, IMAGE_ID)
     + [unknown_keyword(IMAGE_ID)],
+    "wait_for_import_end": each_arg(WRONG_IDS)
+    + each("timeout", WRONG_SECONDS, IMAGE_ID)
+    + each("interval", WRONG_SECONDS + [0], IMAGE_ID)
+    + [unknown_keyword(IMAGE_ID)],
     "wait_for_task": each_arg(WRONG_IDS)
     + each("timeout", WRONG_SECONDS, "task-id")
     + each("interval", WRONG_SECONDS + [0], "task-id")

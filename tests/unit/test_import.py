@@ -72,6 +72,21 @@ def test_stage_streams_and_the_import_is_verified_when_active(client, rsps):
         client.wait_for_status(image)
 
 
+def test_wait_for_import_end_verifies_the_staged_data_once_active(client, rsps):
+    rsps.add_callback(responses.PUT, ITEM + "/stage", callback=glance_reader([]))
+    rsps.get(ITEM, json=image_info(status="uploading"))
+    image = client.stage(IMAGE_ID, DATA)
+    rsps.post(ITEM + "/import", status=202)
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_import_task="t1"))
+    client.import_image(image, "glance-direct")
+    rsps.get(ITEM, json=active(os_glance_import_task="t1"))
+    rsps.get(ITEM, json=active(os_hash_value="0" * 128))
+    with pytest.raises(exc.ChecksumMismatch):
+        client.wait_for_import_end(image)
+    rsps.get(ITEM, json=active())
+    assert client.wait_for_import_end(image).status == "active"  # checked once: nothing left to check
+
+
 @pytest.mark.parametrize(
     "kwargs, body",
     [
@@ -208,7 +223,7 @@ def test_import_from_container_by_web_download(swift_client, rsps):
     rsps.post(V2 + "/images", json=image_info(name="disk.raw"), status=201)
     rsps.get(ITEM + "/tasks", json={"tasks": []})
     rsps.post(ITEM + "/import", status=202)
-    rsps.get(ITEM, json=image_info(status="importing"))
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_import_task="t1"))
     rsps.get(ITEM, json=active())
     image = swift_client.import_from_container("disk.raw", "c", img_format="raw")
     assert image.status == "active"

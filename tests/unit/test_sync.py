@@ -6,6 +6,7 @@ must say, what an update changes, and arguments refused before any request
 from __future__ import annotations
 
 import json
+from typing import Any, Dict, Tuple
 
 import pytest
 
@@ -127,18 +128,24 @@ def test_a_record_a_killed_run_had_created_late_is_deleted_after_the_run(rsps):
     ]
 
 
-def test_a_glance_download_copy_is_changed_only_once_the_import_has_let_go_of_it(rsps, monkeypatch):
-    # Glance's flow makes the copy active, then saves the whole record it had
-    # read once more before dropping its lock: a protected=True sent while the
-    # lock is held is reverted (the copy stayed unprotected). The sync waits.
+def glance_download_regions(rsps: Any, monkeypatch: Any, image: Dict[str, Any]) -> Tuple[Any, Any, str]:
+    """RegionOne listing ``image`` and RegionTwo offering glance-download,
+    one login (waits do not sleep): the source, the target and the source's label."""
     monkeypatch.setattr(waiters._Clock, "sleep", staticmethod(lambda seconds: None))
     identity = TokenIdentity("token", tenant_id="p")
     source = make_client([], identity=identity, region_name="RegionOne")
     target = make_client([], url="https://two.example.com", identity=identity, region_name="RegionTwo")
-    label = str(source.management_url)
-    protected = dict(SOURCE, protected=True)
-    rsps.get(source.management_url + "/v2/images", json={"images": [protected]})
+    rsps.get(source.management_url + "/v2/images", json={"images": [image]})
     rsps.get("https://two.example.com/v2/info/import", json={"import-methods": {"value": ["glance-download"]}})
+    return source, target, str(source.management_url)
+
+
+def test_a_glance_download_copy_is_changed_only_once_the_import_has_let_go_of_it(rsps, monkeypatch):
+    # Glance's flow makes the copy active, then saves the whole record it had
+    # read once more before dropping its lock: a protected=True sent while the
+    # lock is held is reverted (the copy stayed unprotected). The sync waits.
+    protected = dict(SOURCE, protected=True)
+    source, target, label = glance_download_regions(rsps, monkeypatch, protected)
     for _ in range(5):  # counterparts (shown, hidden), same name and data, late copies (shown, hidden)
         rsps.get("https://two.example.com/v2/images", json={"images": []})
     made = {key: value for key, value in wanted_attributes(protected, label).items() if key != "protected"}
@@ -160,6 +167,26 @@ def test_a_glance_download_copy_is_changed_only_once_the_import_has_let_go_of_it
     assert steps[-3:] == [("GET", True), ("GET", False), ("PATCH", False)]
     [patch] = [call.request.body for call in rsps.calls if call.request.method == "PATCH"]
     assert json.loads(patch) == [{"op": "add", "path": "/protected", "value": True}]
+
+
+def test_a_glance_download_copy_is_waited_for_in_one_poll_loop(rsps, monkeypatch):
+    # The copy is found active and unlocked at the first poll: the sync sends
+    # no second GET to see the lock gone (it used to wait for active, then
+    # fetch again for the lock).
+    source, target, label = glance_download_regions(rsps, monkeypatch, SOURCE)
+    rsps.get("https://two.example.com/v2/images", json={"images": []})
+    made = dict(wanted_attributes(SOURCE, label), id="copy", status="queued")
+    rsps.post("https://two.example.com/v2/images", json=made, status=201)
+    rsps.post("https://two.example.com/v2/images/copy/import", status=202)
+    active = dict(made, status="active", size=10, checksum="c", os_hash_algo="sha512", os_hash_value="h")
+    for body in (dict(made, status="importing", os_glance_import_task="task"), active):
+        rsps.get("https://two.example.com/v2/images/copy", json=body)
+    report = sync_images(source, [target], {"tag": "golden"}, copy_method="glance-download")
+    assert [(row.action, row.target_id) for row in report.results] == [("copied", "copy")]
+    on_copy = [
+        call.request.method for call in rsps.calls if call.request.url == "https://two.example.com/v2/images/copy"
+    ]
+    assert on_copy == ["GET", "GET"]  # import_image's reload, then the one poll that sees the end
 
 
 def test_a_result_gives_its_fields_in_order_and_stays_its_own_object():

@@ -160,14 +160,107 @@ def test_task_messages_are_reported_without_temp_url_signatures(client, rsps, cl
 
 
 def test_wait_for_import_end_returns_the_image_once_no_import_holds_it(client, rsps, clock):
+    image = Image(client._manager, image_info(status="importing"))
     locked = image_info(status="active", os_glance_import_task="t1")
-    for body in (locked, locked, image_info(status="active")):
+    for body in (
+        image_info(status="importing", os_glance_import_task="t1"),
+        locked,
+        image_info(status="active"),
+    ):
         rsps.get(ITEM, json=body)
-    image = waiters.wait_for_import_end(client.data_service.api, IMAGE_ID, interval=1)
-    assert "os_glance_import_task" not in image.to_dict() and clock.sleeps == [1, 1]
+    assert client.wait_for_import_end(image, interval=1) is image
+    assert image.status == "active" and "os_glance_import_task" not in image.to_dict()
+    assert clock.sleeps == [1, 1] and len(rsps.calls) == 3
+
+
+def failed_task(message: str) -> Any:
+    return {"tasks": [{"id": "t1", "status": "failure", "message": message}]}
+
+
+@pytest.mark.parametrize(
+    "ended, reason",
+    [
+        # multi-store: back to queued, the store named in os_glance_failed_import
+        (
+            {"status": "queued", "os_glance_failed_import": "fast"},
+            "queued: the import failed for store\\(s\\) fast: 404",
+        ),
+        # single-store: back to queued, no store to name
+        ({"status": "queued", "os_glance_failed_import": ""}, "queued: 404"),
+        # the data failed a check before any store: left importing
+        ({"status": "importing", "os_glance_importing_to_stores": "fast"}, "importing: 404"),
+    ],
+)
+def test_wait_for_import_end_raises_when_the_import_ended_without_an_active_image(
+    client, rsps, clock, ended, reason
+):
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_import_task="t1"))
+    rsps.get(ITEM, json=image_info(**ended))
+    rsps.get(ITEM + "/tasks", json=failed_task("404 from the URL"))
+    with pytest.raises(exc.ImageStatusError, match="import ended with the image " + reason) as caught:
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+    assert (caught.value.image_id, caught.value.status) == (IMAGE_ID, ended["status"])
+
+
+@pytest.mark.parametrize(
+    "ended, reason",
+    [
+        # multi-store: the stores say it failed
+        (
+            {"status": "queued", "os_glance_failed_import": "fast", "os_glance_importing_to_stores": ""},
+            "the import failed for store\\(s\\) fast: size 0",
+        ),
+        # single-store: the task named by the lock says it
+        (
+            {"status": "queued", "os_glance_failed_import": "", "os_glance_importing_to_stores": ""},
+            "the import failed: size 0",
+        ),
+    ],
+)
+def test_wait_for_import_end_raises_for_a_failed_import_that_kept_its_lock(
+    client, rsps, clock, ended, reason
+):
+    # Glance 33, glance-download of a source whose data is gone: the revert of
+    # the metadata step fails, so the flow never drops its lock.
+    rsps.get(ITEM, json=image_info(status="queued", os_glance_import_task="t1"))  # before the flow starts
+    rsps.get(
+        ITEM,
+        json=image_info(status="importing", os_glance_import_task="t1", os_glance_importing_to_stores="fast"),
+    )
+    rsps.get(ITEM, json=image_info(os_glance_import_task="t1", **ended))
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "size 0"}]})
+    with pytest.raises(exc.ImageStatusError, match=reason):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [False, False, False, True]
+
+
+@pytest.mark.parametrize("status", ["killed", "pending_delete", "deactivated"])
+def test_wait_for_import_end_stops_at_a_dead_end_even_while_locked(client, rsps, clock, status):
+    rsps.get(ITEM, json=image_info(status=status, os_glance_import_task="t1"))
+    with pytest.raises(exc.ImageStatusError, match="is %s: its import will not make it active" % status):
+        client.wait_for_import_end(IMAGE_ID)
+    assert len(rsps.calls) == 1
+
+
+def test_wait_for_import_end_reports_an_image_deleted_meanwhile(client, rsps, clock):
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_import_task="t1"))
+    rsps.get(ITEM, status=404)
+    with pytest.raises(exc.ImageStatusError, match="deleted while waiting for its import") as caught:
+        client.wait_for_import_end(IMAGE_ID)
+    assert caught.value.status == "deleted"
 
 
 def test_wait_for_import_end_gives_up_after_its_timeout(client, rsps, clock):
     rsps.get(ITEM, json=image_info(status="active", os_glance_import_task="t1"))
-    with pytest.raises(exc.WaitTimeout, match="still locked by an import"):
-        waiters.wait_for_import_end(client.data_service.api, IMAGE_ID, timeout=2, interval=1)
+    with pytest.raises(exc.WaitTimeout, match="still held by import task t1 after 2s"):
+        client.wait_for_import_end(IMAGE_ID, timeout=2, interval=1)
+    assert clock.sleeps == [1, 1] and len(rsps.calls) == 3
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"timeout": -1}, {"timeout": "9"}, {"timeout": True}, {"interval": 0}, {"interval": "2"}]
+)
+def test_bad_wait_for_import_end_arguments_send_nothing(client, rsps, kwargs):
+    with pytest.raises(exc.InvalidArgument):
+        client.wait_for_import_end(IMAGE_ID, **kwargs)
+    assert_no_request(rsps)
