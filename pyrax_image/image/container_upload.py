@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, NamedTuple, Optional
 
 from pyrax_image import exceptions as exc
-from pyrax_image.checks import check_flag, check_int
+from pyrax_image.checks import check_choice, check_flag, check_int
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.importing import get_import_info, import_body, import_image
 from pyrax_image.image.object_transfer import task_import, temp_url_of, wait_for_import
@@ -40,7 +40,9 @@ from pyrax_image.replies import expect_object, invalid, kind_of
 from pyrax_image.transfer.options import DEFAULT_PARALLEL_CONNECTIONS, TransferOptions
 from pyrax_image.utils import get_id
 
-IMPORT_METHODS = ("web-download", "task")
+# How Glance can take in what an upload put in object storage (not the
+# interoperable import methods of importing.py: "task" is the legacy task).
+CONTAINER_IMPORT_METHODS = ("web-download", "task")
 # How often the image (or task) is polled while Glance imports: a poll is one
 # round trip, and a coarser one adds up to its interval to every upload.
 IMPORT_POLL_SECONDS = 0.5
@@ -74,11 +76,8 @@ class ViaContainer(_RouteFields):
             if named:
                 raise exc.InvalidArgument("%s need via_container" % ", ".join(sorted(named)))
             return super().__new__(cls)
-        if given.import_method is not None and given.import_method not in IMPORT_METHODS:
-            raise exc.InvalidArgument(
-                "import_method must be one of %s or None, not %r"
-                % (", ".join(IMPORT_METHODS), given.import_method)
-            )
+        if given.import_method is not None:
+            check_choice("import_method", given.import_method, CONTAINER_IMPORT_METHODS)
         segment_size, connections = given.segment_size, given.connections
         return super().__new__(
             cls,
@@ -110,7 +109,7 @@ def choose_import_method(api: ImageApi, wanted: Optional[str]) -> str:
             return "web-download"
     if wanted in (None, "task") and _offers_import_task(api):
         return "task"
-    offered: List[str] = [method for method in IMPORT_METHODS if method != wanted]
+    offered: List[str] = [method for method in CONTAINER_IMPORT_METHODS if method != wanted]
     raise exc.ServiceNotAvailable(
         "This cloud does not offer %s, so an upload through object storage cannot be imported%s"
         % (
