@@ -18,8 +18,7 @@ Glance's own ``copy-image`` import, no bytes through the client.
 from __future__ import annotations
 
 import logging
-import time
-from typing import Any, Dict, List, Optional, Protocol, runtime_checkable
+from typing import Any, Dict, List, Optional, Protocol, Set, runtime_checkable
 
 from pyrax_image import exceptions as exc
 from pyrax_image.image.api import ImageApi
@@ -28,9 +27,11 @@ from pyrax_image.image.importing import import_body
 from pyrax_image.image.properties import read_only_names
 from pyrax_image.image.resources import Image
 from pyrax_image.image.uploads import send_image_data
+from pyrax_image.image.waiters import wait_for_import_end
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.transfer.ranged import ReadAhead
+from pyrax_image.utils import get_id
 
 logger = logging.getLogger("pyrax_image.data")
 
@@ -164,24 +165,26 @@ def copy_between_stores(
     interval: float = 1.0,
 ) -> Image:
     """Glance's ``copy-image`` import: the cloud copies the image's data into
-    ``stores`` itself; wait until the image lists them (``ImageStatusError``
-    when Glance reports a store failed, ``WaitTimeout`` after ``timeout``)."""
+    ``stores`` itself; wait until the import has ended (its last step writes
+    back the record it read: a change made before could be reverted) with
+    the image in them (``ImageStatusError`` when Glance reports a store
+    failed, ``WaitTimeout`` after ``timeout``)."""
     source.import_image(img, import_body("copy-image", stores=stores))
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while True:
-        image = source.api.images.get(img)
-        info = image.to_dict()
-        present = set(filter(None, str(info.get("stores") or "").split(",")))
-        failed = set(filter(None, str(info.get("os_glance_failed_import") or "").split(",")))
-        if failed & set(stores):
-            raise exc.ImageStatusError(
-                "Glance could not copy image %s to store(s) %s"
-                % (info.get("id"), ", ".join(sorted(failed & set(stores))))
-            )
-        if set(stores) <= present:
-            return image
-        if deadline is not None and time.monotonic() > deadline:
-            raise exc.WaitTimeout(
-                "Image %s is not in store(s) %s after %s s" % (info.get("id"), ", ".join(stores), timeout)
-            )
-        source.api.http.transport.sleep(interval)
+    # The flow clears the stores asked for from os_glance_failed_import as it
+    # starts: read them once the import has ended, not before.
+    image = wait_for_import_end(source.api, img, timeout, interval)
+    info = image.to_dict()
+    failed = set(stores) & _store_names(info.get("os_glance_failed_import"))
+    missing = set(stores) - _store_names(info.get("stores"))
+    if failed or missing:
+        raise exc.ImageStatusError(
+            "Glance could not copy image %s to store(s) %s"
+            % (get_id(img), ", ".join(sorted(failed or missing))),
+            image,
+        )
+    return image
+
+
+def _store_names(listed: Any) -> Set[str]:
+    """The store names of a comma-separated image property."""
+    return set(filter(None, str(listed or "").split(",")))

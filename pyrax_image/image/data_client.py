@@ -281,7 +281,8 @@ class ImageDataClient(ImageClientBase):
 
         With ``stores`` (and ``target`` this same client) Glance copies the
         image into those stores of this cloud itself (``copy-image`` import)
-        and the image is returned once it is in all of them.
+        and the image is returned once the import has ended with it in all
+        of them.
         """
         options = TransferOptions(chunk_size=chunk_size, progress=progress, max_resumes=max_resumes)
         if stores is not None:

@@ -196,6 +196,9 @@ def test_within_one_cloud_stores_asks_glance_to_copy(admin, unique):
         assert set(image.to_dict()["stores"].split(",")) == {"fast"}
         copied = admin.copy_image(image, admin, stores=["cheap"])
         assert copied.id == image.id and set(copied.to_dict()["stores"].split(",")) == {"fast", "cheap"}
+        assert "os_glance_import_task" not in copied.to_dict()  # returned once the import has ended
+        admin.update(copied, {"os_distro": "debian"})  # so no write-back of the flow can revert this
+        assert admin.get(image.id).os_distro == "debian"
         assert b"".join(admin.download(copied)) == DATA[:100_000]
     finally:
         delete_quietly(admin, image)

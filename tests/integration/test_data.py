@@ -9,7 +9,6 @@ import hashlib
 import io
 import os
 import threading
-import time
 from typing import Any, Iterator, List
 
 import pytest
@@ -281,12 +280,7 @@ def test_copy_image_to_another_store(admin, unique):
     try:
         assert image.stores == "fast"
         admin.import_image(image, "copy-image", stores=["cheap"], all_stores_must_succeed=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            current = admin.wait_for_status(image)  # stays active while copying
-            if "cheap" in current.stores.split(",") or current.to_dict().get("os_glance_failed_import"):
-                break
-            time.sleep(0.3)
+        assert admin.wait_for_import_end(image, timeout=60, interval=0.3) is image  # active all along
         assert set(image.stores.split(",")) == {"fast", "cheap"} and image.status == "active"
         assert not image.to_dict().get("os_glance_failed_import")
         assert [task["message"] for task in admin.method_get("/images/%s/tasks" % image.id)[1]["tasks"]] == [

@@ -11,6 +11,7 @@ import pytest
 import responses
 
 from pyrax_image import exceptions as exc
+from pyrax_image.image import waiters
 from pyrax_image.image.copy import copied_attributes
 from tests.unit.helpers import IMAGE_ID, V2, active_info, image_info, make_client, reading_callback, sent_json
 
@@ -81,3 +82,46 @@ def test_an_image_without_data_is_not_copied(client, rsps):
     with pytest.raises(exc.ImageStatusError):
         client.copy_image(IMAGE_ID, make_client([], url=TWO))
     assert len(rsps.calls) == 1
+
+
+# -- copy-image inside one cloud (stores=) ---------------------------------------------------------
+ITEM = V2 + "/images/" + IMAGE_ID
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    slept = []
+    monkeypatch.setattr(waiters._Clock, "sleep", staticmethod(slept.append))
+    return slept
+
+
+def copy_image_import(rsps, *bodies):
+    rsps.post(ITEM + "/import", status=202)
+    for body in bodies:
+        rsps.get(ITEM, json=body)
+
+
+def test_a_copy_between_stores_returns_once_the_import_has_let_go(client, rsps, no_sleep):
+    # The new store is listed while the flow still holds the image (and will
+    # write its record back): the copy is returned only after the lock goes.
+    locked = dict(active_info(DATA, stores="fast"), os_glance_import_task="t1")
+    copied = active_info(DATA, stores="fast,cheap")
+    copy_image_import(rsps, locked, dict(copied, os_glance_import_task="t1"), copied)
+    image = client.copy_image(IMAGE_ID, client, stores=["cheap"])
+    assert image.stores == "fast,cheap" and "os_glance_import_task" not in image.to_dict()
+    assert sent_json(rsps, 0) == {"method": {"name": "copy-image"}, "stores": ["cheap"]}
+    assert [call.request.method for call in rsps.calls] == ["POST", "GET", "GET", "GET"] and no_sleep == [1.0]
+
+
+def test_a_failed_store_read_before_the_import_ended_is_not_taken_for_this_copys(client, rsps, no_sleep):
+    # os_glance_failed_import still names cheap from an earlier attempt until the flow starts.
+    stale = dict(active_info(DATA, stores="fast"), os_glance_import_task="t1", os_glance_failed_import="cheap")
+    copy_image_import(rsps, stale, stale, active_info(DATA, stores="fast,cheap", os_glance_failed_import=""))
+    assert client.copy_image(IMAGE_ID, client, stores=["cheap"]).stores == "fast,cheap"
+
+
+def test_a_copy_between_stores_that_failed_raises(client, rsps, no_sleep):
+    locked = dict(active_info(DATA, stores="fast"), os_glance_import_task="t1")
+    copy_image_import(rsps, locked, active_info(DATA, stores="fast", os_glance_failed_import="cheap"))
+    with pytest.raises(exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap" % IMAGE_ID):
+        client.copy_image(IMAGE_ID, client, stores=["cheap"])
