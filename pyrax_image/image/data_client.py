@@ -362,7 +362,8 @@ class ImageDataClient(ImageClientBase):
         return it. Raises ``ImageStatusError`` (killed, deleted, deactivated,
         failed import), ``WaitTimeout`` after ``timeout`` seconds (None: no
         limit). ``callback(image)`` is called after each poll. Data staged by
-        ``stage`` is verified once the image is active."""
+        ``stage`` is verified once the image is active. After ``import_image``,
+        wait with ``wait_for_import_end`` before changing the image."""
         return self.data_service.wait_for_status(img, status, timeout, interval, callback)
 
     def wait_for_import_end(
