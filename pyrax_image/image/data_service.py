@@ -331,9 +331,11 @@ class ImageDataService:
 
     @staticmethod
     def _refreshed(img: Any, image: Image) -> Image:
-        """``image``'s state, put into ``img`` when that is an ``Image``."""
+        """``image``'s state, put into ``img`` when that is an ``Image`` (whole,
+        as ``image`` is: a name it lacks is then not fetched again)."""
         if isinstance(img, Image):
             img.replace_details(image.to_dict())
+            img.loaded = image.loaded
             return img
         return image
 

@@ -87,6 +87,16 @@ def test_wait_for_import_end_verifies_the_staged_data_once_active(client, rsps):
     assert client.wait_for_import_end(image).status == "active"  # checked once: nothing left to check
 
 
+def test_an_image_refreshed_by_wait_for_import_end_is_whole_and_fetches_nothing_more(client, rsps):
+    listed = client._manager.resource_class(client._manager, {"id": IMAGE_ID, "name": "listed"})
+    assert not listed.loaded  # as built from a listing that may leave attributes out
+    rsps.get(ITEM, json=active())
+    assert client.wait_for_import_end(listed) is listed and listed.loaded
+    with pytest.raises(AttributeError):
+        listed.not_an_image_attribute  # noqa: B018 - the lookup is the test
+    assert len(rsps.calls) == 1  # the wait's one GET; no second fetch for a missing name
+
+
 @pytest.mark.parametrize(
     "kwargs, body",
     [
