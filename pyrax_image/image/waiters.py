@@ -199,9 +199,10 @@ def wait_for_import_end(
     """Poll an image until no import holds it (Glance drops the
     ``os_glance_import_task`` lock as the flow's last step) and return it,
     active; ``ImageStatusError`` when the import ended without making it
-    active (reverted to queued or left importing, the lock dropped or not:
-    with the reason ``failure_check(image)`` gives, else the failed stores
-    and task's; killed, deleted or deactivated).
+    active: reverted to queued or left importing once the lock is gone (with
+    the reason ``failure_check(image)`` gives, else the failed stores and
+    task's), failed while its task keeps the lock for good, or killed,
+    deleted or deactivated.
 
     An import makes the image active before its last steps, which save the
     whole record read earlier: a change made before the lock is gone can be
@@ -226,9 +227,7 @@ def wait_for_import_end(
                 "Image %s is %s: its import will not make it active" % (image_id, info.get("status")), image
             )
         if IMPORT_LOCK in info:
-            # A failed glance-download can keep its lock (Glance 33's revert
-            # of the metadata step fails before the lock's): failed is failed.
-            problem = (failure_check or failed_import)(image) or _lock_task_failure(image)
+            problem = _failed_holding_its_lock(image, fetch)
         elif info.get("status") == "active":
             return True
         else:
@@ -263,17 +262,30 @@ def _ended_unusable(image: Image) -> str:
     )
 
 
-def _lock_task_failure(image: Image) -> Optional[str]:
-    """Why the task still holding a queued image failed, once it has: an
-    import the flow reverted (it marks ``os_glance_importing_to_stores``)
-    without dropping its lock."""
+def _failed_holding_its_lock(image: Image, fetch: Callable[[], Image]) -> Optional[str]:
+    """Why an import failed that still holds a queued image, once the task
+    named by the lock has ended in failure and the lock is still there:
+    Glance 33's glance-download of a source whose data is gone fails the
+    revert of its metadata step and never drops the lock. Otherwise a failed
+    store in the image's properties is a revert under way and the lock is
+    about to go, so the wait goes on: a caller told the import ended can
+    start another at once."""
     info = image.to_dict()
     if info.get("status") != "queued" or "os_glance_importing_to_stores" not in info:
         return None
     for task in image_tasks(image.manager.api, info["id"]):
-        if task.get("id") == info.get(IMPORT_LOCK) and task.get("status") == "failure":
-            return "the import failed: %s" % hide_url_secrets(
-                task.get("message") or "task %s failed" % task["id"]
+        if task.get("id") == info.get(IMPORT_LOCK):
+            if task.get("status") != "failure":
+                return None
+            # Glance drops the lock before it marks the task failed: the image
+            # read before the task may predate the drop; one read after it
+            # tells a lock kept for good.
+            if fetch().to_dict().get(IMPORT_LOCK) != task["id"]:
+                return None
+            failed = info.get("os_glance_failed_import")
+            return "the import failed%s: %s" % (
+                " for store(s) %s" % failed if failed else "",
+                hide_url_secrets(task.get("message") or "task %s failed" % task["id"]),
             )
     return None
 

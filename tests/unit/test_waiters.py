@@ -229,9 +229,40 @@ def test_wait_for_import_end_raises_for_a_failed_import_that_kept_its_lock(
     )
     rsps.get(ITEM, json=image_info(os_glance_import_task="t1", **ended))
     rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "size 0"}]})
+    rsps.get(ITEM, json=image_info(os_glance_import_task="t1", **ended))  # still held after the task's end
     with pytest.raises(exc.ImageStatusError, match=reason):
         client.wait_for_import_end(IMAGE_ID, interval=1)
-    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [False, False, False, True]
+    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [False, False, False, True, False]
+
+
+def test_wait_for_import_end_waits_out_a_revert_that_still_holds_the_lock(client, rsps, clock):
+    # web-download of a dead URL: the store's failure shows before the flow's
+    # revert drops the lock; the wait ends only once the lock is gone, so the
+    # caller can import again at once.
+    reverting = {"status": "queued", "os_glance_failed_import": "fast", "os_glance_importing_to_stores": ""}
+    rsps.get(ITEM, json=image_info(os_glance_import_task="t1", **reverting))
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "processing"}]})
+    rsps.get(ITEM, json=image_info(**reverting))
+    rsps.get(ITEM + "/tasks", json=failed_task("Connection refused"))
+    with pytest.raises(
+        exc.ImageStatusError,
+        match="import ended with the image queued: the import failed for store\\(s\\) fast: Connection refused",
+    ):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+    assert clock.sleeps == [1] and len(rsps.calls) == 4
+
+
+def test_wait_for_import_end_reads_the_lock_again_once_its_task_has_failed(client, rsps, clock):
+    # The image was read before the revert dropped the lock, its tasks after
+    # the task failed: the lock is gone by then, so this is the end of an
+    # import, not a lock kept for good.
+    reverting = {"status": "queued", "os_glance_failed_import": "fast", "os_glance_importing_to_stores": ""}
+    rsps.get(ITEM, json=image_info(os_glance_import_task="t1", **reverting))
+    rsps.get(ITEM + "/tasks", json=failed_task("Connection refused"))
+    rsps.get(ITEM, json=image_info(**reverting))
+    with pytest.raises(exc.ImageStatusError, match="import ended with the image queued: the import failed"):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+    assert clock.sleeps == [1] and len(rsps.calls) == 5
 
 
 @pytest.mark.parametrize("status", ["killed", "pending_delete", "deactivated"])
