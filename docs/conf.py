@@ -113,8 +113,21 @@ def _imported(module, qualname):
         return None
 
 
+def name_the_default_transfer(app, what, name, obj, options, signature, return_annotation):
+    """Show a ``DEFAULT_TRANSFER`` default by its name: Sphinx writes any
+    tuple, a NamedTuple too, as its bare values (thirteen of them here)."""
+    from sphinx.util.inspect import object_description
+
+    from pyrax_image.transfer.options import DEFAULT_TRANSFER
+
+    if signature:
+        signature = signature.replace(object_description(DEFAULT_TRANSFER), "DEFAULT_TRANSFER")
+    return signature, return_annotation
+
+
 def setup(app):
     app.connect("missing-reference", resolve_public_name)
+    app.connect("autodoc-process-signature", name_the_default_transfer)
 
 html_theme = "alabaster"
 html_title = "pyrax_image %s" % release

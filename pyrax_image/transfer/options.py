@@ -130,6 +130,9 @@ def _check_prefer(prefer: Any) -> None:
             raise exc.InvalidArgument("A store id in prefer cannot contain a comma: %r" % store)
 
 
+#: The options of a transfer that sets none: every field at its default above.
+#:
+#: :meta hide-value:
 DEFAULT_TRANSFER = TransferOptions()
 # The options an upload takes (``create(..., **upload_args)`` accepts these).
 UPLOAD_OPTIONS = ("chunk_size", "verify", "progress", "hash_algo", "store", "inspect")
