@@ -170,9 +170,18 @@ def copy_between_stores(
     the image in them (``ImageStatusError`` when Glance reports a store
     failed, ``WaitTimeout`` after ``timeout``)."""
     source.import_image(img, import_body("copy-image", stores=stores))
+
+    def copied_or_failed(image: Image) -> bool:
+        # Where Glance has no import lock (before Wallaby), the image is
+        # active throughout: the stores tell when the copy has ended.
+        info = image.to_dict()
+        return set(stores) <= _store_names(info.get("stores")) or bool(
+            set(stores) & _store_names(info.get("os_glance_failed_import"))
+        )
+
     # The flow clears the stores asked for from os_glance_failed_import as it
     # starts: read them once the import has ended, not before.
-    image = wait_for_import_end(source.api, img, timeout, interval)
+    image = wait_for_import_end(source.api, img, timeout, interval, ended=copied_or_failed)
     info = image.to_dict()
     failed = set(stores) & _store_names(info.get("os_glance_failed_import"))
     missing = set(stores) - _store_names(info.get("stores"))

@@ -372,8 +372,10 @@ class ImageDataClient(ImageClientBase):
         timeout: Optional[float] = _waiters.DEFAULT_WAIT_TIMEOUT,
         interval: float = _waiters.DEFAULT_WAIT_INTERVAL,
     ) -> Image:
-        """Poll until no import holds the image (its ``os_glance_import_task``
-        is gone) and return it, active. Glance makes an imported image active
+        """Poll until the import on the image has ended (its
+        ``os_glance_import_task`` is gone and the import's task is done; on a
+        Glance without that lock, its status says) and return it, active.
+        Glance makes an imported image active
         before the import's last step writes back the record it read earlier,
         so a change made before then can be reverted: call this (instead of
         ``wait_for_status``) after ``import_image`` before changing the image.

@@ -18,6 +18,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_callable, check_seconds
 from pyrax_image.client import BaseClient
 from pyrax_image.image.resources import Image, ImageTask
+from pyrax_image.replies import expect_object, expect_objects
 from pyrax_image.secrets import hide_url_secrets
 from pyrax_image.statuses import IMAGE_DEAD_ENDS, IMAGE_STATUSES
 from pyrax_image.utils import get_id, quote_segment
@@ -29,6 +30,11 @@ DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0
 # The property by which Glance marks the import task working on an image.
 IMPORT_LOCK = "os_glance_import_task"
+# Statuses of an import task still at work.
+TASK_AT_WORK = ("pending", "processing")
+# Statuses of an image held by an import that is not importing: its flow has
+# not started, or it failed (where a lock kept for good shows).
+NOT_IMPORTING = ("queued", "uploading")
 Callback = Callable[[Any], None]
 FailureCheck = Callable[[Image], Optional[str]]
 R = TypeVar("R")
@@ -195,14 +201,24 @@ def wait_for_import_end(
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
     interval: float = DEFAULT_WAIT_INTERVAL,
     failure_check: Optional[FailureCheck] = None,
+    ended: Optional[Callable[[Image], bool]] = None,
 ) -> Image:
-    """Poll an image until no import holds it (Glance drops the
-    ``os_glance_import_task`` lock as the flow's last step) and return it,
-    active; ``ImageStatusError`` when the import ended without making it
-    active: reverted to queued or left importing once the lock is gone (with
-    the reason ``failure_check(image)`` gives, else the failed stores and
+    """Poll an image until the import on it has ended and return it, active;
+    ``ImageStatusError`` when the import ended without making it active:
+    reverted to queued or left importing (with the reason
+    ``failure_check(image)`` gives, else the failed stores and the import
     task's), failed while its task keeps the lock for good, or killed,
     deleted or deactivated.
+
+    The end: Glance (Wallaby and later) holds the image by its
+    ``os_glance_import_task`` lock until the flow's last step, and its revert
+    drops the lock just before the task is marked failed, so once the lock
+    is gone the wait goes on only while the import's task is still at work.
+    An older Glance has neither the lock nor an image's tasks (Image API
+    2.12): there the status tells (active, or failed stores in
+    ``os_glance_failed_import``), and ``ended(image)`` whether an active
+    image has what the import was to give it (copy-image: its stores;
+    default: being active is enough).
 
     An import makes the image active before its last steps, which save the
     whole record read earlier: a change made before the lock is gone can be
@@ -210,6 +226,7 @@ def wait_for_import_end(
     just imported."""
     check_timing(timeout, interval)
     image_id = get_id(img)
+    seen: Dict[str, Any] = {"holder": None, "tasks_served": True}  # the lock's last task; 2.12+
 
     def fetch() -> Image:
         try:
@@ -222,39 +239,83 @@ def wait_for_import_end(
 
     def finished(image: Image) -> bool:
         info = image.to_dict()
-        if info.get("status") in IMAGE_DEAD_ENDS:
+        status = info.get("status")
+        if status in IMAGE_DEAD_ENDS:
             raise exc.ImageStatusError(
-                "Image %s is %s: its import will not make it active" % (image_id, info.get("status")), image
+                "Image %s is %s: its import will not make it active" % (image_id, status), image
             )
-        if IMPORT_LOCK in info:
-            problem = _failed_holding_its_lock(image, fetch)
-        elif info.get("status") == "active":
+        holder = info.get(IMPORT_LOCK)
+        if holder:
+            seen["holder"] = str(holder)
+            problem = _failed_holding_its_lock(image, fetch) if status in NOT_IMPORTING else None
+        elif status == "active" and (ended is None or ended(image)):
             return True
         else:
-            problem = (failure_check and failure_check(image)) or _ended_unusable(image)
+            tasks = _served_tasks(api.http, image_id) if seen["tasks_served"] else None
+            if tasks is None:  # a Glance before 2.12: no lock, no tasks
+                seen["tasks_served"] = False
+                if status == "active":
+                    return False  # ended() said the import has more to do
+                problem = (failure_check or failed_import)(image)
+            else:
+                task = _import_task(tasks, seen["holder"])
+                if task is not None and task.get("status") in TASK_AT_WORK:
+                    return False  # the revert has dropped the lock; the task is marked next
+                if status == "active":
+                    return True  # ended: what it did not do is the caller's to tell
+                problem = (failure_check and failure_check(image)) or _ended_unusable(image, task)
         if problem:
             raise exc.ImageStatusError("Image %s: %s" % (image_id, problem), image)
         return False
 
     def still(image: Image) -> str:
-        return "Image %s is still held by import task %s after %ss" % (
+        holder = image.to_dict().get(IMPORT_LOCK)
+        if holder:
+            return "Image %s is still held by import task %s after %ss" % (image_id, holder, timeout)
+        return "The import of image %s has not ended after %ss (the image is %s)" % (
             image_id,
-            image.to_dict().get(IMPORT_LOCK),
             timeout,
+            image.to_dict().get("status"),
         )
 
     return _poll(fetch, finished, still, timeout, interval)
 
 
-def _ended_unusable(image: Image) -> str:
-    """What an image no import holds any more, queued or importing, says
-    of the import: Glance sets it back to ``queued`` (``importing`` when its data
-    failed a check before any store), its failed stores in
+def _served_tasks(http: BaseClient[Any], image_id: str) -> Optional[List[Dict[str, Any]]]:
+    """The image's tasks, newest first; None where the cloud has no such
+    route (a Glance before Image API 2.12, which has no import lock either)."""
+    try:
+        response, body = http.method_get("/images/%s/tasks" % quote_segment(image_id))
+    except exc.NotFound:
+        return None
+    except exc.Forbidden:  # the route is there, its tasks hidden from this user
+        return []
+    what = "The tasks of image %s" % image_id
+    tasks = expect_objects(expect_object(body, what, response).get("tasks") or [], what, response)
+    return sorted(
+        tasks,
+        key=lambda task: (str(task.get("created_at") or ""), str(task.get("updated_at") or "")),
+        reverse=True,
+    )
+
+
+def _import_task(tasks: List[Dict[str, Any]], holder: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The task of the import being waited for: the one last seen holding
+    the lock, else the newest (Glance makes it before it answers the import)."""
+    if holder is None:
+        return tasks[0] if tasks else None
+    return next((task for task in tasks if task.get("id") == holder), None)
+
+
+def _ended_unusable(image: Image, task: Optional[Dict[str, Any]]) -> str:
+    """What an image whose import has ended, queued or importing, says of
+    it: Glance sets it back to ``queued`` (``importing`` when its data failed
+    a check before any store), its failed stores in
     ``os_glance_failed_import`` (empty on a single-store cloud), the reason
-    in the import's task."""
+    in the import's ``task``."""
     info = image.to_dict()
     failed = info.get("os_glance_failed_import")
-    reason = latest_task_message(image.manager.api, info["id"])
+    reason = _task_failure(task) if task is not None and task.get("status") == "failure" else None
     return "its import ended with the image %s%s%s" % (
         info.get("status"),
         ": the import failed for store(s) %s" % failed if failed else "",
@@ -263,31 +324,35 @@ def _ended_unusable(image: Image) -> str:
 
 
 def _failed_holding_its_lock(image: Image, fetch: Callable[[], Image]) -> Optional[str]:
-    """Why an import failed that still holds a queued image, once the task
-    named by the lock has ended in failure and the lock is still there:
-    Glance 33's glance-download of a source whose data is gone fails the
-    revert of its metadata step and never drops the lock. Otherwise a failed
-    store in the image's properties is a revert under way and the lock is
-    about to go, so the wait goes on: a caller told the import ended can
-    start another at once."""
+    """Why an import failed that still holds an image not importing, once
+    the task named by the lock has ended in failure and the lock is still
+    there: Glance 33's glance-download of a source whose data is gone fails
+    the revert of its metadata step, and a flow that could not be built
+    fails its task, and neither drops the lock. Otherwise the wait goes on:
+    the task has not started, or its revert is under way and the lock about
+    to go, so a caller told the import ended can start another at once."""
     info = image.to_dict()
-    if info.get("status") != "queued" or "os_glance_importing_to_stores" not in info:
-        return None
-    for task in image_tasks(image.manager.api, info["id"]):
+    for task in _served_tasks(image.manager.api, info["id"]) or []:
         if task.get("id") == info.get(IMPORT_LOCK):
             if task.get("status") != "failure":
                 return None
             # Glance drops the lock before it marks the task failed: the image
             # read before the task may predate the drop; one read after it
             # tells a lock kept for good.
-            if fetch().to_dict().get(IMPORT_LOCK) != task["id"]:
+            now = fetch().to_dict()
+            if now.get(IMPORT_LOCK) != task["id"]:
                 return None
-            failed = info.get("os_glance_failed_import")
+            failed = now.get("os_glance_failed_import")
             return "the import failed%s: %s" % (
                 " for store(s) %s" % failed if failed else "",
-                hide_url_secrets(task.get("message") or "task %s failed" % task["id"]),
+                _task_failure(task),
             )
     return None
+
+
+def _task_failure(task: Dict[str, Any]) -> str:
+    """A failed task's message, temp-URL signatures hidden."""
+    return hide_url_secrets(task.get("message") or "task %s failed" % task.get("id"))
 
 
 def failed_import(image: Image) -> Optional[str]:
@@ -310,20 +375,14 @@ def failed_import(image: Image) -> Optional[str]:
 
 def image_tasks(http: BaseClient[Any], img: Any) -> List[Dict[str, Any]]:
     """The tasks that worked on an image (Images API 2.12+), newest first."""
-    try:
-        _, body = http.method_get("/images/%s/tasks" % quote_segment(get_id(img)))
-    except (exc.NotFound, exc.Forbidden):
-        return []
-    tasks = list((body or {}).get("tasks") or [])
-    tasks.sort(key=lambda task: (task.get("created_at") or "", task.get("updated_at") or ""), reverse=True)
-    return tasks
+    return _served_tasks(http, get_id(img)) or []
 
 
 def latest_task_message(http: BaseClient[Any], img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
     for task in image_tasks(http, img):
         if task.get("status") == "failure":
-            return hide_url_secrets(task.get("message") or "task %s failed" % task.get("id"))
+            return _task_failure(task)
     return None
 
 
@@ -339,8 +398,7 @@ def new_task_failure(
             return None
         for task in image_tasks(http, img):
             if task.get("id") not in known_ids and task.get("status") == "failure":
-                reason = task.get("message") or "task %s failed" % task.get("id")
-                return "the import failed: %s" % hide_url_secrets(reason)
+                return "the import failed: %s" % _task_failure(task)
         return failed_import(image)
 
     return check

@@ -115,7 +115,9 @@ def test_a_copy_between_stores_returns_once_the_import_has_let_go(client, rsps, 
 
 def test_a_failed_store_read_before_the_import_ended_is_not_taken_for_this_copys(client, rsps, no_sleep):
     # os_glance_failed_import still names cheap from an earlier attempt until the flow starts.
-    stale = dict(active_info(DATA, stores="fast"), os_glance_import_task="t1", os_glance_failed_import="cheap")
+    stale = dict(
+        active_info(DATA, stores="fast"), os_glance_import_task="t1", os_glance_failed_import="cheap"
+    )
     copy_image_import(rsps, stale, stale, active_info(DATA, stores="fast,cheap", os_glance_failed_import=""))
     assert client.copy_image(IMAGE_ID, client, stores=["cheap"]).stores == "fast,cheap"
 
@@ -123,5 +125,31 @@ def test_a_failed_store_read_before_the_import_ended_is_not_taken_for_this_copys
 def test_a_copy_between_stores_that_failed_raises(client, rsps, no_sleep):
     locked = dict(active_info(DATA, stores="fast"), os_glance_import_task="t1")
     copy_image_import(rsps, locked, active_info(DATA, stores="fast", os_glance_failed_import="cheap"))
-    with pytest.raises(exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap" % IMAGE_ID):
+    with pytest.raises(
+        exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap" % IMAGE_ID
+    ):
         client.copy_image(IMAGE_ID, client, stores=["cheap"])
+
+
+def test_a_copy_between_stores_on_a_glance_without_the_import_lock_waits_for_its_stores(
+    client, rsps, no_sleep
+):
+    # Before Wallaby: no os_glance_import_task, no image tasks (404); the
+    # image is active throughout, and the stores tell when the copy is done.
+    rsps.get(ITEM + "/tasks", status=404)
+    at_work = active_info(DATA, stores="fast")
+    copy_image_import(rsps, at_work, at_work, active_info(DATA, stores="fast,cheap"))
+    assert client.copy_image(IMAGE_ID, client, stores=["cheap"]).stores == "fast,cheap"
+    assert no_sleep == [1.0]
+
+
+def test_a_copy_between_stores_that_ended_without_the_store_raises_at_once(client, rsps, no_sleep):
+    # Glance's quota check drops the lock and the store asked for, failing
+    # the task and naming no failed store: the copy has ended all the same.
+    copy_image_import(rsps, active_info(DATA, stores="fast"))
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "quota"}]})
+    with pytest.raises(
+        exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap" % IMAGE_ID
+    ):
+        client.copy_image(IMAGE_ID, client, stores=["cheap"])
+    assert no_sleep == []

@@ -223,6 +223,7 @@ def test_wait_for_import_end_raises_for_a_failed_import_that_kept_its_lock(
     # Glance 33, glance-download of a source whose data is gone: the revert of
     # the metadata step fails, so the flow never drops its lock.
     rsps.get(ITEM, json=image_info(status="queued", os_glance_import_task="t1"))  # before the flow starts
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "pending"}]})
     rsps.get(
         ITEM,
         json=image_info(status="importing", os_glance_import_task="t1", os_glance_importing_to_stores="fast"),
@@ -232,7 +233,14 @@ def test_wait_for_import_end_raises_for_a_failed_import_that_kept_its_lock(
     rsps.get(ITEM, json=image_info(os_glance_import_task="t1", **ended))  # still held after the task's end
     with pytest.raises(exc.ImageStatusError, match=reason):
         client.wait_for_import_end(IMAGE_ID, interval=1)
-    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [False, False, False, True, False]
+    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
 
 
 def test_wait_for_import_end_waits_out_a_revert_that_still_holds_the_lock(client, rsps, clock):
@@ -263,6 +271,67 @@ def test_wait_for_import_end_reads_the_lock_again_once_its_task_has_failed(clien
     with pytest.raises(exc.ImageStatusError, match="import ended with the image queued: the import failed"):
         client.wait_for_import_end(IMAGE_ID, interval=1)
     assert clock.sleeps == [1] and len(rsps.calls) == 5
+
+
+def test_wait_for_import_end_reports_this_imports_task_not_an_earlier_failure(client, rsps, clock):
+    # The lock is gone before Glance marks this import's task failed; an
+    # earlier attempt's failed task is older and says something else.
+    earlier = {"id": "t0", "status": "failure", "message": "404", "created_at": "2026-01-01T00:00:00Z"}
+    this = {"id": "t1", "created_at": "2026-01-02T00:00:00Z"}
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_import_task="t1"))
+    rsps.get(ITEM, json=image_info(status="queued"))
+    rsps.get(ITEM + "/tasks", json={"tasks": [earlier, dict(this, status="processing")]})
+    rsps.get(ITEM + "/tasks", json={"tasks": [earlier, dict(this, status="failure", message="refused")]})
+    with pytest.raises(exc.ImageStatusError, match="import ended with the image queued: refused$"):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+
+
+def test_wait_for_import_end_raises_for_a_task_that_failed_before_its_flow_started(client, rsps, clock):
+    # Glance fails the task when it cannot build the flow, and keeps the lock.
+    rsps.get(ITEM, json=image_info(status="queued", os_glance_import_task="t1"))
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "no flow"}]})
+    with pytest.raises(exc.ImageStatusError, match="the import failed: no flow"):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+    assert clock.sleeps == [] and len(rsps.calls) == 3
+
+
+def test_wait_for_import_end_on_a_glance_without_the_lock_waits_for_the_status(client, rsps, clock):
+    # Before Wallaby: no lock and no image tasks (404); queued until the flow
+    # starts, then importing, then active.
+    rsps.get(ITEM + "/tasks", status=404)
+    for status in ("queued", "importing", "active"):
+        rsps.get(ITEM, json=image_info(status=status))
+    assert client.wait_for_import_end(IMAGE_ID, interval=1).status == "active"
+    assert clock.sleeps == [1, 1]
+    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [False, True, False, False]
+
+
+@pytest.mark.parametrize("body", [[], {"tasks": {"id": "t1"}}, {"tasks": ["t1"]}])
+def test_wait_for_import_end_refuses_image_tasks_of_the_wrong_shape(client, rsps, clock, body):
+    rsps.get(ITEM, json=image_info(status="queued"))
+    rsps.get(ITEM + "/tasks", json=body)
+    with pytest.raises(exc.InvalidResponse, match="The tasks of image %s" % IMAGE_ID):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+
+
+def test_wait_for_import_end_on_a_glance_without_the_lock_raises_for_a_failed_store(client, rsps, clock):
+    rsps.get(ITEM + "/tasks", status=404)
+    rsps.get(ITEM, json=image_info(status="importing", os_glance_importing_to_stores="fast"))
+    rsps.get(
+        ITEM,
+        json=image_info(status="queued", os_glance_failed_import="fast", os_glance_importing_to_stores=""),
+    )
+    with pytest.raises(exc.ImageStatusError, match="the import failed for store\\(s\\) fast"):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+
+
+def test_wait_for_import_end_says_what_it_waited_for_without_a_lock(client, rsps, clock):
+    rsps.get(ITEM + "/tasks", status=404)
+    rsps.get(ITEM, json=image_info(status="importing"))
+    with pytest.raises(
+        exc.WaitTimeout, match="import of image %s has not ended after 2s .the image is importing" % IMAGE_ID
+    ):
+        client.wait_for_import_end(IMAGE_ID, timeout=2, interval=1)
 
 
 @pytest.mark.parametrize("status", ["killed", "pending_delete", "deactivated"])
