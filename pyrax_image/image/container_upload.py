@@ -23,11 +23,11 @@ from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_choice, check_flag, check_int
 from pyrax_image.image.api import ImageApi
 from pyrax_image.image.importing import get_import_info, import_body, import_image
-from pyrax_image.image.object_transfer import task_import, temp_url_of, wait_for_import
+from pyrax_image.image.object_transfer import task_import, temp_url_of
 from pyrax_image.image.resources import Image
 from pyrax_image.image.storage_access import StorageAccess
 from pyrax_image.image.uploads import verify_image
-from pyrax_image.image.waiters import DEFAULT_WAIT_TIMEOUT, image_tasks
+from pyrax_image.image.waiters import DEFAULT_WAIT_TIMEOUT, wait_for_import_end
 from pyrax_image.object_storage import paths
 from pyrax_image.object_storage.parallel_upload import (
     DEFAULT_SEGMENT_SIZE,
@@ -219,14 +219,11 @@ def _import(
             assert isinstance(created, Image)
             made = active = created
         else:
-            known: List[str] = []
             if image is None:
                 assert body is not None
                 made = image = api.images.post_record(body)
-            else:  # an earlier failed import of this image is not this one's
-                known = [str(task.get("id")) for task in image_tasks(api.http, image)]
             import_image(api.http, image, import_body("web-download", uri=url))
-            active = wait_for_import(api, image, known, DEFAULT_WAIT_TIMEOUT, IMPORT_POLL_SECONDS)
+            active = wait_for_import_end(api, image, DEFAULT_WAIT_TIMEOUT, IMPORT_POLL_SECONDS)
         verify_image(active, digests, size, required=True)
         return active
     except BaseException:

@@ -27,7 +27,7 @@ from pyrax_image.image.importing import import_body
 from pyrax_image.image.properties import read_only_names
 from pyrax_image.image.resources import Image
 from pyrax_image.image.uploads import send_image_data
-from pyrax_image.image.waiters import wait_for_import_end
+from pyrax_image.image.waiters import import_failure, wait_for_import_end
 from pyrax_image.transfer.bodies import UploadStream
 from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.transfer.ranged import ReadAhead
@@ -186,9 +186,10 @@ def copy_between_stores(
     failed = set(stores) & _store_names(info.get("os_glance_failed_import"))
     missing = set(stores) - _store_names(info.get("stores"))
     if failed or missing:
+        reason = import_failure(source.api.http, img)
         raise exc.ImageStatusError(
-            "Glance could not copy image %s to store(s) %s"
-            % (get_id(img), ", ".join(sorted(failed or missing))),
+            "Glance could not copy image %s to store(s) %s%s"
+            % (get_id(img), ", ".join(sorted(failed or missing)), ": %s" % reason if reason else ""),
             image,
         )
     return image

@@ -13,7 +13,7 @@ Objects as upload sources (``create(name, container=..., obj=...)``) are in
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from pyrax_image import exceptions as exc
 from pyrax_image.checks import (
@@ -30,13 +30,7 @@ from pyrax_image.image.properties import check_properties
 from pyrax_image.image.resources import Image, ImageTask
 from pyrax_image.image.storage_access import StorageAccess, storage_object
 from pyrax_image.image.tasks import import_task_body
-from pyrax_image.image.waiters import (
-    check_timing,
-    image_tasks,
-    new_task_failure,
-    wait_for_import_end,
-    wait_for_task,
-)
+from pyrax_image.image.waiters import check_timing, wait_for_import_end, wait_for_task
 from pyrax_image.object_storage import ObjectStorageClient, StorageObject, paths
 from pyrax_image.transfer.options import TransferOptions
 from pyrax_image.utils import get_id
@@ -100,11 +94,10 @@ def import_from_container(
         return task_or_image
     image = api.images.create(name, img_format, img_container_format, metadata=metadata)
     try:
-        known = [str(task.get("id")) for task in image_tasks(api.http, image)]
         import_image(api.http, image, import_body("web-download", uri=url))
         if not wait:
             return api.images.get(image)
-        image = wait_for_import(api, image, known, timeout, interval)
+        image = wait_for_import_end(api, image, timeout, interval)
         check_object_md5(image, source)
         return image
     except BaseException:
@@ -121,17 +114,6 @@ def temp_url_of(storage: ObjectStorageClient, container: str, name: str, seconds
         logger.info("The account had no temp-URL key; a random one was set")
         storage.get_temp_url_key(cached=False)  # another client may have set one meanwhile
     return storage.get_temp_url(container, name, seconds)
-
-
-def wait_for_import(
-    api: ImageApi, image: Image, known: List[str], timeout: Optional[float], interval: float
-) -> Image:
-    """Wait until an import started on ``image`` has ended, the image active
-    and no longer held by it (a change made earlier could be reverted); when
-    it ends otherwise, the reason is a new task of the image that failed (not
-    one of ``known``)."""
-    failure_check = new_task_failure(api.http, image, known)
-    return wait_for_import_end(api, image, timeout, interval, failure_check=failure_check)
 
 
 def task_import(

@@ -5,7 +5,7 @@ raises ``ImageStatusError`` when it can no longer get there (killed, deleted,
 deactivated, or an import that failed), ``WaitTimeout`` when time runs out.
 ``wait_for_task`` returns a ``success`` task and raises ``TaskFailed`` (with
 the server's message) for ``failure``. ``wait_for_import_end`` returns the
-image once no import holds it any more, and raises ``ImageStatusError`` when
+image once the import on it has ended, and raises ``ImageStatusError`` when
 the import ended without making it active.
 """
 
@@ -18,7 +18,7 @@ from pyrax_image import exceptions as exc
 from pyrax_image.checks import check_callable, check_seconds
 from pyrax_image.client import BaseClient
 from pyrax_image.image.resources import Image, ImageTask
-from pyrax_image.replies import expect_object, expect_objects
+from pyrax_image.replies import expect_object, expect_objects, invalid, kind_of, optional_text
 from pyrax_image.secrets import hide_url_secrets
 from pyrax_image.statuses import IMAGE_DEAD_ENDS, IMAGE_STATUSES
 from pyrax_image.utils import get_id, quote_segment
@@ -30,13 +30,14 @@ DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_WAIT_INTERVAL = 2.0
 # The property by which Glance marks the import task working on an image.
 IMPORT_LOCK = "os_glance_import_task"
+# How often the task holding the lock of an image being imported is checked.
+LOCK_CHECK_SECONDS = 30.0
 # Statuses of an import task still at work.
 TASK_AT_WORK = ("pending", "processing")
 # Statuses of an image held by an import that is not importing: its flow has
 # not started, or it failed (where a lock kept for good shows).
 NOT_IMPORTING = ("queued", "uploading")
 Callback = Callable[[Any], None]
-FailureCheck = Callable[[Image], Optional[str]]
 R = TypeVar("R")
 
 
@@ -113,7 +114,6 @@ def wait_for_status(
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
     interval: float = DEFAULT_WAIT_INTERVAL,
     callback: Optional[Callback] = None,
-    failure_check: Optional[FailureCheck] = None,
 ) -> Image:
     """Poll ``img`` every ``interval`` seconds until its status is ``status``
     (one or several); ``callback(image)`` is called after each poll."""
@@ -147,7 +147,7 @@ def wait_for_status(
             raise exc.ImageStatusError(
                 "Image %s is %s and will not become %s" % (image_id, current, _names(wanted)), image
             )
-        problem = (failure_check or failed_import)(image)
+        problem = failed_import(image)
         if problem:
             raise exc.ImageStatusError("Image %s: %s" % (image_id, problem), image)
         return False
@@ -200,24 +200,26 @@ def wait_for_import_end(
     img: Any,
     timeout: Optional[float] = DEFAULT_WAIT_TIMEOUT,
     interval: float = DEFAULT_WAIT_INTERVAL,
-    failure_check: Optional[FailureCheck] = None,
     ended: Optional[Callable[[Image], bool]] = None,
 ) -> Image:
     """Poll an image until the import on it has ended and return it, active;
-    ``ImageStatusError`` when the import ended without making it active:
-    reverted to queued or left importing (with the reason
-    ``failure_check(image)`` gives, else the failed stores and the import
-    task's), failed while its task keeps the lock for good, or killed,
-    deleted or deactivated.
+    ``ImageStatusError`` when the import ended without making it active
+    (reverted to queued or left importing: with the failed stores and the
+    import task's reason), failed while its task keeps the lock for good, or
+    killed, deleted or deactivated.
 
     The end: Glance (Wallaby and later) holds the image by its
     ``os_glance_import_task`` lock until the flow's last step, and its revert
     drops the lock just before the task is marked failed, so once the lock
     is gone the wait goes on only while the import's task is still at work.
-    An older Glance has neither the lock nor an image's tasks (Image API
-    2.12): there the status tells (active, or failed stores in
-    ``os_glance_failed_import``), and ``ended(image)`` whether an active
-    image has what the import was to give it (copy-image: its stores;
+    A task that failed and kept the lock (a flow Glance could not build, a
+    glance-download whose revert failed) ends the wait too: at once while the
+    image is not importing, else at the next check of the task (every
+    ``LOCK_CHECK_SECONDS``). An older Glance has neither the lock nor an
+    image's tasks (Image API 2.12): there the status tells (active, or
+    failed stores in ``os_glance_failed_import``; a single-store failure
+    names none and runs to the timeout), and ``ended(image)`` whether an
+    active image has what the import was to give it (copy-image: its stores;
     default: being active is enough).
 
     An import makes the image active before its last steps, which save the
@@ -226,7 +228,9 @@ def wait_for_import_end(
     just imported."""
     check_timing(timeout, interval)
     image_id = get_id(img)
-    seen: Dict[str, Any] = {"holder": None, "tasks_served": True}  # the lock's last task; 2.12+
+    # The task last seen holding the lock, when its task was last checked,
+    # and whether the cloud serves an image's tasks (2.12+).
+    seen: Dict[str, Any] = {"holder": None, "checked": None, "tasks_served": True}
 
     def fetch() -> Image:
         try:
@@ -237,33 +241,47 @@ def wait_for_import_end(
                 {"id": image_id, "status": "deleted"},
             )
 
+    def lock_task_due(holder: str, status: str) -> bool:
+        """Whether to check the task holding the lock now: every poll while
+        the image is not importing, else every ``LOCK_CHECK_SECONDS``."""
+        now = _Clock.now()
+        if holder != seen["holder"]:
+            seen["holder"], seen["checked"] = holder, now
+        if status in NOT_IMPORTING or now - seen["checked"] >= LOCK_CHECK_SECONDS:
+            seen["checked"] = now
+            return True
+        return False
+
     def finished(image: Image) -> bool:
         info = image.to_dict()
-        status = info.get("status")
+        status = _status_of(image)
         if status in IMAGE_DEAD_ENDS:
             raise exc.ImageStatusError(
                 "Image %s is %s: its import will not make it active" % (image_id, status), image
             )
         holder = info.get(IMPORT_LOCK)
         if holder:
-            seen["holder"] = str(holder)
-            problem = _failed_holding_its_lock(image, fetch) if status in NOT_IMPORTING else None
+            problem = _failed_holding_its_lock(image, fetch) if lock_task_due(str(holder), status) else None
         elif status == "active" and (ended is None or ended(image)):
             return True
         else:
-            tasks = _served_tasks(api.http, image_id) if seen["tasks_served"] else None
+            tasks = (
+                _served_tasks(api.http, image_id, seen["holder"] is not None)
+                if seen["tasks_served"]
+                else None
+            )
             if tasks is None:  # a Glance before 2.12: no lock, no tasks
                 seen["tasks_served"] = False
                 if status == "active":
                     return False  # ended() said the import has more to do
-                problem = (failure_check or failed_import)(image)
+                problem = failed_import(image)
             else:
                 task = _import_task(tasks, seen["holder"])
                 if task is not None and task.get("status") in TASK_AT_WORK:
                     return False  # the revert has dropped the lock; the task is marked next
                 if status == "active":
                     return True  # ended: what it did not do is the caller's to tell
-                problem = (failure_check and failure_check(image)) or _ended_unusable(image, task)
+                problem = _ended_unusable(image, task)
         if problem:
             raise exc.ImageStatusError("Image %s: %s" % (image_id, problem), image)
         return False
@@ -281,17 +299,37 @@ def wait_for_import_end(
     return _poll(fetch, finished, still, timeout, interval)
 
 
-def _served_tasks(http: BaseClient[Any], image_id: str) -> Optional[List[Dict[str, Any]]]:
+def import_failure(http: BaseClient[Any], img: Any) -> Optional[str]:
+    """The reason the newest import task of an image gives, if it failed."""
+    task = _import_task(_served_tasks(http, get_id(img)) or [], None)
+    return _task_failure(task) if task is not None and task.get("status") == "failure" else None
+
+
+def _status_of(image: Image) -> str:
+    """The image's status (InvalidResponse when the server sent no string)."""
+    status = image.to_dict().get("status")
+    if not isinstance(status, str):
+        raise invalid(None, "Image %s: 'status' is %s, not a string" % (image.id, kind_of(status)))
+    return status
+
+
+def _served_tasks(
+    http: BaseClient[Any], image_id: str, locked: bool = True
+) -> Optional[List[Dict[str, Any]]]:
     """The image's tasks, newest first; None where the cloud has no such
-    route (a Glance before Image API 2.12, which has no import lock either)."""
+    route (a Glance before Image API 2.12, which has no import lock either).
+    A 403 means the route is there, its tasks hidden from this user, where
+    the image was seen ``locked`` (a cloud with the lock); else None too."""
     try:
         response, body = http.method_get("/images/%s/tasks" % quote_segment(image_id))
     except exc.NotFound:
         return None
-    except exc.Forbidden:  # the route is there, its tasks hidden from this user
-        return []
+    except exc.Forbidden:
+        return [] if locked else None
     what = "The tasks of image %s" % image_id
     tasks = expect_objects(expect_object(body, what, response).get("tasks") or [], what, response)
+    for task in tasks:
+        optional_text(task, "message", what, response)
     return sorted(
         tasks,
         key=lambda task: (str(task.get("created_at") or ""), str(task.get("updated_at") or "")),
@@ -300,8 +338,8 @@ def _served_tasks(http: BaseClient[Any], image_id: str) -> Optional[List[Dict[st
 
 
 def _import_task(tasks: List[Dict[str, Any]], holder: Optional[str]) -> Optional[Dict[str, Any]]:
-    """The task of the import being waited for: the one last seen holding
-    the lock, else the newest (Glance makes it before it answers the import)."""
+    """The task of the import being waited for: the one seen holding the
+    lock, else the newest (Glance makes it before it answers the import)."""
     if holder is None:
         return tasks[0] if tasks else None
     return next((task for task in tasks if task.get("id") == holder), None)
@@ -324,13 +362,14 @@ def _ended_unusable(image: Image, task: Optional[Dict[str, Any]]) -> str:
 
 
 def _failed_holding_its_lock(image: Image, fetch: Callable[[], Image]) -> Optional[str]:
-    """Why an import failed that still holds an image not importing, once
-    the task named by the lock has ended in failure and the lock is still
-    there: Glance 33's glance-download of a source whose data is gone fails
-    the revert of its metadata step, and a flow that could not be built
-    fails its task, and neither drops the lock. Otherwise the wait goes on:
-    the task has not started, or its revert is under way and the lock about
-    to go, so a caller told the import ended can start another at once."""
+    """Why an import failed that still holds the image, once the task named
+    by the lock has ended in failure and the lock is still there: Glance
+    fails the task of a flow it could not build, and Glance 33's
+    glance-download of a source whose data is gone fails the revert of its
+    metadata step, and neither drops the lock. Otherwise the wait goes on:
+    the task has not started, is at work, or its revert is under way and the
+    lock about to go, so a caller told the import ended can start another
+    at once."""
     info = image.to_dict()
     for task in _served_tasks(image.manager.api, info["id"]) or []:
         if task.get("id") == info.get(IMPORT_LOCK):
@@ -373,35 +412,12 @@ def failed_import(image: Image) -> Optional[str]:
     return "the import failed for store(s) %s%s" % (failed, ": %s" % reason if reason else "")
 
 
-def image_tasks(http: BaseClient[Any], img: Any) -> List[Dict[str, Any]]:
-    """The tasks that worked on an image (Images API 2.12+), newest first."""
-    return _served_tasks(http, get_id(img)) or []
-
-
 def latest_task_message(http: BaseClient[Any], img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
-    for task in image_tasks(http, img):
+    for task in _served_tasks(http, get_id(img)) or []:
         if task.get("status") == "failure":
             return _task_failure(task)
     return None
-
-
-def new_task_failure(
-    http: BaseClient[Any], img: Any, known: Iterable[str]
-) -> Callable[[Image], Optional[str]]:
-    """A failure check for an import started after the tasks ``known`` existed:
-    reports a new task of the image that failed while it is back to queued."""
-    known_ids = set(known)
-
-    def check(image: Image) -> Optional[str]:
-        if image.to_dict().get("status") != "queued":
-            return None
-        for task in image_tasks(http, img):
-            if task.get("id") not in known_ids and task.get("status") == "failure":
-                return "the import failed: %s" % _task_failure(task)
-        return failed_import(image)
-
-    return check
 
 
 def _names(wanted: Iterable[str]) -> str:

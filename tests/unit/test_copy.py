@@ -122,11 +122,12 @@ def test_a_failed_store_read_before_the_import_ended_is_not_taken_for_this_copys
     assert client.copy_image(IMAGE_ID, client, stores=["cheap"]).stores == "fast,cheap"
 
 
-def test_a_copy_between_stores_that_failed_raises(client, rsps, no_sleep):
+def test_a_copy_between_stores_that_failed_raises_with_the_tasks_reason(client, rsps, no_sleep):
     locked = dict(active_info(DATA, stores="fast"), os_glance_import_task="t1")
     copy_image_import(rsps, locked, active_info(DATA, stores="fast", os_glance_failed_import="cheap"))
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "disk full"}]})
     with pytest.raises(
-        exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap" % IMAGE_ID
+        exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap: disk full$" % IMAGE_ID
     ):
         client.copy_image(IMAGE_ID, client, stores=["cheap"])
 
@@ -149,7 +150,7 @@ def test_a_copy_between_stores_that_ended_without_the_store_raises_at_once(clien
     copy_image_import(rsps, active_info(DATA, stores="fast"))
     rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "quota"}]})
     with pytest.raises(
-        exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap" % IMAGE_ID
+        exc.ImageStatusError, match="could not copy image %s to store\\(s\\) cheap: quota$" % IMAGE_ID
     ):
         client.copy_image(IMAGE_ID, client, stores=["cheap"])
     assert no_sleep == []

@@ -231,7 +231,6 @@ def test_import_from_container_by_web_download(swift_client, rsps):
     rsps.post(SWIFT, status=204)
     rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "the-key-that-won"})
     rsps.post(V2 + "/images", json=image_info(name="disk.raw"), status=201)
-    rsps.get(ITEM + "/tasks", json={"tasks": []})
     rsps.post(ITEM + "/import", status=202)
     rsps.get(ITEM, json=image_info(status="importing", os_glance_import_task="t1"))
     rsps.get(ITEM, json=active())
@@ -254,22 +253,20 @@ def test_failed_web_download_import_deletes_the_image(swift_client, rsps):
     head_object(rsps, "disk.raw", DATA)
     rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "k"})
     rsps.post(V2 + "/images", json=image_info(), status=201)
-    rsps.get(
-        ITEM + "/tasks", json={"tasks": [{"id": "old", "status": "failure", "message": "older failure"}]}
-    )
     rsps.post(ITEM + "/import", status=202)
     rsps.get(ITEM, json=image_info(status="queued"))
-    rsps.get(
-        ITEM + "/tasks",
-        json={
-            "tasks": [
-                {"id": "old", "status": "failure", "message": "older failure"},
-                {"id": "new", "status": "failure", "message": "HTTP 401 from the URL"},
-            ]
-        },
-    )
+    old = {"id": "old", "status": "failure", "message": "older failure", "created_at": "2026-01-01T00:00:00Z"}
+    new = {
+        "id": "new",
+        "status": "failure",
+        "message": "HTTP 401 from the URL",
+        "created_at": "2026-01-02T00:00:00Z",
+    }
+    rsps.get(ITEM + "/tasks", json={"tasks": [old, new]})
     rsps.delete(ITEM, status=204)
-    with pytest.raises(exc.ImageStatusError, match="HTTP 401 from the URL"):
+    with pytest.raises(
+        exc.ImageStatusError, match="import ended with the image queued: HTTP 401 from the URL$"
+    ):
         swift_client.import_from_container("disk.raw", "c")
     assert rsps.calls[-1].request.method == "DELETE"
 
@@ -279,7 +276,6 @@ def test_import_whose_checksum_differs_from_the_etag_is_deleted(swift_client, rs
     head_object(rsps, "disk.raw", DATA)
     rsps.head(SWIFT, headers={"X-Account-Meta-Temp-Url-Key": "k"})
     rsps.post(V2 + "/images", json=image_info(), status=201)
-    rsps.get(ITEM + "/tasks", json={"tasks": []})
     rsps.post(ITEM + "/import", status=202)
     rsps.get(ITEM, json=active(checksum="0" * 32))
     rsps.delete(ITEM, status=204)

@@ -334,6 +334,39 @@ def test_wait_for_import_end_says_what_it_waited_for_without_a_lock(client, rsps
         client.wait_for_import_end(IMAGE_ID, timeout=2, interval=1)
 
 
+def test_a_long_import_has_the_task_holding_its_lock_checked_every_30_seconds(client, rsps, clock):
+    # copy-image of an active image whose flow Glance could not build: the
+    # task failed, the lock stays. A healthy import costs one check a 30 s.
+    rsps.get(ITEM, json=image_info(status="active", os_glance_import_task="t1"))
+    rsps.get(ITEM + "/tasks", json={"tasks": [{"id": "t1", "status": "failure", "message": "no flow"}]})
+    with pytest.raises(exc.ImageStatusError, match="the import failed: no flow") as caught:
+        client.wait_for_import_end(IMAGE_ID, interval=10)
+    assert caught.value.status == "active" and clock.sleeps == [10, 10, 10]
+    assert [call.request.url.endswith("/tasks") for call in rsps.calls] == [False] * 4 + [True, False]
+
+
+def test_image_tasks_forbidden_on_a_cloud_without_the_lock_leave_the_status_to_tell(client, rsps, clock):
+    rsps.get(ITEM + "/tasks", status=403)
+    for status in ("queued", "active"):
+        rsps.get(ITEM, json=image_info(status=status))
+    assert client.wait_for_import_end(IMAGE_ID, interval=1).status == "active"
+
+
+@pytest.mark.parametrize(
+    "image, tasks",
+    [
+        ({"status": ["queued"]}, None),
+        ({"status": "queued"}, {"tasks": [{"id": "t1", "status": "failure", "message": {"text": "x"}}]}),
+    ],
+)
+def test_wait_for_import_end_refuses_a_status_or_message_that_is_not_text(client, rsps, clock, image, tasks):
+    rsps.get(ITEM, json=image_info(**image))
+    if tasks is not None:
+        rsps.get(ITEM + "/tasks", json=tasks)
+    with pytest.raises(exc.InvalidResponse, match="is an object, not a string|is a list, not a string"):
+        client.wait_for_import_end(IMAGE_ID, interval=1)
+
+
 @pytest.mark.parametrize("status", ["killed", "pending_delete", "deactivated"])
 def test_wait_for_import_end_stops_at_a_dead_end_even_while_locked(client, rsps, clock, status):
     rsps.get(ITEM, json=image_info(status=status, os_glance_import_task="t1"))
