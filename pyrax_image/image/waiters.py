@@ -140,7 +140,7 @@ def wait_for_status(
         return image
 
     def finished(image: Image) -> bool:
-        current = image.to_dict().get("status")
+        current = _status_of(image)
         if current in wanted:
             return True
         if current in IMAGE_DEAD_ENDS:

@@ -151,6 +151,12 @@ def test_bad_waiter_arguments_send_nothing(client, rsps, kwargs):
     assert_no_request(rsps)
 
 
+def test_wait_for_status_refuses_a_status_that_is_not_text(client, rsps, clock):
+    rsps.get(ITEM, json=image_info(status=["active"]))
+    with pytest.raises(exc.InvalidResponse, match="'status' is a list, not a string"):
+        client.wait_for_status(IMAGE_ID)
+
+
 def test_task_messages_are_reported_without_temp_url_signatures(client, rsps, clock):
     message = "Could not fetch https://swift/v1/AUTH_p/c/o?temp_url_sig=SECRETSIG&temp_url_expires=1"
     rsps.get(TASK, json={"id": "t1", "status": "failure", "message": message})
