@@ -14,6 +14,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from pyrax_image import exceptions as exc
 from pyrax_image.client import BaseClient
+from pyrax_image.image.resources import Image
 from pyrax_image.replies import expect_object
 from pyrax_image.transfer.bodies import UploadStream, raise_source_error
 from pyrax_image.transfer.hashing import verify_digests
@@ -37,7 +38,10 @@ def send_image_data(
     once Glance has left ``saving``/``uploading``: it may have received part
     of the data and still be writing or discarding it, and a resend then
     meets 409/500. Glance back at ``queued`` gets the data again; an image
-    that became ``active`` kept the whole of it.
+    that became ``active`` kept the whole of it, unless it held data before
+    (``img`` an :class:`Image` last seen with data) or its size is not the
+    number of bytes sent: then Glance refused the send (a 409 lost with the
+    connection) and the failure is raised, never taken for a stored upload.
     """
     headers = {"Content-Type": "application/octet-stream"}
     if stream.len is not None:
@@ -45,6 +49,7 @@ def send_image_data(
     if store is not None:
         headers["X-Image-Meta-Store"] = store
     policy = http.transport.retry_policy
+    held_data = _held_data(img)
     try:
         image_id = quote_segment(get_id(img))
         uri = "/images/%s/%s" % (image_id, target)
@@ -62,8 +67,8 @@ def send_image_data(
                 if wait is None:
                     raise
                 if stream.bytes_sent:  # Glance may hold part of it: wait until it lets go
-                    status = _status_after_send(http, "/images/%s" % image_id)
-                    if status == "active" and stream.len in (None, stream.bytes_sent):
+                    status, size = _status_after_send(http, "/images/%s" % image_id)
+                    if status == "active" and not held_data and _all_sent(stream, size):
                         return stream.hexdigests()
                     if status != "queued":
                         raise
@@ -78,20 +83,39 @@ def send_image_data(
         stream.close()
 
 
-def _status_after_send(http: BaseClient[Any], image_uri: str) -> Optional[str]:
-    """The image's status once Glance has finished with a send that failed
-    (polled while ``saving`` or ``uploading``, for at most ``SETTLE_SECONDS``)."""
+def _held_data(img: Any) -> bool:
+    """True when ``img`` is an :class:`Image` last seen holding data: Glance
+    never takes data into such an image again (active and deactivated do not
+    go back to queued), so seeing it active after a send does not mean the
+    send was stored."""
+    return isinstance(img, Image) and img.to_dict().get("status") in ("active", "deactivated")
+
+
+def _all_sent(stream: UploadStream, size: Any) -> bool:
+    """Whether the whole of ``stream`` went out and an active image reporting
+    ``size`` can hold exactly those bytes."""
+    if stream.len not in (None, stream.bytes_sent):
+        return False
+    return not isinstance(size, int) or size == stream.bytes_sent
+
+
+def _status_after_send(http: BaseClient[Any], image_uri: str) -> Tuple[Optional[str], Any]:
+    """The image's status and size once Glance has finished with a send that
+    failed (polled while ``saving`` or ``uploading``, for at most
+    ``SETTLE_SECONDS``)."""
     waited = 0.0
     for poll in itertools.count():
+        size = None
         try:
             response, info = http.method_get(image_uri)
-            status = expect_object(info, "The image", response).get("status")
+            image = expect_object(info, "The image", response)
+            status, size = image.get("status"), image.get("size")
         except (exc.ConnectionFailed, exc.InternalServerError):
             if poll >= SETTLE_UNKNOWN_POLLS:
-                return None
+                return None, None
             status = "saving"  # not known yet: ask again
         if status not in ("saving", "uploading") or waited >= SETTLE_SECONDS:
-            return status if isinstance(status, str) else None
+            return (status if isinstance(status, str) else None), size
         pause = min(SETTLE_POLL * 2**poll, 2.0)
         http.transport.sleep(pause)
         waited += pause

@@ -108,6 +108,37 @@ def test_the_token_never_appears_in_an_error(glance_url, scratch):
             assert SECRET not in text
 
 
+def spy_on_broken_connections(client: Any) -> List[str]:
+    """The methods of the requests whose connection broke (requests'
+    ConnectionError: a stale connection, or a reply lost), in order."""
+    broken: List[str] = []
+    send = client.session.request
+
+    def spy(method: str, *args: Any, **kwargs: Any) -> requests.Response:
+        try:
+            return send(method, *args, **kwargs)
+        except requests.ConnectionError:
+            broken.append(method)
+            raise
+
+    client.session.request = spy
+    return broken
+
+
+def refused_upload(client: Any, image: Any, broken: List[str], verify: bool = True) -> bool:
+    """Upload into the active ``image``: Glance's 409 (Conflict), or, only
+    when the PUT's own connection broke before the 409 was read,
+    ConnectionFailed (then True); never success or ChecksumMismatch (the
+    image still holding its old data is not this upload)."""
+    before = len(broken)
+    with pytest.raises((exc.Conflict, exc.ConnectionFailed)) as refused:
+        client.upload(image, b"x" * 200_000, verify=verify)
+    if isinstance(refused.value, exc.Conflict):
+        return False
+    assert "PUT" in broken[before:], refused.value
+    return True
+
+
 def test_next_request_survives_the_connection_closed_after_a_refused_upload(scratch, unique):
     """uWSGI closes the connection on which it refused an upload without
     reading the body; the next idempotent request must be retried on a fresh
@@ -118,22 +149,32 @@ def test_next_request_survives_the_connection_closed_after_a_refused_upload(scra
     race costs ~30 ms; the first stale connection ends the loop)."""
     client = scratch.client
     image = scratch.create(unique, data=b"already active")
-    stale: List[BaseException] = []
-    send = client.session.request
-
-    def spy(*args: Any, **kwargs: Any) -> requests.Response:
-        try:
-            return send(*args, **kwargs)
-        except requests.ConnectionError as error:
-            stale.append(error)
-            raise
-
-    client.session.request = spy  # type: ignore[method-assign]
+    stale = spy_on_broken_connections(client)
     rounds = 0
     while rounds < 600 and (rounds < 5 or not stale):
         rounds += 1
-        with pytest.raises(exc.Conflict):
-            client.upload(image, b"x" * 200_000)
+        refused_upload(client, image, stale)
         assert client.get(image.id).status == "active"
         assert [img.id for img in client.list(name=unique)] == [image.id]
     assert stale, "the server never closed a connection after a refused upload in %d rounds" % rounds
+
+
+def test_an_upload_whose_refusal_was_lost_is_not_taken_for_a_stored_one(scratch, unique):
+    """Back to back, an upload into an active image often goes out on the
+    connection uWSGI closed after refusing the one before, or loses the 409
+    to the reset of the body it did not read: the SDK must not take the image,
+    still active, for its stored upload (it raised ChecksumMismatch, or
+    returned the image with verify=False). Rounds go on (at most 400, ~30 ms
+    each) until a PUT broke at least once with and once without verify."""
+    client = scratch.client
+    old = b"already active"
+    image = scratch.create(unique, data=old)
+    broken = spy_on_broken_connections(client)
+    lost = {True: 0, False: 0}
+    rounds = 0
+    while rounds < 400 and not all(lost.values()):
+        verify = rounds % 2 == 0
+        rounds += 1
+        lost[verify] += refused_upload(client, image, broken, verify)
+    assert all(lost.values()), "no upload's connection broke in %d rounds: %s" % (rounds, lost)
+    assert b"".join(client.download(image)) == old and client.get(image.id).size == len(old)
