@@ -280,8 +280,9 @@ class ImageDataService:
         )
 
     def wait_for_import_end(self, img: Any, timeout: Optional[float], interval: float) -> Image:
-        """Poll until no import holds the image, active (``ImageStatusError``
-        when the import ended otherwise); staged data is verified then. The
+        """Poll until the import on the image has ended, active
+        (``ImageStatusError`` when it ended otherwise); staged data is
+        verified then. The
         defaults are ``ImageClient.wait_for_import_end``'s."""
         image = waiters.wait_for_import_end(self.api, img, timeout, interval)
         return self._verified_if_staged(self._refreshed(img, image))

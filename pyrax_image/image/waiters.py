@@ -261,7 +261,8 @@ def wait_for_import_end(
             )
         holder = info.get(IMPORT_LOCK)
         if holder:
-            problem = _failed_holding_its_lock(image, fetch) if lock_task_due(str(holder), status) else None
+            due = lock_task_due(str(holder), status)
+            problem = _failed_holding_its_lock(api.http, image, fetch) if due else None
         elif status == "active" and (ended is None or ended(image)):
             return True
         else:
@@ -301,8 +302,7 @@ def wait_for_import_end(
 
 def import_failure(http: BaseClient[Any], img: Any) -> Optional[str]:
     """The reason the newest import task of an image gives, if it failed."""
-    task = _import_task(_served_tasks(http, get_id(img)) or [], None)
-    return _task_failure(task) if task is not None and task.get("status") == "failure" else None
+    return _task_failure(_import_task(_served_tasks(http, get_id(img)) or [], None))
 
 
 def _status_of(image: Image) -> str:
@@ -353,7 +353,7 @@ def _ended_unusable(image: Image, task: Optional[Dict[str, Any]]) -> str:
     in the import's ``task``."""
     info = image.to_dict()
     failed = info.get("os_glance_failed_import")
-    reason = _task_failure(task) if task is not None and task.get("status") == "failure" else None
+    reason = _task_failure(task)
     return "its import ended with the image %s%s%s" % (
         info.get("status"),
         ": the import failed for store(s) %s" % failed if failed else "",
@@ -361,7 +361,9 @@ def _ended_unusable(image: Image, task: Optional[Dict[str, Any]]) -> str:
     )
 
 
-def _failed_holding_its_lock(image: Image, fetch: Callable[[], Image]) -> Optional[str]:
+def _failed_holding_its_lock(
+    http: BaseClient[Any], image: Image, fetch: Callable[[], Image]
+) -> Optional[str]:
     """Why an import failed that still holds the image, once the task named
     by the lock has ended in failure and the lock is still there: Glance
     fails the task of a flow it could not build, and Glance 33's
@@ -371,26 +373,24 @@ def _failed_holding_its_lock(image: Image, fetch: Callable[[], Image]) -> Option
     lock about to go, so a caller told the import ended can start another
     at once."""
     info = image.to_dict()
-    for task in _served_tasks(image.manager.api, info["id"]) or []:
-        if task.get("id") == info.get(IMPORT_LOCK):
-            if task.get("status") != "failure":
-                return None
-            # Glance drops the lock before it marks the task failed: the image
-            # read before the task may predate the drop; one read after it
-            # tells a lock kept for good.
-            now = fetch().to_dict()
-            if now.get(IMPORT_LOCK) != task["id"]:
-                return None
-            failed = now.get("os_glance_failed_import")
-            return "the import failed%s: %s" % (
-                " for store(s) %s" % failed if failed else "",
-                _task_failure(task),
-            )
-    return None
+    holder = str(info.get(IMPORT_LOCK))
+    reason = _task_failure(_import_task(_served_tasks(http, info["id"]) or [], holder))
+    if reason is None:
+        return None
+    # Glance drops the lock before it marks the task failed: the image read
+    # before the task may predate the drop; one read after it tells a lock
+    # kept for good.
+    now = fetch().to_dict()
+    if now.get(IMPORT_LOCK) != holder:
+        return None
+    failed = now.get("os_glance_failed_import")
+    return "the import failed%s: %s" % (" for store(s) %s" % failed if failed else "", reason)
 
 
-def _task_failure(task: Dict[str, Any]) -> str:
-    """A failed task's message, temp-URL signatures hidden."""
+def _task_failure(task: Optional[Dict[str, Any]]) -> Optional[str]:
+    """A task's message if it failed (temp-URL signatures hidden), else None."""
+    if task is None or task.get("status") != "failure":
+        return None
     return hide_url_secrets(task.get("message") or "task %s failed" % task.get("id"))
 
 
@@ -415,8 +415,9 @@ def failed_import(image: Image) -> Optional[str]:
 def latest_task_message(http: BaseClient[Any], img: Any) -> Optional[str]:
     """The message of the newest failed task of an image, if any."""
     for task in _served_tasks(http, get_id(img)) or []:
-        if task.get("status") == "failure":
-            return _task_failure(task)
+        reason = _task_failure(task)
+        if reason:
+            return reason
     return None
 
 
